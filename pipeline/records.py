@@ -1,0 +1,131 @@
+"""Records passed between pipeline stages.
+
+Data flows one way: crawl -> archive (WARC) -> extract -> annotate -> load -> query/report.
+Each stage takes and returns these plain dataclasses; the loader turns lists of them into
+Arrow tables. Field names match the DuckDB columns documented in ``docs/schema.md``.
+Labels (``quote_type``, ``speaker_role``, ``stance``) are the codebook's, verbatim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Codebook labels (../shared/codebook.md). Database values use these strings verbatim.
+QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect")
+SPEAKER_ROLES: tuple[str, ...] = (
+    "official",
+    "enforcement",
+    "politician",
+    "legal",
+    "advocacy",
+    "international",
+    "academic",
+    "affected",
+    "other",
+    "unknown",
+)
+STANCES: tuple[str, ...] = ("restrictive", "protective", "neutral")
+
+
+@dataclass(slots=True)
+class Fetch:
+    """One HTTP request made by a crawl, successful or not (a row of ``fetches``)."""
+
+    run_id: str
+    url: str
+    source: str
+    kind: str  # "article", "feed", "sitemap", "section", "robots"
+    status: int | None  # HTTP status; None when no response came back
+    bytes: int
+    fetched_at: datetime
+    error: str | None = None  # reason when the fetch failed or was discarded
+    content_type: str | None = None
+    warc_file: str | None = None
+
+
+@dataclass(slots=True)
+class CrawlRun:
+    """Summary of one crawl (a row of ``crawl_runs``)."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    sources: list[str]
+    warc_file: str
+    requests: int = 0
+    responses: int = 0
+    errors: int = 0
+    status: str = "running"  # "running", "finished", "failed"
+
+
+@dataclass(slots=True)
+class ArchivedResponse:
+    """An HTTP response read back from a WARC file, with the crawler's annotations."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    source: str | None
+    kind: str | None
+    warc_file: str
+    record_offset: int
+
+
+@dataclass(slots=True)
+class Article:
+    """An extracted news article (a row of ``articles``)."""
+
+    article_id: str  # stable: hash of the canonical URL
+    url: str
+    canonical_url: str
+    outlet: str
+    domain: str
+    title: str | None
+    authors: list[str]
+    published_at: datetime | None  # UTC, naive
+    fetched_at: datetime  # UTC, naive
+    language: str | None
+    text: str
+    word_count: int
+    warc_file: str | None = None
+    is_relevant: bool | None = None
+    relevance_score: float | None = None
+    duplicate_of: str | None = None
+    stance: str | None = None
+    stance_score: float | None = None
+    model_version: str | None = None
+    # Why stance is NULL when it is (e.g. "language fr not supported by model"), else None.
+    stance_note: str | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quote attributed to a speaker (a row of ``quotes``).
+
+    ``char_start``/``char_end`` index ``Article.text``: ``text == article.text[start:end]``.
+    """
+
+    article_id: str
+    quote_index: int
+    text: str
+    quote_type: str  # one of QUOTE_TYPES
+    speaker: str | None
+    speaker_role: str | None = None  # one of SPEAKER_ROLES
+    speaker_org: str | None = None
+    speaker_role_score: float | None = None
+    stance: str | None = None  # one of STANCES
+    stance_score: float | None = None
+    char_start: int = 0
+    char_end: int = 0
+    model_version: str | None = None
+
+
+@dataclass(slots=True)
+class AnnotatedArticle:
+    """An article with its quotes, as the annotate stage hands it to the loader."""
+
+    article: Article
+    quotes: list[Quote] = field(default_factory=list)
