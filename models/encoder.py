@@ -1,0 +1,150 @@
+"""The sentence encoder: a Hugging Face model + tokenizer, mean-pooled, loaded offline.
+
+Texts are tokenized once without padding, sorted by length and cut into batches padded only to
+the longest text in each batch (dynamic padding); the forward pass runs under
+``torch.inference_mode``. Encoders are cached per (folder, device) so a process loads each one
+once, however many classifiers share it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers.utils import logging as hf_logging
+
+log = logging.getLogger(__name__)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def pick_device(setting: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when present; ``cuda`` without a GPU is an error."""
+    if setting == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' requested but torch sees no CUDA device")
+    if setting == "auto":
+        setting = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(setting)
+
+
+def configure_threads(threads: int = 0) -> int:
+    """Set torch's intra-op threads (0 = the cores available); returns the count set."""
+    count = threads or available_cores()
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+    return count
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Average of token vectors where ``mask`` is 1."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+
+
+@dataclass(slots=True)
+class Batch:
+    indices: list[int]  # positions in the caller's input
+    inputs: dict[str, torch.Tensor]
+
+
+class Encoder:
+    """A transformer encoder and its tokenizer, producing mean-pooled sentence vectors."""
+
+    def __init__(
+        self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, device: torch.device
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str, device: torch.device | None = None) -> Encoder:
+        """Load from a local folder or the local Hugging Face cache; never downloads."""
+        device = device or torch.device("cpu")
+        local = Path(name_or_path).expanduser()
+        source = str(local) if local.exists() else name_or_path
+        hf_logging.disable_progress_bar()
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+            model = AutoModel.from_pretrained(source, local_files_only=True)
+        except OSError as exc:
+            raise OSError(
+                f"cannot load model {name_or_path!r} offline: {exc}. Configure a local folder "
+                "or a model already in the Hugging Face cache."
+            ) from exc
+        model.eval()
+        model.to(device)
+        return cls(model, tokenizer, device)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def tokenize(self, texts: Sequence[str], max_length: int) -> list[list[int]]:
+        """Token ids per text, truncated to ``max_length``, unpadded."""
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=max_length, padding=False)
+        return encoded["input_ids"]
+
+    def batches(
+        self, token_ids: Sequence[list[int]], batch_size: int, shuffle_seed: int | None = None
+    ) -> Iterator[Batch]:
+        """Length-sorted batches padded to their own longest text."""
+        order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
+        chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        if shuffle_seed is not None:  # training: shuffle batch order, keep length buckets
+            gen = torch.Generator().manual_seed(shuffle_seed)
+            chunks = [chunks[i] for i in torch.randperm(len(chunks), generator=gen).tolist()]
+        for chunk in chunks:
+            padded = self.tokenizer.pad(
+                {"input_ids": [token_ids[i] for i in chunk]}, return_tensors="pt"
+            )
+            inputs = {k: v.to(self.device) for k, v in padded.items()}
+            yield Batch(indices=chunk, inputs=inputs)
+
+    def forward(self, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Mean-pooled vectors for one padded batch (gradients follow the caller's mode)."""
+        output = self.model(**inputs)
+        return mean_pool(output.last_hidden_state, inputs["attention_mask"])
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        max_length: int,
+        batch_size: int = 32,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> torch.Tensor:
+        """``(len(texts), dim)`` float32 CPU tensor of mean-pooled vectors, in input order."""
+        token_ids = self.tokenize(texts, max_length)
+        out = torch.zeros(len(texts), self.dim, dtype=torch.float32)
+        with torch.inference_mode():
+            for batch in self.batches(token_ids, batch_size):
+                out[batch.indices] = self.forward(batch.inputs).float().cpu()
+                if on_batch is not None:
+                    on_batch(len(batch.indices))
+        return out
+
+
+_ENCODERS: dict[tuple[str, str], Encoder] = {}
+
+
+def shared_encoder(name_or_path: str, device: torch.device) -> Encoder:
+    """The process-wide encoder for ``name_or_path`` on ``device`` (loaded on first use)."""
+    key = (name_or_path, str(device))
+    if key not in _ENCODERS:
+        log.info("loading encoder %s on %s", name_or_path, device)
+        _ENCODERS[key] = Encoder.from_pretrained(name_or_path, device)
+    return _ENCODERS[key]

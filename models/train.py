@@ -1,0 +1,299 @@
+"""Training: fit a task's classifier from its JSONL file and cache it by content hash.
+
+``train`` fits and returns validation figures; ``ensure_trained`` returns the cached model
+folder, training first when the training file, the task's settings or the base model changed.
+Training is deterministic: fixed seeds, ``torch.use_deterministic_algorithms`` and
+length-sorted batches; the weights' SHA-256 is recorded in ``meta.json``.
+
+Cache layout (``<cache_dir>/<task>-<hash10>/``): ``meta.json`` (labels, languages, version,
+validation figures), ``head.safetensors`` and, for ``method = "finetune"``, ``encoder/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from safetensors.torch import load_file, save_file
+
+from models.config import ModelsConfig, TaskConfig, resolve_base_model
+from models.data import DataError, Example, load_examples, split_examples
+from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
+from models.head import Head, fit_logistic
+from models.metrics import classification_report
+
+log = logging.getLogger(__name__)
+
+# Bump when the training algorithm changes, so cached models are retrained.
+TRAINER_VERSION = "1"
+META = "meta.json"
+HEAD = "head.safetensors"
+ENCODER_DIR = "encoder"
+
+
+@dataclass(slots=True)
+class TrainResult:
+    task: str
+    version: str
+    path: Path
+    method: str
+    n_train: int
+    n_validation: int
+    n_other_language: int  # examples left out: language not covered by the model
+    validation: dict  # metrics.Report.as_dict()
+    seconds: float
+    weights_sha256: str
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_MODEL_IDENTITY: dict[str, str] = {}
+
+
+def base_model_identity(base_model: str) -> str:
+    """Content identity of the base model: the config name plus its files' sizes and config."""
+    if base_model in _MODEL_IDENTITY:
+        return _MODEL_IDENTITY[base_model]
+    resolved = Path(resolve_base_model(base_model))
+    parts = [base_model]
+    if resolved.is_dir():
+        for file in sorted(resolved.rglob("*")):
+            if file.is_file():
+                parts.append(f"{file.relative_to(resolved)}:{file.stat().st_size}")
+        config = resolved / "config.json"
+        if config.exists():
+            parts.append(_file_sha256(config))
+    identity = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    _MODEL_IDENTITY[base_model] = identity
+    return identity
+
+
+def task_hash(task: TaskConfig) -> str:
+    """Hash of training data + task settings + base model + trainer version."""
+    digest = hashlib.sha256()
+    digest.update(TRAINER_VERSION.encode())
+    digest.update(json.dumps(task.fingerprint(), sort_keys=True).encode())
+    if not task.data.is_file():
+        raise DataError(f"{task.data}: training file for task {task.name!r} not found")
+    digest.update(_file_sha256(task.data).encode())
+    digest.update(base_model_identity(task.base_model).encode())
+    return digest.hexdigest()
+
+
+def model_version(task: TaskConfig) -> str:
+    return f"{task.name}-{task_hash(task)[:10]}"
+
+
+def cache_path(task: TaskConfig, config: ModelsConfig) -> Path:
+    return config.cache_dir / model_version(task)
+
+
+@contextlib.contextmanager
+def deterministic(seed: int) -> Iterator[None]:
+    """Seed every RNG and enable deterministic torch kernels for the block."""
+    previous = torch.are_deterministic_algorithms_enabled()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not enabled,
+    )
+
+
+def _embed(
+    encoder: Encoder, examples: list[Example], task: TaskConfig, progress: Progress, label: str
+) -> torch.Tensor:
+    bar = progress.add_task(label, total=len(examples))
+    return encoder.embed(
+        [e.text for e in examples],
+        task.max_length,
+        task.batch_size,
+        on_batch=lambda n: progress.advance(bar, n),
+    )
+
+
+def _fit_head(
+    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
+) -> tuple[Head, Encoder]:
+    encoder = shared_encoder(resolve_base_model(task.base_model), pick_device("cpu"))
+    pooled = _embed(encoder, train, task, progress, f"{task.name}: embed train")
+    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    head = Head(encoder.dim, len(task.labels))
+    bar = progress.add_task(f"{task.name}: fit head", total=1)
+    fit_logistic(head, pooled, targets, task.l2, task.max_iter)
+    progress.advance(bar)
+    return head, encoder
+
+
+def _fine_tune(
+    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
+) -> tuple[Head, Encoder]:
+    # A private copy: the shared (frozen) encoder must stay untouched.
+    encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
+    head = Head(encoder.dim, len(task.labels))
+    head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
+    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    token_ids = encoder.tokenize([e.text for e in train], task.max_length)
+    params = list(encoder.model.parameters()) + list(head.parameters())
+    optimizer = torch.optim.AdamW(params, lr=task.learning_rate, weight_decay=0.01)
+    steps = task.epochs * -(-len(train) // task.train_batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
+    )
+    bar = progress.add_task(f"{task.name}: fine-tune", total=steps)
+    encoder.model.train()
+    for epoch in range(task.epochs):
+        for batch in encoder.batches(token_ids, task.train_batch_size, task.seed + epoch):
+            logits = head(encoder.forward(batch.inputs))
+            loss = torch.nn.functional.cross_entropy(logits, targets[batch.indices])
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            progress.advance(bar)
+    encoder.model.eval()
+    return head, encoder
+
+
+def _predict_labels(
+    head: Head, encoder: Encoder, examples: list[Example], task: TaskConfig
+) -> list[str]:
+    if not examples:
+        return []
+    pooled = encoder.embed([e.text for e in examples], task.max_length, task.batch_size)
+    with torch.inference_mode():
+        ids = head(pooled).argmax(dim=-1).tolist()
+    return [task.labels[i] for i in ids]
+
+
+def train(
+    task_name: str,
+    config: ModelsConfig,
+    progress: bool = True,
+    output_dir: Path | None = None,
+) -> TrainResult:
+    """Fit ``task_name``'s classifier and save it to ``output_dir`` (default: its cache folder)."""
+    task = config.task(task_name)
+    started = time.perf_counter()
+    examples = load_examples(task)
+    train_set, validation = split_examples(examples, task.languages)
+    other = len(examples) - len(train_set) - len(validation)
+    missing = sorted(set(task.labels) - {e.label for e in train_set})
+    if missing:
+        raise ValueError(f"{task.data}: no training examples for labels {missing}")
+    version = model_version(task)
+    target = Path(output_dir) if output_dir is not None else config.cache_dir / version
+    configure_threads(config.serving.threads)
+    with deterministic(task.seed), _progress(progress) as bars:
+        fit = _fit_head if task.method == "head" else _fine_tune
+        head, encoder = fit(task, train_set, config, bars)
+        predicted = _predict_labels(head, encoder, validation, task)
+    report = classification_report([e.label for e in validation], predicted, task.labels)
+    weights = {f"head.{k}": v.detach().contiguous() for k, v in head.state_dict().items()}
+    weights_sha = hashlib.sha256(
+        b"".join(weights[k].numpy().tobytes() for k in sorted(weights))
+    ).hexdigest()
+    result = TrainResult(
+        task=task.name,
+        version=version,
+        path=target,
+        method=task.method,
+        n_train=len(train_set),
+        n_validation=len(validation),
+        n_other_language=other,
+        validation=report.as_dict(),
+        seconds=round(time.perf_counter() - started, 2),
+        weights_sha256=weights_sha,
+    )
+    _save(result, task, head, encoder, weights)
+    return result
+
+
+def _save(
+    result: TrainResult, task: TaskConfig, head: Head, encoder: Encoder, weights: dict
+) -> None:
+    target = result.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        save_file(weights, str(tmp / HEAD))
+        if task.method == "finetune":
+            encoder.model.save_pretrained(tmp / ENCODER_DIR)
+            encoder.tokenizer.save_pretrained(tmp / ENCODER_DIR)
+        meta = {
+            "task": task.name,
+            "version": result.version,
+            "labels": list(task.labels),
+            "languages": list(task.languages),
+            "method": task.method,
+            "base_model": task.base_model,
+            "max_length": task.max_length,
+            "dim": encoder.dim,
+            "settings": task.fingerprint(),
+            "train_result": {k: v for k, v in asdict(result).items() if k != "path"},
+        }
+        (tmp / META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def ensure_trained(task: str, config: ModelsConfig, progress: bool = True) -> Path:
+    """The cached model folder for ``task``, training it first if it is missing or stale."""
+    path = cache_path(config.task(task), config)
+    if (path / META).exists() and (path / HEAD).exists():
+        return path
+    log.info("training %s (no cached model at %s)", task, path)
+    return train(task, config, progress=progress).path
+
+
+def load_head(path: Path, n_labels: int, dim: int) -> Head:
+    head = Head(dim, n_labels)
+    state = {k.removeprefix("head."): v for k, v in load_file(str(path / HEAD)).items()}
+    head.load_state_dict(state)
+    head.eval()
+    return head
+
+
+def read_meta(path: Path) -> dict:
+    return json.loads((path / META).read_text(encoding="utf-8"))
