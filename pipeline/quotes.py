@@ -1,0 +1,511 @@
+"""The quote stage: direct and reported quotes, their speakers, organisations and roles.
+
+``extract_quotes(text, language, article_id)`` returns :class:`pipeline.records.Quote` records
+whose ``char_start``/``char_end`` index ``text`` (``quote.text == text[start:end]``), with the
+speaker resolved within the article and a first role from the organisation table and title
+rules. ``pipeline.speakers.assign_roles`` then refines roles with the transformer classifier.
+
+Bad input never raises: empty text, text without quotes, unbalanced marks and very long
+articles all return a (possibly empty) list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from pipeline.quotes_attribution import (
+    _ACCORDING_RE,
+    Attribution,
+    _according_np,
+    _tail_attribution,
+    attribution_after,
+    attribution_before,
+    find_reported,
+    overlaps_any,
+)
+from pipeline.quotes_direct import MarkedSpan, find_marked_spans
+from pipeline.quotes_lexicon import DETERMINERS, NAMING_CUES, PRONOUNS
+from pipeline.quotes_names import PersonMention, SpeakerNP, person_mentions
+from pipeline.quotes_orgs import default_table
+from pipeline.quotes_text import (
+    QUOTE_CHARS,
+    Span,
+    count_words,
+    normalise_quotes,
+    paragraph_spans,
+    sentence_spans,
+    strip_span,
+)
+from pipeline.records import Quote
+from pipeline.speakers import (
+    NameIndex,
+    SpeakerMention,
+    describe_speaker,
+    gender_of_pronoun,
+    is_role_noun_phrase,
+    learn_genders,
+    remember,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 2_000_000  # longer texts are cut (a 500 KB article is processed whole)
+_NAMING_BEFORE_RE = re.compile(rf"{NAMING_CUES}[\s,:]*$", re.IGNORECASE)
+_TERMINAL_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”»]$")
+_FR_WORDS_RE = re.compile(
+    r"\b(?:le|la|les|des|du|une|est|sont|qui|que|dans|pour|avec|selon|pas|aux|été)\b"
+)
+_EN_WORDS_RE = re.compile(r"\b(?:the|and|of|to|is|are|was|that|with|for|said|has)\b")
+
+
+@dataclass(slots=True)
+class _Raw:
+    start: int
+    end: int
+    quote_type: str
+    attribution: Attribution | None
+    para: int
+    confidence: float
+    speaker: str | None = None
+    kind: str = "none"
+    np: SpeakerNP | None = None
+
+
+def detect_language(text: str) -> str:
+    sample = text[:5000]
+    fr = len(_FR_WORDS_RE.findall(sample))
+    en = len(_EN_WORDS_RE.findall(sample))
+    return "fr" if fr > en else "en"
+
+
+class _Article:
+    """Per-article analysis state."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text = text
+        self.lang = lang
+        self.paras = paragraph_spans(text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.marked = find_marked_spans(text)
+        self.marked_spans: list[Span] = [(m.start, m.end) for m in self.marked]
+        self._sentences: dict[int, list[Span]] = {}
+
+    def para_of(self, pos: int) -> int:
+        lo, hi = 0, len(self.paras) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.para_starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def sentences(self, pi: int) -> list[Span]:
+        if pi not in self._sentences:
+            s, e = self.paras[pi]
+            self._sentences[pi] = sentence_spans(self.text, s, e, self.marked_spans)
+        return self._sentences[pi]
+
+    def sentence_of(self, pos: int) -> Span:
+        pi = self.para_of(pos)
+        for s, e in self.sentences(pi):
+            if s <= pos < e or pos == e:
+                return s, e
+        return self.paras[pi]
+
+    def is_body(self, pi: int) -> bool:
+        """Body paragraphs end like sentences; headlines, captions and menus do not."""
+        s, e = self.paras[pi]
+        if pi == len(self.paras) - 1:
+            return True  # excerpts are often cut mid-sentence
+        para = self.text[s:e]
+        if _TERMINAL_RE.search(para):
+            return True
+        return any(m.start >= s and m.start < e and not m.closed for m in self.marked)
+
+
+def _speaker_np_is_usable(np: SpeakerNP) -> bool:
+    if np.kind == "pronoun":
+        return np.text.lower() in PRONOUNS
+    return True
+
+
+def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
+    inner = text[m.inner_start : m.inner_end]
+    n = count_words(inner)
+    before = text[max(0, m.start - 40) : m.start]
+    if _NAMING_BEFORE_RE.search(before):
+        return True
+    sentence_like = inner[:1].isupper() and n >= 4 or inner[-1:] in ".!?…"
+    if sentence_like:
+        return False
+    prev_word = re.findall(r"[\w'’\-]+", before)[-1:] or [""]
+    if n <= 4 and prev_word[0].lower() in DETERMINERS:
+        return True
+    wordlist = re.findall(r"[\w'’\-]+", inner)
+    title_case = n >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in wordlist)
+    if title_case and n <= 8:
+        return True
+    after = text[m.end : m.end + 30]
+    if n <= 4 and re.match(r"\s+[A-Z][a-z]+\s+[A-Z][a-z]+", after) and not attributed:
+        return True  # the "border czar" Jane Doe
+    return not attributed and n <= 3
+
+
+def _incise_split(art: _Article, m: MarkedSpan) -> list[tuple[int, int, Attribution | None]]:
+    """Split ``« Première partie, affirme X. Deuxième partie »`` into two attributed quotes."""
+    text = art.text
+    s, e = m.inner_start, m.inner_end
+    if m.mark not in '«“"' or art.lang != "fr":
+        return [(s, e, None)]
+    for cm in re.finditer(r",\s+", text[s:e]):
+        comma = s + cm.start()
+        att = attribution_after(text, comma, e, "fr")
+        if att is None or att.verb_start - comma > 40:
+            continue
+        end_of_incise = att.speaker.end if att.speaker.end > att.verb_end else att.verb_end
+        rest = re.match(r"[^.,;!?»]*[.,;!?]\s*", text[end_of_incise:e])
+        if rest is None:
+            return [(s, comma, att)]
+        second_start = end_of_incise + rest.end()
+        first = (s, comma, att)
+        if second_start >= e:
+            return [first]
+        return [first, (second_start, e, att)]
+    return [(s, e, None)]
+
+
+def _direct_quotes(art: _Article) -> list[_Raw]:
+    text = art.text
+    out: list[_Raw] = []
+    n = len(art.marked)
+    for idx, m in enumerate(art.marked):
+        pi = art.para_of(m.start)
+        if not art.is_body(pi):
+            continue
+        ps, pe = art.paras[pi]
+        sent_s, sent_e = art.sentence_of(m.start)
+        if m.paragraphs == 1 and m.end > sent_e:
+            sent_e = min(pe, max(sent_e, m.end))
+        end_para = art.para_of(max(m.end - 1, m.start))
+        tail_sent = (
+            art.sentence_of(min(m.end, len(text) - 1)) if m.end < len(text) else (m.end, m.end)
+        )
+        tail_limit = tail_sent[1] if tail_sent[0] <= m.end else m.end
+        if end_para != art.para_of(min(m.end, len(text) - 1)):
+            tail_limit = m.end
+        nxt = art.marked[idx + 1].start if idx + 1 < n else len(text)
+        tail_limit = min(tail_limit, nxt, art.paras[end_para][1])
+        prv_end = art.marked[idx - 1].end if idx > 0 else 0
+        head_floor = max(sent_s, prv_end, ps)
+        att: Attribution | None = None
+        if tail_limit > m.end:
+            att = attribution_after(text, m.end, tail_limit, art.lang)
+            if att is None or att.verb_start - m.end > 60:
+                # A far verb: only if the quote's sentence ends with its attribution.
+                t = _tail_attribution(text, m.end, tail_limit, art.lang)
+                att = t[1] if t else None
+        if att is None and m.start > head_floor:
+            att = attribution_before(text, head_floor, m.start, art.lang)
+        if att is None:
+            # "..., according to X." after the quote in the same sentence.
+            for am in _ACCORDING_RE.finditer(text, m.end, max(m.end, tail_limit)):
+                np = _according_np(text, am.end(), tail_limit)
+                if np is not None:
+                    att = Attribution(np, am.start(), am.end(), "according")
+                    break
+        if att is not None and not _speaker_np_is_usable(att.speaker):
+            att = None
+        if _is_scare_or_title(text, m, att is not None):
+            continue
+        inner = text[m.inner_start : m.inner_end]
+        sentence_chars = max(1, sent_e - sent_s)
+        whole_sentence = (m.end - m.start) / sentence_chars >= 0.6
+        if att is None and not whole_sentence and count_words(inner) < 4:
+            continue
+        conf = 0.9 if att is not None else (0.6 if whole_sentence else 0.4)
+        for s, e, inc_att in _incise_split(art, m):
+            s, e = strip_span(text, s, e, " \t\n,;:\u00a0\u202f")
+            if e <= s:
+                continue
+            out.append(_Raw(s, e, "direct", inc_att or att, pi, conf))
+    return _drop_pull_quotes(art, out)
+
+
+def _drop_pull_quotes(art: _Article, quotes: list[_Raw]) -> list[_Raw]:
+    """A quote repeated later in the article (pull-quote, deck) counts once: the later one."""
+    text = art.text
+    keep: list[_Raw] = []
+    norms = [normalise_quotes(text[q.start : q.end]).rstrip(".!?").lower() for q in quotes]
+    for i, q in enumerate(quotes):
+        if (
+            q.attribution is None
+            and norms[i]
+            and any(norms[i] in norms[j] for j in range(i + 1, len(quotes)))
+        ):
+            continue
+        keep.append(q)
+    return keep
+
+
+def _reported_quotes(art: _Article, direct: list[_Raw]) -> list[_Raw]:
+    text = art.text
+    out: list[_Raw] = []
+    direct_spans = [(q.start, q.end) for q in direct]
+    direct_verbs = {q.attribution.verb_start for q in direct if q.attribution is not None}
+    direct_outer = [
+        (m.start, m.end) for m in art.marked if any(m.start <= q.start < m.end for q in direct)
+    ]
+    inside = [(m.start, m.end) for m in art.marked if m.paragraphs > 1]
+    for pi, (ps, _pe) in enumerate(art.paras):
+        if not art.is_body(pi) or overlaps_any((ps, ps + 1), inside):
+            continue
+        for sent in art.sentences(pi):
+            s, e = sent
+            body = text[s:e]
+            if body.lstrip()[:1] in QUOTE_CHARS and any(
+                q[0] <= s + 2 and q[1] >= e - 3 for q in direct_spans
+            ):
+                continue
+            rep = find_reported(text, sent, art.lang, art.marked_spans)
+            if rep is None or rep.attribution.verb_start in direct_verbs:
+                continue
+            span: Span | None = (rep.start, rep.end)
+            if overlaps_any((rep.start, rep.end), direct_outer):
+                # Only the quoted words are annotated where reported speech mixes with a
+                # direct quote; what follows the quote may still be reported speech.
+                span = _trim_after_quotes(text, (rep.start, rep.end), direct_outer)
+            if span is None:
+                continue
+            np = rep.attribution.speaker
+            if not _speaker_np_is_usable(np):
+                continue
+            out.append(_Raw(span[0], span[1], "indirect", rep.attribution, pi, 0.75))
+    return out
+
+
+def _trim_after_quotes(text: str, span: Span, marked: list[Span]) -> Span | None:
+    """The part of a reported clause after the last quoted span inside it, if substantial."""
+    s, e = span
+    inner = [m for m in marked if m[0] < e and m[1] > s]
+    if not inner:
+        return span
+    # A clause merely containing a scare quote (a term) stays as it is.
+    last_end = max(m[1] for m in inner)
+    comma = text.find(",", last_end, e)
+    if comma == -1:
+        return None
+    ns, ne = strip_span(text, comma + 1, e, " \t\n,;\u00a0")
+    if count_words(text[ns:ne]) < 4:
+        return None
+    return ns, ne
+
+
+# --- speaker resolution --------------------------------------------------------------------
+
+
+class _Resolver:
+    def __init__(self, art: _Article, quotes: list[_Raw]) -> None:
+        self.art = art
+        text = art.text
+        outside = _outside_quotes(art)
+        self.mentions: list[PersonMention] = person_mentions(text, outside)
+        _attach_appositives(text, self.mentions)
+        self.names = NameIndex(self.mentions)
+        self.genders = learn_genders(text, self.mentions)
+        self.quotes = quotes
+
+    def _person_before(self, pos: int, gender: str | None) -> PersonMention | None:
+        best = None
+        for m in self.mentions:
+            if m.start >= pos:
+                break
+            g = self.genders.get(self.names.canonical(m.name)) or self.genders.get(m.name)
+            if gender in {"m", "f"} and g and g != gender:
+                continue
+            if m.possessive and best is not None:
+                continue
+            best = m
+        return best
+
+    def resolve(self) -> None:
+        text = self.art.text
+        prev: _Raw | None = None
+        for q in sorted(self.quotes, key=lambda r: r.start):
+            att = q.attribution
+            if att is not None:
+                self._resolve_np(q, att.speaker, att.verb_start)
+            elif prev is not None and q.para - prev.para <= 1 and prev.speaker is not None:
+                # An unattributed quote continues the previous speaker.
+                q.speaker, q.kind, q.np = prev.speaker, prev.kind, prev.np
+                q.confidence = min(q.confidence, 0.7)
+            elif q.quote_type == "direct":
+                m = self._person_before(q.start, None)
+                ps = self.art.paras[max(0, q.para - 1)][0]
+                if m is not None and m.start >= ps:
+                    q.speaker, q.kind = self.names.canonical(m.name), "person"
+                    q.confidence = 0.45
+            if q.speaker is not None and q.kind == "person":
+                g = self.genders.get(q.speaker)
+                if g is None and att is not None and att.speaker.kind == "pronoun":
+                    pg = gender_of_pronoun(att.speaker.text)
+                    if pg in {"m", "f"}:
+                        self.genders[q.speaker] = pg
+            prev = q
+        del text
+
+    def _resolve_np(self, q: _Raw, np: SpeakerNP, pos: int) -> None:
+        q.np = np
+        if np.kind == "pronoun":
+            g = gender_of_pronoun(np.text)
+            if g == "pl" or np.text.lower() in {"it", "we", "i", "on"}:
+                # "they said" / "it said": the last group or organisation speaker, if any.
+                for r in reversed([r for r in self.quotes if r.start < q.start and r.speaker]):
+                    if r.kind in {"group", "org"} or (g == "pl" and " and " in (r.speaker or "")):
+                        q.speaker, q.kind = r.speaker, r.kind
+                        return
+                q.speaker, q.kind = None, "none"
+                return
+            m = self._person_before(pos, g)
+            if m is not None:
+                q.speaker, q.kind = self.names.canonical(m.name), "person"
+                q.confidence = min(q.confidence, 0.8)
+            else:
+                q.speaker, q.kind = None, "none"
+            return
+        if np.kind == "person" and np.name:
+            if np.extra:
+                q.speaker = " and ".join(self.names.canonical(n) for n in np.extra)
+            else:
+                q.speaker = self.names.canonical(np.name)
+                self.names.add(q.speaker)
+            q.kind = "person"
+            return
+        if np.kind == "org":
+            q.speaker, q.kind = np.name or np.text, "org"
+            return
+        # A described group or a role noun ("the minister", "la porte-parole").
+        noun = is_role_noun_phrase(np.text)
+        if noun:
+            target = self._person_described_as(noun, pos)
+            if target is not None:
+                q.speaker, q.kind = target, "person"
+                return
+        q.speaker, q.kind = _strip_determiner(np.text), "group"
+
+    def _person_described_as(self, noun: str, pos: int) -> str | None:
+        stem = noun.rstrip("s")
+        best = None
+        for m in self.mentions:
+            if m.start >= pos:
+                break
+            desc = f"{m.title} {m.appositive}".lower()
+            if stem and re.search(rf"\b{re.escape(stem)}", desc):
+                best = self.names.canonical(m.name)
+        if best is None:
+            for r in self.quotes:
+                if r.start >= pos or r.np is None or r.kind != "person":
+                    continue
+                if stem and re.search(rf"\b{re.escape(stem)}", r.np.description.lower()):
+                    best = r.speaker
+        return best
+
+
+def _strip_determiner(s: str) -> str:
+    return s.strip()
+
+
+def _outside_quotes(art: _Article) -> list[Span]:
+    """Paragraph pieces outside quote marks (where people are introduced)."""
+    out: list[Span] = []
+    marked = art.marked_spans
+    j = 0
+    for ps, pe in art.paras:
+        cur = ps
+        while j < len(marked) and marked[j][1] <= ps:
+            j += 1
+        k = j
+        while k < len(marked) and marked[k][0] < pe:
+            ms, me = marked[k]
+            if ms > cur:
+                out.append((cur, ms))
+            cur = max(cur, me)
+            k += 1
+        if cur < pe:
+            out.append((cur, pe))
+    return out
+
+
+_APPOSITIVE_RE = re.compile(
+    r"^,\s+((?:an?|the|un|une|le|la|l['’]|who|qui|[a-zà-ÿ][\w\-]*(?:['’]s)?)\s[^,;:.!?\"“”«»]{2,160}?"
+    r"(?:\([^)]{1,40}\))?)(?=,|\.|;|\s+(?:said|says|told|a\s+dit|a\s+déclaré|affirme))"
+)
+
+
+def _attach_appositives(text: str, mentions: list[PersonMention]) -> None:
+    for m in mentions:
+        am = _APPOSITIVE_RE.match(text[m.end : m.end + 200])
+        if am:
+            m.appositive = am.group(1).strip()
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def extract_quotes(text: str, language: str | None, article_id: str = "") -> list[Quote]:
+    """Direct and reported quotes in ``text`` with speakers, organisations and first roles."""
+    try:
+        return _extract(text, language, article_id)
+    except Exception:  # bad input must never stop the pipeline
+        log.exception("quote extraction failed for article %r", article_id)
+        return []
+
+
+def _extract(text: str, language: str | None, article_id: str) -> list[Quote]:
+    if not text or not text.strip():
+        return []
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    lang = (language or "").lower()[:2] or detect_language(text)
+    art = _Article(text, "fr" if lang == "fr" else "en")
+    direct = _direct_quotes(art)
+    reported = _reported_quotes(art, direct)
+    raws = sorted(direct + reported, key=lambda r: r.start)
+    _Resolver(art, raws).resolve()
+    table = default_table()
+    resolver_mentions = person_mentions(text, _outside_quotes(art))
+    _attach_appositives(text, resolver_mentions)
+    # One description per speaker: the richest way the article introduces them.
+    by_speaker: dict[str | None, SpeakerMention] = {}
+    for r in raws:
+        mention = describe_speaker(text, r.speaker, r.kind, r.np, resolver_mentions, table)
+        known = by_speaker.get(r.speaker)
+        if known is None or _richer(mention, known):
+            by_speaker[r.speaker] = mention
+    quotes: list[Quote] = []
+    for i, r in enumerate(raws):
+        mention = by_speaker[r.speaker]
+        q = Quote(
+            article_id=article_id,
+            quote_index=i,
+            text=text[r.start : r.end],
+            quote_type=r.quote_type,
+            speaker=r.speaker,
+            speaker_role=mention.rule_role,
+            speaker_org=mention.org,
+            speaker_role_score=round(mention.rule_score, 4),
+            char_start=r.start,
+            char_end=r.end,
+        )
+        remember(text, q, mention)
+        quotes.append(q)
+    return quotes
+
+
+def _richer(a: SpeakerMention, b: SpeakerMention) -> bool:
+    """Whether description ``a`` tells more about the speaker than ``b``."""
+    if (a.rule_score, a.org is not None) != (b.rule_score, b.org is not None):
+        return (a.rule_score, a.org is not None) > (b.rule_score, b.org is not None)
+    return len(a.description) > len(b.description)

@@ -1,0 +1,102 @@
+"""The curated table of organisations and their speaker roles (``data/organisations.toml``)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.records import SPEAKER_ROLES
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "organisations.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    aliases: tuple[str, ...]
+    role: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMatch:
+    org: Organisation
+    surface: str  # the words the article uses
+    start: int
+    end: int
+
+
+def _case_sensitive(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and (all(c.isupper() for c in letters) or len(alias.split()) == 1)
+
+
+class OrgTable:
+    """Organisation names and aliases matched as whole words, longest first."""
+
+    def __init__(self, organisations: list[Organisation]) -> None:
+        self.organisations = organisations
+        self._by_alias: dict[str, Organisation] = {}
+        parts: list[tuple[str, str]] = []
+        for org in organisations:
+            for alias in (org.name, *org.aliases):
+                key = alias.casefold()
+                if key in self._by_alias:
+                    continue
+                self._by_alias[key] = org
+                esc = re.escape(alias).replace(r"\ ", r"\s+")
+                esc = esc.replace("'", "['’]").replace("’", "['’]")
+                parts.append((alias, esc if _case_sensitive(alias) else f"(?i:{esc})"))
+        parts.sort(key=lambda p: len(p[0]), reverse=True)
+        alternation = "|".join(p[1] for p in parts)
+        self._re = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])") if parts else None
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> OrgTable:
+        p = Path(path) if path else DEFAULT_PATH
+        with p.open("rb") as fh:
+            data = tomllib.load(fh)
+        orgs: list[Organisation] = []
+        for i, entry in enumerate(data.get("organisation", [])):
+            role = entry.get("role")
+            if role not in SPEAKER_ROLES:
+                raise ValueError(
+                    f"{p}: organisation #{i + 1} has role {role!r}, not a codebook role"
+                )
+            orgs.append(
+                Organisation(
+                    name=str(entry["name"]),
+                    aliases=tuple(str(a) for a in entry.get("aliases", [])),
+                    role=role,
+                    country=str(entry.get("country", "")),
+                )
+            )
+        return cls(orgs)
+
+    def lookup(self, name: str) -> Organisation | None:
+        return self._by_alias.get(name.casefold().replace("’", "'")) or self._by_alias.get(
+            name.casefold()
+        )
+
+    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[OrgMatch]:
+        if self._re is None:
+            return []
+        end = len(text) if end is None else end
+        out = []
+        for m in self._re.finditer(text, start, end):
+            org = self.lookup(re.sub(r"\s+", " ", m.group()))
+            if org is None:
+                org = self._by_alias.get(
+                    re.sub(r"\s+", " ", m.group()).casefold().replace("’", "'")
+                )
+            if org is not None:
+                out.append(OrgMatch(org, m.group(), m.start(), m.end()))
+        return out
+
+
+@lru_cache(maxsize=4)
+def default_table(path: str | None = None) -> OrgTable:
+    return OrgTable.load(path)

@@ -1,0 +1,450 @@
+"""Speakers: resolving who a quote belongs to, describing them, and classifying their role.
+
+Resolution works within one article: surnames and first names map to the full name the
+article uses (``Krupovich`` -> ``Matthew Krupovich``); pronouns (``she said``) go to the
+closest preceding person of matching gender; role nouns (``the minister said``) go to the
+closest person the article described with that noun.
+
+Roles come from two sources, combined in :func:`assign_roles`: rules over the speaker's
+description (titles, appositives, the organisation table ``data/organisations.toml``) and,
+when given, the transformer role classifier over the same description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipeline.quotes_lexicon import DETERMINERS, FEMALE_PRONOUNS, MALE_PRONOUNS, PLURAL_PRONOUNS
+from pipeline.quotes_names import PersonMention, SpeakerNP
+from pipeline.quotes_orgs import OrgMatch, OrgTable, default_table
+from pipeline.records import SPEAKER_ROLES, Quote
+
+if TYPE_CHECKING:  # the classifier lives in models/ and pulls in torch
+    from models.classifier import TextClassifier
+else:
+    TextClassifier = Any
+
+
+@dataclass(slots=True)
+class SpeakerMention:
+    """What the article says about the speaker of one quote: role-classifier input."""
+
+    speaker: str | None
+    kind: str  # "person", "org", "group", "pronoun", "none"
+    description: str  # e.g. "Jane Doe, an immigration lawyer in Montreal"
+    org: str | None = None  # organisation as the article names it
+    org_role: str | None = None  # the organisation table's role for it
+    rule_role: str | None = None
+    rule_score: float = 0.0
+
+
+# --- role rules ----------------------------------------------------------------------------
+
+_R = re.IGNORECASE
+# Personal titles strong enough to decide a role over the organisation's.
+_STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "academic",
+        re.compile(
+            r"\b(?:professor|professeure?|prof\.|lecturer|research\s+chair|chaire\s+de\s+recherche|"
+            r"political\s+scientist|sociologist|criminologist|historian|demographer|scholar|"
+            r"chercheu(?:r|se)|researcher|doctoral|ph\.?d\.?\s+candidate|academic|universitaire|"
+            r"senior\s+fellow|fellow\s+at)\b",
+            _R,
+        ),
+    ),
+    (
+        "legal",
+        re.compile(
+            r"\b(?:lawyers?|attorneys?(?!\s+general)|avocate?s?|barrister|solicitor|counsel(?:lor)?|"
+            r"judges?|juges?|justice\s+[A-Z]|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
+            r"notary|notaire|juriste)\b|^Me\s+[A-Z]|\bMe\s+[A-Z][a-z]",
+            _R,
+        ),
+    ),
+    (
+        "politician",
+        re.compile(
+            r"\b(?:sens?|reps?)\.(?=\s)|"
+            r"\b(?:senators?|sénat(?:eur|rice)|congress(?:man|woman|member)|"
+            r"member\s+of\s+(?:parliament|congress|the\s+house)|député(?:e)?|MPP|MNA|MLA|MPs?|"
+            r"immigration\s+critic|critic\s+for|porte-parole\s+(?:du|de\s+l['’]|de\s+la)\s+"
+            r"(?:opposition|parti|bloc|npd|pq)|opposition|lawmakers?|legislators?|"
+            r"(?:party|conservative|liberal|ndp|bloc|republican|democratic)\s+leader|"
+            r"leader\s+of\s+the|chef\s+(?:du\s+parti|conservateur|bloquiste|péquiste)|candidate|"
+            r"candidat(?:e)?|state\s+representative|assemblyman|assemblywoman)\b",
+            _R,
+        ),
+    ),
+    (
+        "official",
+        re.compile(
+            r"\b(?:minister|ministre|prime\s+minister|premier\s+ministre|premier|"
+            r"(?<!vice-)president\s+(?:of\s+the\s+united\s+states|[A-Z][a-z]+\s+[A-Z])|"
+            r"mayor|maire|mairesse|governor|gouverneur|reeve|secretary\s+of|"
+            r"homeland\s+security\s+secretary|press\s+secretary|attorney\s+general|ambassador|"
+            r"ambassadeur|deputy\s+minister|sous-ministre|ombudsman|protect(?:eur|rice)\s+du\s+"
+            r"citoyen|border\s+czar|white\s+house)\b",
+            _R,
+        ),
+    ),
+    (
+        "enforcement",
+        re.compile(
+            r"\b(?:police|policiers?|officers?(?<!executive officer)(?<!communications officer)"
+            r"(?<!communication officer)(?<!information officer)(?<!financial officer)"
+            r"(?<!medical officer)(?<!operating officer)|constable|sergeant|sgt\.|cpl\.|corporal|"
+            r"trooper|sheriff|border\s+(?:agent|guard|patrol)|patrol\s+agent|gendarmes?|"
+            r"agents?\s+(?:des\s+services\s+frontaliers|frontaliers?)|douaniers?|"
+            r"customs\s+officer|immigration\s+officer|enforcement\s+officer)\b",
+            _R,
+        ),
+    ),
+    (
+        "affected",
+        re.compile(
+            r"\b(?:asylum[\s-]seekers?|asylum\s+claimants?|refugee\s+claimants?|claimants?|"
+            r"refugees?(?!\s+(?:advocate|lawyer|law|board|council|centre|center|agency|services|"
+            r"studies|program|programme))|migrants?(?!\s+(?:advocate|rights|justice|workers\s+alliance))|"
+            r"deportees?|deported|detainees?|fled|crossed\s+(?:the\s+border|into|at|illegally|"
+            r"irregularly)|demandeu(?:r|se|rs)\s+d['’]asile|réfugiée?s?|migrante?s?|"
+            r"a\s+fui|ont\s+fui|traversé|sans[\s-]papiers|undocumented|family\s+(?:that|who)\s+"
+            r"(?:crossed|fled|arrived)|whose\s+(?:son|daughter|husband|wife|father|mother|brother|"
+            r"sister|family|parents)|(?:mother|father|parents?|wife|husband|son|daughter|"
+            r"brother|sister|cousin|uncle|aunt)\s+of\s+(?:a|an|the)?\s*(?:deported|detained|asylum|"
+            r"refugee|migrant))\b",
+            _R,
+        ),
+    ),
+]
+# Weaker cues, used when neither a strong title nor the organisation table decides.
+_WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "international",
+        re.compile(
+            r"\b(?:united\s+nations|U\.?N\.?|UNHCR|IOM|rapporteur|nations\s+unies|ONU|HCR|"
+            r"intergovernmental)\b"
+        ),
+    ),
+    (
+        "enforcement",
+        re.compile(
+            r"\b(?:border\s+services|border\s+patrol|RCMP|CBSA|ICE|CBP|GRC|ASFC|"
+            r"law\s+enforcement|enforcement|union\s+representing\s+(?:border|customs))\b"
+        ),
+    ),
+    (
+        "official",
+        re.compile(
+            r"\b(?:spokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?:department|ministry|"
+            r"government|city|province|office|minister|prime\s+minister|premier|white\s+house)|"
+            r"government|gouvernement|federal|fédéral|ministry|ministère|department|"
+            r"city['’]s|city\s+of|municipal|municipalit[yé]|province|provincial|"
+            r"officials?|administration|president|président|cabinet|communications?\s+"
+            r"(?:officer|director|manager)|directeur\s+des\s+communications|agency|agence|"
+            r"city|ville|town|mayor['’]s)\b",
+            _R,
+        ),
+    ),
+    (
+        "advocacy",
+        re.compile(
+            r"\b(?:advocates?|advocacy|activists?|militante?s?|organizers?|organisers?|"
+            r"volunteers?|bénévoles?|coalition|network|réseau|charity|charitable|non-?profit|"
+            r"organisme|organization|organisation|NGO|ONG|group|groupe|campaign|campagne|"
+            r"executive\s+director|directrice?\s+générale?|director\s+of|coordinat(?:or|rice)|"
+            r"coordonnat(?:eur|rice)|founder|fondat(?:eur|rice)|pastor|priest|imam|rabbi|church|"
+            r"église|mosque|synagogue|shelter|refuge|centre|center|clinic|clinique|"
+            r"intervenante?s?|travailleu(?:r|se)\s+social|social\s+worker|rights|droits|"
+            r"association|committee|comité|collective|collectif|union)\b",
+            _R,
+        ),
+    ),
+    (
+        "academic",
+        re.compile(
+            r"\b(?:university|université|institute|institut|think[\s-]tank|analyst|analyste|"
+            r"economist|économiste|expert|experte|study|étude|policy\s+(?:institute|centre|center)|"
+            r"research|recherche)\b",
+            _R,
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"\b(?:residents?|résidente?s?|local|habitante?s?|owners?|propriétaire|business|"
+            r"commerçante?|farmer|agriculteur|shop|store|restaurant|neighbou?rs?|voisine?s?|"
+            r"witness|témoin|driver|chauffeur|taxi|citizen|citoyenne?|employee|employée?|"
+            r"teacher|enseignante?|student|étudiante?|hotel|motel|reporter|journalist|"
+            r"journaliste|columnist|chroniqueur|actor|actress|singer|athlete|coach)\b",
+            _R,
+        ),
+    ),
+]
+_UNKNOWN_GROUPS = re.compile(
+    r"^(?:some\s+|many\s+|other\s+|several\s+)?(?:critics|experts|observers|opponents|"
+    r"supporters|sources?|a\s+source|one\s+source|people|someone|others|proponents|"
+    r"detractors|skeptics|analysts|certains|plusieurs|des\s+experts|des\s+critiques|"
+    r"they|ils|elles|on|it|we|i)\b",
+    _R,
+)
+# Role nouns that refer back to a described person ("the minister said").
+_ROLE_NOUN_RE = re.compile(
+    r"^(?:the|le|la|l['’]|this|that|cette|ce)\s+(?:(?:federal|former|provincial|city['’]s|"
+    r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
+    r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
+    r"(?P<noun>[\w\-]+)$",
+    _R,
+)
+
+
+def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, float]:
+    """(role, confidence) from titles, appositives and the organisation table."""
+    desc = description.strip()
+    if not desc:
+        return "unknown", 0.5
+    if kind in {"group", "pronoun"} and _UNKNOWN_GROUPS.match(desc):
+        return "unknown", 0.6
+    for role, rx in _STRONG_RULES:
+        if rx.search(desc):
+            # "a lawyer with Amnesty" stays legal; "a spokesperson for CBSA" is decided below.
+            if role == "official" and orgs and orgs[0].org.role in {"enforcement", "politician"}:
+                return orgs[0].org.role, 0.85
+            return role, 0.85
+    if orgs:
+        return orgs[0].org.role, 0.85
+    for role, rx in _WEAK_RULES:
+        if rx.search(desc):
+            return role, 0.6
+    if kind == "person":
+        return "other", 0.35
+    if kind == "org":
+        return "advocacy", 0.3
+    return "unknown", 0.3
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s]+", name.replace("’s", "").replace("'s", "")) if t]
+
+
+class NameIndex:
+    """Full names the article uses, for mapping short references to them."""
+
+    def __init__(self, mentions: list[PersonMention]) -> None:
+        self.mentions = mentions
+        self.full: list[str] = []
+        for m in mentions:
+            if len(_tokens(m.name)) >= 2 and m.name not in self.full:
+                self.full.append(m.name)
+
+    def canonical(self, name: str, before: int | None = None) -> str:
+        toks = _tokens(name)
+        if not toks:
+            return name
+        low = [t.lower().rstrip(".") for t in toks]
+        best: str | None = None
+        best_len = len(toks)
+        for full in self.full:
+            ft = [t.lower().rstrip(".") for t in _tokens(full)]
+            if len(ft) <= len(low):
+                continue
+            if len(low) == 1:
+                ok = low[0] == ft[-1] or low[0] == ft[0]
+            else:
+                it = iter(ft)
+                ok = all(t in it for t in low) and low[-1] == ft[-1]
+            if ok and len(ft) > best_len:
+                best, best_len = full, len(ft)
+        return best or " ".join(toks)
+
+    def add(self, name: str) -> None:
+        if len(_tokens(name)) >= 2 and name not in self.full:
+            self.full.append(name)
+
+
+def learn_genders(text: str, mentions: list[PersonMention]) -> dict[str, str]:
+    """Gender of each named person, from honorifics and the first pronoun after a mention."""
+    genders: dict[str, str] = {}
+    pron = re.compile(r"\b(he|him|his|she|her|hers|il|elle)\b", re.IGNORECASE)
+    for i, m in enumerate(mentions):
+        if m.gender:
+            genders.setdefault(m.name, m.gender)
+            continue
+        if m.name in genders:
+            continue
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        window = text[m.end : min(nxt, m.end + 250)]
+        pm = pron.search(window)
+        if pm:
+            w = pm.group(1).lower()
+            g = "m" if w in MALE_PRONOUNS else "f"
+            # "lui" and "il" are French male; "her" may be an object but still female.
+            genders[m.name] = g
+    return genders
+
+
+def gender_of_pronoun(pronoun: str) -> str | None:
+    p = pronoun.lower()
+    if p in MALE_PRONOUNS:
+        return "m"
+    if p in FEMALE_PRONOUNS:
+        return "f"
+    if p in PLURAL_PRONOUNS:
+        return "pl"
+    return None
+
+
+# --- roles for quotes ------------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple[int, int, int], SpeakerMention] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+def remember(text: str, quote: Quote, mention: SpeakerMention) -> None:
+    """Keep the speaker description of a quote extracted from ``text`` for assign_roles."""
+    key = (hash(text), quote.char_start, quote.char_end)
+    _CACHE[key] = mention
+    _CACHE.move_to_end(key)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+def mention_for(text: str, quote: Quote) -> SpeakerMention:
+    """The speaker description of a quote; rebuilt from the text when not cached."""
+    key = (hash(text), quote.char_start, quote.char_end)
+    got = _CACHE.get(key)
+    if got is not None:
+        return got
+    return describe_speaker(text, quote.speaker, "person" if quote.speaker else "none")
+
+
+def describe_speaker(
+    text: str,
+    speaker: str | None,
+    kind: str,
+    np: SpeakerNP | None = None,
+    mentions: list[PersonMention] | None = None,
+    table: OrgTable | None = None,
+) -> SpeakerMention:
+    """Build the description of a speaker from how the article presents them."""
+    table = table or default_table()
+    if speaker is None:
+        return SpeakerMention(None, "none", "", rule_role="unknown", rule_score=0.5)
+    parts: list[str] = []
+    if np is not None and np.kind != "pronoun":
+        parts.append(np.description)
+    if kind == "person" and mentions is not None:
+        for m in mentions:
+            if m.name == speaker or speaker.endswith(" " + m.name) or m.name.endswith(speaker):
+                d = f"{m.title} {m.name}".strip()
+                if m.appositive:
+                    d += f", {m.appositive}"
+                if d not in parts and d != speaker:
+                    parts.append(d)
+    # One clause per distinct piece of description, richest first.
+    parts = sorted(dict.fromkeys(p for p in parts if p), key=len, reverse=True)
+    description = parts[0] if parts else speaker
+    for extra in parts[1:3]:
+        if extra not in description and speaker not in extra:
+            description += f"; {extra}"
+        elif extra not in description:
+            title = extra.replace(speaker, "").strip(" ,;")
+            if title and title.lower() not in description.lower():
+                description = (
+                    f"{title} {description}" if not description.startswith(title) else description
+                )
+    orgs = table.find_all(description)
+    org_surface = orgs[0].surface if orgs else None
+    if kind == "org":
+        direct = table.lookup(speaker)
+        if direct is not None:
+            org_surface = speaker
+            orgs = [OrgMatch(direct, speaker, 0, len(speaker))] + orgs
+        elif org_surface is None:
+            org_surface = speaker
+    role, score = rule_role(description, orgs, kind)
+    return SpeakerMention(
+        speaker,
+        kind,
+        description,
+        org=org_surface,
+        org_role=orgs[0].org.role if orgs else None,
+        rule_role=role,
+        rule_score=score,
+    )
+
+
+def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
+    """Combine the rule/table role with a classifier prediction (label, score, scores)."""
+    rule_role_, rule_score = mention.rule_role or "unknown", mention.rule_score
+    if pred is None or mention.kind in {"none"}:
+        return rule_role_, rule_score
+    label = getattr(pred, "label", None)
+    score = float(getattr(pred, "score", 0.0))
+    scores: dict[str, float] = dict(getattr(pred, "scores", {}) or {})
+    if label not in SPEAKER_ROLES:
+        return rule_role_, rule_score
+    if label == rule_role_:
+        return label, max(rule_score, score, min(0.99, (rule_score + score) / 2 + 0.1))
+    if rule_score >= 0.85:
+        # Titles and the organisation table are reliable; the classifier can only overrule
+        # them with near-certainty.
+        if score >= 0.97 and mention.org_role is None:
+            return label, score * 0.9
+        return rule_role_, rule_score * (1 - 0.3 * score)
+    rule_support = scores.get(rule_role_, 0.0)
+    if score >= rule_score or rule_support < 0.1:
+        return label, score
+    return rule_role_, rule_score
+
+
+def assign_roles(text: str, quotes: list[Quote], role_clf: TextClassifier | None) -> None:
+    """Fill ``speaker_role`` and ``speaker_role_score`` of each quote in place.
+
+    The organisation table and title rules decide on their own when ``role_clf`` is None;
+    with a classifier, speakers' descriptions are classified in one batch and combined with
+    the rules (see :func:`combine`). Quotes without a speaker get ``unknown``.
+    """
+    if not quotes:
+        return
+    mentions = [mention_for(text, q) for q in quotes]
+    preds: list[Any | None] = [None] * len(quotes)
+    if role_clf is not None:
+        idx = [i for i, m in enumerate(mentions) if m.kind not in {"none"} and m.description]
+        uniq = list(dict.fromkeys(mentions[i].description for i in idx))
+        if uniq:
+            langs = _guess_langs(uniq)
+            out = role_clf.predict(uniq, languages=langs)
+            by_desc = dict(zip(uniq, out, strict=True))
+            for i in idx:
+                preds[i] = by_desc.get(mentions[i].description)
+    for q, m, p in zip(quotes, mentions, preds, strict=True):
+        role, score = combine(m, p)
+        q.speaker_role = role
+        q.speaker_role_score = round(float(score), 4)
+        if q.speaker_org is None and m.org:
+            q.speaker_org = m.org
+
+
+_FR_HINT = re.compile(r"\b(?:le|la|les|du|des|une|est|qui|pour|avec|dans|selon)\b")
+
+
+def _guess_langs(texts: list[str]) -> list[str]:
+    return ["fr" if len(_FR_HINT.findall(t)) >= 2 else "en" for t in texts]
+
+
+def is_role_noun_phrase(np_text: str) -> str | None:
+    """The role noun in "the minister" / "le ministre", or None."""
+    m = _ROLE_NOUN_RE.match(np_text.strip())
+    if not m:
+        return None
+    noun = m.group("noun").lower()
+    if noun in DETERMINERS:
+        return None
+    return noun
