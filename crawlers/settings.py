@@ -1,0 +1,49 @@
+"""Scrapy settings for the asylumwatch crawler.
+
+Politeness is on by default: robots.txt is obeyed, AutoThrottle adapts the delay to each
+server, and the User-Agent names the project and a contact URL. ``AW_POLITE = False`` (the
+crawler's ``--no-delays`` flag) turns the delays off for tests and benchmarks on local sites.
+"""
+
+BOT_NAME = "asylumwatch"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+AW_CONTACT_URL = "https://github.com/asylumwatch/asylumwatch"
+USER_AGENT = f"asylumwatch/0.1 (news research crawler; +{AW_CONTACT_URL})"
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+# Every response, errors included, reaches the archive and the fetch log.
+HTTPERROR_ALLOW_ALL = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the network, so every response (redirects and retried errors too) is archived
+    # as it came over the wire, before decompression.
+    "crawlers.archive.WarcArchiveMiddleware": 950,
+}
+DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+# Set by the runner for each crawl.
+AW_JOB_FILE = None

@@ -1,0 +1,334 @@
+"""The ``asylumwatch`` command line.
+
+Every command takes ``--sources``, ``--topic`` and ``--db`` where they apply, so a researcher
+can keep several projects side by side. User mistakes (bad configuration, a missing file, a
+locked database) print one message and exit with code 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from flows import stages
+from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
+from pipeline.annotate import Annotator
+from pipeline.config import (
+    DEFAULT_DB,
+    DEFAULT_SOURCES,
+    DEFAULT_TOPIC,
+    DEFAULT_WARC_DIR,
+    ConfigError,
+    load_sources,
+    load_topic,
+)
+from pipeline.process import ProcessStats, process_warcs
+from pipeline.store import DatabaseBusy, connect
+
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    name="asylumwatch",
+    help="Monitor news coverage of cross-border asylum: crawl, extract, quote, classify, "
+    "load into DuckDB, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+SourcesOpt = Annotated[
+    Path, typer.Option("--sources", help="Outlets to crawl (TOML).", show_default=True)
+]
+TopicOpt = Annotated[Path, typer.Option("--topic", help="Topic profile (TOML).")]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+WarcDirOpt = Annotated[Path, typer.Option("--warc-dir", help="Where WARC archives are written.")]
+NoDelaysOpt = Annotated[
+    bool,
+    typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),
+]
+ContactOpt = Annotated[
+    str | None,
+    typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent."),
+]
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed without a traceback."""
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False, show_time=False)],
+        force=True,
+    )
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+) -> None:
+    _setup_logging(verbose)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+def _run_pipeline(
+    sources_path: Path,
+    topic_path: Path,
+    db: Path,
+    warc_dir: Path,
+    *,
+    polite: bool,
+    contact_url: str | None,
+    substitutions: dict | None = None,
+    max_articles: int | None = None,
+) -> stages.RunSummary:
+    sources = load_sources(sources_path, substitutions)
+    annotator = Annotator(load_topic(topic_path))
+    with _progress() as progress:
+        crawl_task = progress.add_task("crawling", total=None)
+        process_task = progress.add_task("extracting + loading", total=None, visible=False)
+
+        def on_crawl(count: int) -> None:
+            progress.update(crawl_task, completed=count, description=f"crawling ({count} fetched)")
+
+        def on_response() -> None:
+            progress.update(process_task, visible=True, advance=1)
+
+        summary = stages.run_once(
+            sources,
+            db,
+            warc_dir,
+            annotator,
+            polite=polite,
+            contact_url=contact_url,
+            max_articles=max_articles,
+            on_crawl_progress=on_crawl,
+            on_response=on_response,
+        )
+    return summary
+
+
+def _print_stats(stats: ProcessStats, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("outlet")
+    table.add_column("articles extracted", justify="right")
+    for outlet, count in sorted(stats.by_outlet.items()):
+        table.add_row(outlet, str(count))
+    console.print(table)
+    console.print(
+        f"{stats.responses} responses read, {stats.articles} articles extracted, "
+        f"{stats.loaded} new or updated rows, {stats.quotes} quotes, "
+        f"{stats.fetches} fetches logged."
+    )
+
+
+@app.command()
+def run(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_delays: NoDelaysOpt = False,
+    contact_url: ContactOpt = None,
+) -> None:
+    """Crawl every source once, extract the articles and load them.
+
+    Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
+    """
+    summary = _run_pipeline(
+        sources, topic, db, warc_dir, polite=not no_delays, contact_url=contact_url
+    )
+    if summary.pending:
+        _print_stats(summary.pending, "Finished from an earlier, interrupted run")
+    _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
+    if not summary.crawl.ok:
+        raise UserError(
+            f"the crawl exited with code {summary.crawl.returncode}; its log is "
+            f"{summary.crawl.warc_file.with_name(summary.crawl.run_id + '.log')}"
+        )
+
+
+@app.command()
+def crawl(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_delays: NoDelaysOpt = False,
+    contact_url: ContactOpt = None,
+) -> None:
+    """Crawl every source once and archive what was fetched (no extraction).
+
+    Process the archive later with [bold]asylumwatch process[/].
+    Example: [bold]asylumwatch crawl --sources data/sources.toml[/]
+    """
+    configured = load_sources(sources)
+    with _progress() as progress:
+        task = progress.add_task("crawling", total=None)
+        result = stages.crawl(
+            configured,
+            db,
+            warc_dir,
+            polite=not no_delays,
+            contact_url=contact_url,
+            on_progress=lambda n: progress.update(task, completed=n),
+        )
+    console.print(f"run {result.run_id}: archive {result.warc_file}")
+    if not result.ok:
+        raise UserError(f"the crawl exited with code {result.returncode}")
+
+
+@app.command()
+def process(
+    warc: Annotated[
+        list[Path] | None, typer.Argument(help="WARC files to process.", show_default=False)
+    ] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Process every archived WARC not yet loaded.")
+    ] = False,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+) -> None:
+    """Extract and load articles from archived WARC files (idempotent).
+
+    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/]
+    """
+    files = list(warc or [])
+    if pending:
+        files += stages.pending_warcs(warc_dir, db)
+    if not files:
+        raise UserError("no WARC files given: name some, or pass --pending")
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"{path}: no such WARC file")
+    annotator = Annotator(load_topic(topic))
+    with _progress() as progress:
+        task = progress.add_task("extracting + loading", total=None)
+        stats = process_warcs(
+            files, db, annotator, on_response=lambda: progress.update(task, advance=1)
+        )
+    _print_stats(stats, f"{len(files)} WARC file(s)")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="Any SQL DuckDB understands.")],
+    db: DbOpt = DEFAULT_DB,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output.")] = False,
+) -> None:
+    """Run SQL against the database (read-only) and print a table, or CSV with --csv.
+
+    Example: [bold]asylumwatch query "SELECT outlet, count(*) FROM articles GROUP BY 1"[/]
+    """
+    with connect(db, read_only=True, on_wait=lambda m: err_console.print(f"[yellow]{m}[/]")) as con:
+        try:
+            cursor = con.execute(sql)
+        except duckdb.Error as exc:
+            raise UserError(f"SQL error: {exc}") from None
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def demo(
+    db: DbOpt = DEFAULT_DB,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    port_base: Annotated[
+        int, typer.Option("--port-base", help="First port of the demo servers (0: any free).")
+    ] = DEFAULT_PORT_BASE,
+) -> None:
+    """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
+
+    Runs offline. Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
+    """
+    with serve_demo_site(port_base) as site:
+        console.print("Demo outlets: " + ", ".join(site.base_urls.values()))
+        summary = _run_pipeline(
+            DEMO_SOURCES,
+            topic,
+            db,
+            warc_dir,
+            polite=False,
+            contact_url=None,
+            substitutions=site.substitutions,
+        )
+    _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
+    if not summary.crawl.ok:
+        raise UserError(f"the crawl exited with code {summary.crawl.returncode}")
+    print_demo_summary(db)
+
+
+def print_demo_summary(db: Path) -> None:
+    with connect(db, read_only=True) as con:
+        weekly = con.execute(
+            """
+            SELECT outlet, strftime(published_at, '%G-W%V') AS week, count(*) AS articles,
+                   count(*) FILTER (is_relevant) AS relevant
+            FROM articles GROUP BY ALL ORDER BY outlet, week
+            """
+        ).fetchall()
+        totals = con.execute(
+            "SELECT count(*), count(*) FILTER (is_relevant), count(DISTINCT outlet) FROM articles"
+        ).fetchall()[0]
+    table = Table(
+        "outlet", "ISO week", "articles", "relevant", title="Articles per outlet and week"
+    )
+    for outlet, week, articles, relevant in weekly:
+        table.add_row(outlet, week or "(no date)", str(articles), str(relevant))
+    console.print(table)
+    total, relevant, outlets = totals
+    share = relevant / total if total else 0.0
+    console.print(
+        f"{total} articles from {outlets} outlets in {db}; {relevant} relevant ({share:.0%})."
+    )
+
+
+def main() -> None:
+    """Console-script entry point: turns user mistakes into one message and exit code 2."""
+    try:
+        app()
+    except (ConfigError, UserError, DatabaseBusy, FileNotFoundError, OSError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; run the same command again to resume.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

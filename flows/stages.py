@@ -1,0 +1,115 @@
+"""The pipeline's stages as plain functions, shared by the CLI and the Prefect flows.
+
+crawl (subprocess, WARC + fetch log) -> process (extract, annotate, load) -> query/report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawlers.runner import CrawlResult, run_crawl
+from pipeline.annotate import Annotator
+from pipeline.config import Source
+from pipeline.process import ProcessStats, process_warcs
+from pipeline.records import CrawlRun
+from pipeline.store import connect, fetched_article_urls, processed_warcs, record_crawl_run
+from pipeline.warc import read_fetch_log
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    crawl: CrawlResult | None
+    pending: ProcessStats | None
+    processed: ProcessStats
+
+
+def pending_warcs(warc_dir: Path, db_path: Path) -> list[Path]:
+    """WARC files under ``warc_dir`` that were never (completely) processed: what a run that
+    died between crawling and loading left behind."""
+    all_files = sorted(Path(warc_dir).glob("*/*.warc.gz"))
+    if not all_files:
+        return []
+    with connect(db_path) as con:
+        done = processed_warcs(con)
+    return [f for f in all_files if str(f) not in done]
+
+
+def crawl(
+    sources: list[Source],
+    db_path: Path,
+    warc_dir: Path,
+    *,
+    polite: bool = True,
+    contact_url: str | None = None,
+    max_articles: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> CrawlResult:
+    """Crawl ``sources``, skipping articles the database already holds; record the run."""
+    with connect(db_path) as con:
+        seen = fetched_article_urls(con)
+    result = run_crawl(
+        sources,
+        warc_dir,
+        seen_urls=seen,
+        polite=polite,
+        contact_url=contact_url,
+        max_articles=max_articles,
+        on_progress=on_progress,
+    )
+    fetches = read_fetch_log(result.fetch_log)
+    run = CrawlRun(
+        run_id=result.run_id,
+        started_at=result.started_at,
+        finished_at=result.finished_at,
+        sources=[s.name for s in sources],
+        warc_file=str(result.warc_file),
+        requests=len(fetches),
+        responses=sum(1 for f in fetches if f.status is not None),
+        errors=sum(1 for f in fetches if f.status is None),
+        status="finished" if result.ok else "failed",
+    )
+    with connect(db_path) as con:
+        record_crawl_run(con, run)
+    if not result.ok:
+        log.error(
+            "crawl %s exited with code %s; see %s",
+            result.run_id,
+            result.returncode,
+            result.warc_file.with_name(f"{result.run_id}.log"),
+        )
+    return result
+
+
+def run_once(
+    sources: list[Source],
+    db_path: Path,
+    warc_dir: Path,
+    annotator: Annotator,
+    *,
+    polite: bool = True,
+    contact_url: str | None = None,
+    max_articles: int | None = None,
+    on_crawl_progress: Callable[[int], None] | None = None,
+    on_response: Callable[[], None] | None = None,
+) -> RunSummary:
+    """One full pass: finish what an earlier run left, crawl, then process the new archive."""
+    leftover = pending_warcs(warc_dir, db_path)
+    pending = process_warcs(leftover, db_path, annotator) if leftover else None
+    result = crawl(
+        sources,
+        db_path,
+        warc_dir,
+        polite=polite,
+        contact_url=contact_url,
+        max_articles=max_articles,
+        on_progress=on_crawl_progress,
+    )
+    processed = ProcessStats()
+    if result.warc_file.exists():
+        processed = process_warcs([result.warc_file], db_path, annotator, on_response=on_response)
+    return RunSummary(crawl=result, pending=pending, processed=processed)

@@ -1,0 +1,96 @@
+"""Process archived WARC files: extract articles, annotate them, load them into DuckDB.
+
+The write connection is opened once per batch and closed straight after, so the database is
+free for analysts between batches. Processing is idempotent: a WARC processed twice leaves
+the same rows, and a run that dies midway can simply be run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.annotate import Annotator
+from pipeline.extract import extract_article
+from pipeline.records import Article
+from pipeline.store import connect, load_annotated, load_fetches, mark_warc_processed
+from pipeline.warc import fetch_log_for, iter_responses, read_fetch_log
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+
+
+@dataclass(slots=True)
+class ProcessStats:
+    warc_files: int = 0
+    responses: int = 0
+    articles: int = 0
+    loaded: int = 0
+    quotes: int = 0
+    fetches: int = 0
+    by_outlet: dict[str, int] = field(default_factory=dict)
+
+
+def process_warcs(
+    warc_files: Iterable[Path],
+    db_path: Path,
+    annotator: Annotator,
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_response: Callable[[], None] | None = None,
+) -> ProcessStats:
+    stats = ProcessStats()
+    for warc_file in warc_files:
+        process_warc(Path(warc_file), db_path, annotator, stats, batch_size, on_response)
+    return stats
+
+
+def process_warc(
+    warc_file: Path,
+    db_path: Path,
+    annotator: Annotator,
+    stats: ProcessStats,
+    batch_size: int = BATCH_SIZE,
+    on_response: Callable[[], None] | None = None,
+) -> None:
+    batch: list[Article] = []
+    responses = articles = 0
+    run_id = None
+    for response in iter_responses(warc_file):
+        responses += 1
+        if on_response:
+            on_response()
+        try:
+            article = extract_article(response)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
+            log.warning("%s: extraction failed: %s", response.url, exc)
+            continue
+        if article is None:
+            continue
+        articles += 1
+        stats.by_outlet[article.outlet] = stats.by_outlet.get(article.outlet, 0) + 1
+        batch.append(article)
+        if len(batch) >= batch_size:
+            _load(batch, db_path, annotator, stats)
+            batch = []
+    if batch:
+        _load(batch, db_path, annotator, stats)
+    fetches = read_fetch_log(fetch_log_for(warc_file))
+    if fetches:
+        run_id = fetches[0].run_id
+    with connect(db_path) as con:
+        stats.fetches += load_fetches(con, fetches)
+        mark_warc_processed(con, str(warc_file), run_id, responses, articles)
+    stats.warc_files += 1
+    stats.responses += responses
+    stats.articles += articles
+
+
+def _load(batch: list[Article], db_path: Path, annotator: Annotator, stats: ProcessStats) -> None:
+    annotated = annotator.annotate(batch)
+    with connect(db_path) as con:
+        stats.loaded += load_annotated(con, annotated)
+    stats.quotes += sum(len(item.quotes) for item in annotated)

@@ -1,0 +1,297 @@
+"""Loading records into DuckDB.
+
+The write connection is opened only for the time a batch takes to load, so analysts can query
+between loads. DuckDB lets one process write at a time: a writer (or reader) that meets the
+lock waits and retries with a message rather than failing. All loads are idempotent: loading
+the same records twice leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.records import AnnotatedArticle, Article, CrawlRun, Fetch, Quote
+from pipeline.schema import LATEST_VERSION, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+LOCK_WAIT_SECONDS = 120.0
+
+
+class DatabaseBusy(Exception):
+    """Another process held the database lock for longer than we were willing to wait."""
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("could not set" in text or "conflicting" in text)
+
+
+@contextmanager
+def connect(
+    db_path: Path,
+    *,
+    read_only: bool = False,
+    wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open ``db_path``, waiting (with a message) while another process holds the lock.
+
+    A read-write connection brings the schema up to date first.
+    """
+    db_path = Path(db_path)
+    if read_only and not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no database here yet. Run a crawl or the demo first.")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    delay = 0.1
+    warned = False
+    while True:
+        try:
+            con = duckdb.connect(str(db_path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise DatabaseBusy(
+                        f"{db_path} is locked by another process (a running load?) and stayed "
+                        f"locked for {wait:.0f} s. Try again when it finishes."
+                    ) from None
+                raise
+            if not warned:
+                message = f"{db_path} is busy (another process is writing); waiting..."
+                (on_wait or log.warning)(message)
+                warned = True
+            time.sleep(delay)
+            delay = min(delay * 1.5, 2.0)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations this database lacks; returns the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [migration.version, migration.description, _now()],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        log.info("schema migrated to version %d: %s", migration.version, migration.description)
+    return max(current, LATEST_VERSION)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- Arrow tables from records ---------------------------------------------------------------
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("outlet", pa.string()),
+        ("domain", pa.string()),
+        ("title", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("published_at", pa.timestamp("us")),
+        ("fetched_at", pa.timestamp("us")),
+        ("language", pa.string()),
+        ("text", pa.string()),
+        ("word_count", pa.int32()),
+        ("is_relevant", pa.bool_()),
+        ("relevance_score", pa.float64()),
+        ("duplicate_of", pa.string()),
+        ("stance", pa.string()),
+        ("stance_score", pa.float64()),
+        ("model_version", pa.string()),
+        ("warc_file", pa.string()),
+        ("stance_note", pa.string()),
+    ]
+)
+QUOTE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("quote_index", pa.int32()),
+        ("text", pa.string()),
+        ("quote_type", pa.string()),
+        ("speaker", pa.string()),
+        ("speaker_role", pa.string()),
+        ("speaker_org", pa.string()),
+        ("speaker_role_score", pa.float64()),
+        ("stance", pa.string()),
+        ("stance_score", pa.float64()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("model_version", pa.string()),
+    ]
+)
+FETCH_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("kind", pa.string()),
+        ("status", pa.int32()),
+        ("bytes", pa.int64()),
+        ("fetched_at", pa.timestamp("us")),
+        ("error", pa.string()),
+        ("content_type", pa.string()),
+        ("warc_file", pa.string()),
+    ]
+)
+
+
+def to_arrow(records: Sequence, schema: pa.Schema) -> pa.Table:
+    """Dataclass records to an Arrow table with ``schema``'s column order and types."""
+    names = schema.names
+    columns = {name: [getattr(r, name) for r in records] for name in names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_annotated(con: duckdb.DuckDBPyConnection, batch: Sequence[AnnotatedArticle]) -> int:
+    """Upsert articles (the newest fetch of a URL wins) and replace their quotes.
+
+    Returns the number of articles inserted or updated.
+    """
+    if not batch:
+        return 0
+    newest = _newest_per_id([item.article for item in batch])
+    quotes = [
+        q for item in batch if newest[item.article.article_id] is item.article for q in item.quotes
+    ]
+    article_table = to_arrow(list(newest.values()), ARTICLE_SCHEMA)
+    quote_table = to_arrow(quotes, QUOTE_SCHEMA)
+    update = ", ".join(f"{n} = excluded.{n}" for n in ARTICLE_SCHEMA.names if n != "article_id")
+    con.execute("BEGIN")
+    try:
+        con.register("incoming_articles", article_table)
+        # Only rows whose fetch is at least as new as the stored one replace it.
+        changed = con.execute(
+            "SELECT i.article_id FROM incoming_articles i LEFT JOIN articles a USING (article_id) "
+            "WHERE a.article_id IS NULL OR i.fetched_at >= a.fetched_at"
+        ).fetchall()
+        changed_ids = [row[0] for row in changed]
+        con.execute(
+            f"INSERT INTO articles SELECT * FROM incoming_articles "
+            f"ON CONFLICT (article_id) DO UPDATE SET {update} "
+            f"WHERE excluded.fetched_at >= articles.fetched_at"
+        )
+        if changed_ids:
+            con.register("changed_ids", pa.table({"article_id": changed_ids}))
+            con.execute(
+                "DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM changed_ids)"
+            )
+            con.register("incoming_quotes", quote_table)
+            con.execute(
+                "INSERT INTO quotes SELECT * FROM incoming_quotes "
+                "WHERE article_id IN (SELECT article_id FROM changed_ids)"
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("incoming_articles", "incoming_quotes", "changed_ids"):
+            with contextlib.suppress(duckdb.Error):  # a view that was never registered
+                con.unregister(name)
+    return len(changed_ids)
+
+
+def _newest_per_id(articles: Sequence[Article]) -> dict[str, Article]:
+    newest: dict[str, Article] = {}
+    for article in articles:
+        kept = newest.get(article.article_id)
+        if kept is None or article.fetched_at >= kept.fetched_at:
+            newest[article.article_id] = article
+    return newest
+
+
+def load_fetches(con: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch]) -> int:
+    if not fetches:
+        return 0
+    con.register("incoming_fetches", to_arrow(fetches, FETCH_SCHEMA))
+    try:
+        before = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
+        con.execute("INSERT OR IGNORE INTO fetches SELECT * FROM incoming_fetches")
+        after = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
+    finally:
+        con.unregister("incoming_fetches")
+    return after - before
+
+
+def record_crawl_run(con: duckdb.DuckDBPyConnection, run: CrawlRun) -> None:
+    values = asdict(run)
+    names = [f.name for f in fields(CrawlRun)]
+    placeholders = ", ".join("?" for _ in names)
+    update = ", ".join(f"{n} = excluded.{n}" for n in names if n != "run_id")
+    con.execute(
+        f"INSERT INTO crawl_runs ({', '.join(names)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (run_id) DO UPDATE SET {update}",
+        [values[n] for n in names],
+    )
+
+
+def mark_warc_processed(
+    con: duckdb.DuckDBPyConnection,
+    warc_file: str,
+    run_id: str | None,
+    responses: int,
+    articles: int,
+) -> None:
+    con.execute(
+        "INSERT INTO warc_files VALUES (?, ?, ?, ?, ?) ON CONFLICT (warc_file) DO UPDATE SET "
+        "processed_at = excluded.processed_at, responses = excluded.responses, "
+        "articles = excluded.articles",
+        [warc_file, run_id, _now(), responses, articles],
+    )
+
+
+def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Canonical URLs of every article already stored (the crawler skips these)."""
+    rows = con.execute("SELECT canonical_url FROM articles").fetchall()
+    return {row[0] for row in rows}
+
+
+def processed_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT warc_file FROM warc_files").fetchall()}
+
+
+def quote_records(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Quote]:
+    names = QUOTE_SCHEMA.names
+    rows = con.execute(
+        f"SELECT {', '.join(names)} FROM quotes WHERE article_id = ? ORDER BY quote_index",
+        [article_id],
+    ).fetchall()
+    return [Quote(**dict(zip(names, row, strict=True))) for row in rows]
