@@ -1,0 +1,1 @@
+"""Static-site generator for the bundled demo news outlets (stdlib only)."""
