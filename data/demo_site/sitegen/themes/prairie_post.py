@@ -273,7 +273,8 @@ def listing_page(view: ListingView) -> str:
         meta.append(f'<link rel="next" href="{site.absolute(listing.next_path)}">')
     posts = "\n".join(
         f"""\t<div class="post-card">
-\t\t<h2 class="post-card-title"><a href="{esc(site.article_href(s, context))}">{esc(s.title)}</a></h2>
+\t\t<h2 class="post-card-title"><a href="{esc(site.article_href(s, context))}">
+\t\t\t{esc(s.title)}</a></h2>
 \t\t<div class="post-card-meta">{date_long_en(s.published)} &middot;
 \t\t\t{esc(site.section_label(s.section))}</div>
 \t\t<div class="post-card-excerpt"><p>{esc(s.summary)}</p></div>
