@@ -164,7 +164,7 @@ def _schema(site: Site, story: Story) -> str:
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": "Prairie Post",
-            "logo": {"@type": "ImageObject", "url": site.absolute("/wp-content/logo.png")},
+            "url": site.absolute("/"),
         },
     }
     return json_ld(data)
