@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 2_000_000  # longer texts are cut (a 500 KB article is processed whole)
 _NAMING_BEFORE_RE = re.compile(rf"{NAMING_CUES}[\s,:]*$", re.IGNORECASE)
-_TERMINAL_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”»]$")
+_TERMINAL_RE = re.compile(r"[.!?…:;][\"'”“’»)\]]*$|[\"”“»]$")
 _FR_WORDS_RE = re.compile(
     r"\b(?:le|la|les|des|du|une|est|sont|qui|que|dans|pour|avec|selon|pas|aux|été)\b"
 )
@@ -138,15 +138,15 @@ def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
     before = text[max(0, m.start - 40) : m.start]
     if _NAMING_BEFORE_RE.search(before):
         return True
+    wordlist = re.findall(r"[\w'’\-]+", inner)
+    title_case = n >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in wordlist)
+    if title_case and n <= 8 and inner[-1:] not in ".!?…":
+        return True
     sentence_like = inner[:1].isupper() and n >= 4 or inner[-1:] in ".!?…"
     if sentence_like:
         return False
     prev_word = re.findall(r"[\w'’\-]+", before)[-1:] or [""]
     if n <= 4 and prev_word[0].lower() in DETERMINERS:
-        return True
-    wordlist = re.findall(r"[\w'’\-]+", inner)
-    title_case = n >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in wordlist)
-    if title_case and n <= 8:
         return True
     after = text[m.end : m.end + 30]
     if n <= 4 and re.match(r"\s+[A-Z][a-z]+\s+[A-Z][a-z]+", after) and not attributed:
@@ -316,6 +316,7 @@ class _Resolver:
         self.names = NameIndex(self.mentions)
         self.genders = learn_genders(text, self.mentions)
         self.quotes = quotes
+        self.orgs = default_table().find_all(text)
 
     def _person_before(self, pos: int, gender: str | None) -> PersonMention | None:
         best = None
@@ -337,7 +338,7 @@ class _Resolver:
             att = q.attribution
             if att is not None:
                 self._resolve_np(q, att.speaker, att.verb_start)
-            elif prev is not None and q.para - prev.para <= 1 and prev.speaker is not None:
+            elif prev is not None and prev.speaker is not None and self._continues(prev, q):
                 # An unattributed quote continues the previous speaker.
                 q.speaker, q.kind, q.np = prev.speaker, prev.kind, prev.np
                 q.confidence = min(q.confidence, 0.7)
@@ -355,6 +356,19 @@ class _Resolver:
                         self.genders[q.speaker] = pg
             prev = q
         del text
+
+    def _continues(self, prev: _Raw, q: _Raw) -> bool:
+        """An unattributed quote continues the previous speaker unless someone else is named
+        in between (or it is more than three paragraphs later)."""
+        if q.para - prev.para > 3:
+            return False
+        if q.para - prev.para <= 1:
+            return True
+        for m in self.mentions:
+            if prev.end <= m.start < q.start:
+                if self.names.canonical(m.name) != prev.speaker:
+                    return False
+        return True
 
     def _resolve_np(self, q: _Raw, np: SpeakerNP, pos: int) -> None:
         q.np = np
@@ -389,21 +403,43 @@ class _Resolver:
         # A described group or a role noun ("the minister", "la porte-parole").
         noun = is_role_noun_phrase(np.text)
         if noun:
-            target = self._person_described_as(noun, pos)
-            if target is not None:
-                q.speaker, q.kind = target, "person"
-                return
+            if noun in _ORG_NOUNS:
+                org = self._org_named_as(noun, pos)
+                if org is not None:
+                    q.speaker, q.kind = org, "org"
+                    return
+            else:
+                target = self._person_described_as(noun, pos)
+                if target is not None:
+                    q.speaker, q.kind = target, "person"
+                    return
         q.speaker, q.kind = _strip_determiner(np.text), "group"
+
+    def _org_named_as(self, noun: str, pos: int) -> str | None:
+        """The organisation "the department" / "l'agence" refers to: the closest one before."""
+        best: str | None = None
+        generic = noun in {"organization", "organisation", "group", "organisme", "groupe"}
+        for om in self.orgs:
+            if om.start >= pos:
+                break
+            names = f"{om.surface} {om.org.name}".lower()
+            if generic or noun in names:
+                best = om.surface
+        return best
 
     def _person_described_as(self, noun: str, pos: int) -> str | None:
         stem = noun.rstrip("s")
         best = None
+        after = None
         for m in self.mentions:
-            if m.start >= pos:
-                break
             desc = f"{m.title} {m.appositive}".lower()
             if stem and re.search(rf"\b{re.escape(stem)}", desc):
-                best = self.names.canonical(m.name)
+                if m.start < pos:
+                    best = self.names.canonical(m.name)
+                elif after is None:
+                    after = self.names.canonical(m.name)
+        if best is None and after is not None:
+            return after  # "A Montreal lawyer says ..." in the lede, named below
         if best is None:
             for r in self.quotes:
                 if r.start >= pos or r.np is None or r.kind != "person":
@@ -411,6 +447,47 @@ class _Resolver:
                 if stem and re.search(rf"\b{re.escape(stem)}", r.np.description.lower()):
                     best = r.speaker
         return best
+
+
+_ORG_NOUNS = frozenset(
+    {
+        "department",
+        "agency",
+        "ministry",
+        "board",
+        "government",
+        "city",
+        "organization",
+        "organisation",
+        "group",
+        "union",
+        "council",
+        "commission",
+        "office",
+        "court",
+        "service",
+        "police",
+        "association",
+        "coalition",
+        "network",
+        "administration",
+        "tribunal",
+        "ministère",
+        "agence",
+        "gouvernement",
+        "ville",
+        "organisme",
+        "groupe",
+        "syndicat",
+        "conseil",
+        "commission",
+        "bureau",
+        "cour",
+        "service",
+        "association",
+        "réseau",
+    }
+)
 
 
 def _strip_determiner(s: str) -> str:

@@ -170,6 +170,10 @@ def _according_np(text: str, s: int, limit: int) -> SpeakerNP | None:
         if m2:
             appositive = m2.group(1)
             e2 = e + m2.end()
+    rel = re.search(r"\s(?:who|which|that|qui|dont)\s", text[s:e])
+    if rel:
+        appositive = text[s + rel.start() : e].strip() + (f", {appositive}" if appositive else "")
+        e = s + rel.start()
     np = classify_np(text, s, e, appositive)
     if np is None:
         return None
@@ -180,6 +184,206 @@ def _according_np(text: str, s: int, limit: int) -> SpeakerNP | None:
     return np
 
 
+# Verbs that report speech without "that" ("she said the plan works"); others need it
+# ("announced new funding" is an object, not reported speech).
+_ZERO_THAT_VERBS = frozenset(
+    {
+        "say",
+        "says",
+        "said",
+        "tell",
+        "tells",
+        "told",
+        "add",
+        "adds",
+        "added",
+        "argue",
+        "argues",
+        "argued",
+        "warn",
+        "warns",
+        "warned",
+        "claim",
+        "claims",
+        "claimed",
+        "insist",
+        "insists",
+        "insisted",
+        "believe",
+        "believes",
+        "believed",
+        "think",
+        "thinks",
+        "thought",
+        "contend",
+        "contends",
+        "contended",
+        "fear",
+        "fears",
+        "feared",
+        "predict",
+        "predicts",
+        "predicted",
+        "estimate",
+        "estimates",
+        "estimated",
+        "concede",
+        "concedes",
+        "conceded",
+        "admit",
+        "admits",
+        "admitted",
+        "testify",
+        "testifies",
+        "testified",
+        "write",
+        "writes",
+        "wrote",
+        "note",
+        "notes",
+        "noted",
+        "explain",
+        "explains",
+        "explained",
+        "maintain",
+        "maintains",
+        "maintained",
+        "acknowledge",
+        "acknowledges",
+        "acknowledged",
+        "stress",
+        "stresses",
+        "stressed",
+        "worry",
+        "worries",
+        "worried",
+        "agree",
+        "agrees",
+        "agreed",
+    }
+)
+_FINITE_RE = re.compile(
+    r"\b(?:is|are|was|were|will|would|can|could|should|shall|must|may|might|has|have|had|"
+    r"does|do|did|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|won['’]t|wouldn['’]t|can['’]t|"
+    r"couldn['’]t|doesn['’]t|don['’]t|didn['’]t|hasn['’]t|haven['’]t|needs?|wants?|"
+    r"remains?|\w+ed|\w{3,}s)\b",
+    re.IGNORECASE,
+)
+
+
+_IRREGULAR_PAST = frozenset(
+    {
+        "left",
+        "went",
+        "came",
+        "took",
+        "made",
+        "got",
+        "gave",
+        "saw",
+        "knew",
+        "felt",
+        "kept",
+        "told",
+        "said",
+        "found",
+        "thought",
+        "became",
+        "began",
+        "brought",
+        "held",
+        "met",
+        "ran",
+        "sent",
+        "spent",
+        "stood",
+        "won",
+        "lost",
+        "paid",
+        "put",
+        "set",
+        "fled",
+        "fell",
+        "grew",
+        "hit",
+        "led",
+        "meant",
+        "quit",
+        "rose",
+        "sought",
+        "struck",
+        "understood",
+        "wrote",
+        "cut",
+    }
+)
+_SUBJECT_START = frozenset(
+    {
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "there",
+        "his",
+        "her",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he's",
+        "she's",
+        "it's",
+        "they're",
+        "we're",
+        "there's",
+        "he’s",
+        "she’s",
+        "it’s",
+        "they’re",
+        "we’re",
+        "there’s",
+        "i'm",
+        "i’m",
+    }
+)
+_AUX_RE = re.compile(
+    r"\b(?:is|are|was|were|will|would|can|could|should|shall|must|may|might|has|have|had|"
+    r"does|do|did|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|won['’]t|wouldn['’]t|can['’]t|"
+    r"couldn['’]t|doesn['’]t|don['’]t|didn['’]t|hasn['’]t|haven['’]t)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_clause(s: str, strict: bool = False) -> bool:
+    """Whether a complement without "that" is a clause (subject + finite verb).
+
+    ``strict`` (verbs that usually take an object: "confirmed the meeting") requires a
+    subject pronoun or an auxiliary within the first words.
+    """
+    ws = s.split()
+    if len(ws) < 3:
+        return False
+    first = ws[0].lower()
+    head = " ".join(ws[:7])
+    if first in _SUBJECT_START and (
+        _AUX_RE.search(head)
+        or _FINITE_RE.search(" ".join(ws[1:4]))
+        or any(w.lower() in _IRREGULAR_PAST for w in ws[1:4])
+    ):
+        return True
+    if _AUX_RE.search(head):
+        return True
+    if strict:
+        return False
+    return bool(_FINITE_RE.search(" ".join(ws[1:]))) or any(
+        w.lower().strip(",") in _IRREGULAR_PAST for w in ws[1:8]
+    )
+
+
 def _clause_after_verb(text: str, verb_end: int, sent_end: int, verb: str) -> int | None:
     """Start of the reported clause after a reporting verb, or None if there is none."""
     pos = verb_end
@@ -187,7 +391,15 @@ def _clause_after_verb(text: str, verb_end: int, sent_end: int, verb: str) -> in
         m = _TOLD_OBJECT_RE.match(text[pos:sent_end])
         if not m:
             return None
-        pos += m.end()
+        # Shortest object after which a clause follows: "told the judge both clients ...".
+        best = pos + m.end()
+        for k in range(pos + 1, pos + m.end() + 1):
+            if k < len(text) and text[k - 1] != " " and (k == pos + m.end() or text[k] == " "):
+                rest = text[k:sent_end].lstrip(" ,")
+                if re.match(r"(?:that|que)\b", rest) or _looks_like_clause(rest, strict=True):
+                    best = k
+                    break
+        pos = best
     for _ in range(3):
         m = _ADVERBIAL_RE.match(text[pos:sent_end])
         if not m or m.end() == 0:
@@ -196,6 +408,8 @@ def _clause_after_verb(text: str, verb_end: int, sent_end: int, verb: str) -> in
     m = re.match(r"\s*,?\s*(?:that|que|qu['’])\s*", text[pos:sent_end], re.IGNORECASE)
     if m:
         pos += m.end()
+    elif not _looks_like_clause(text[pos:sent_end], strict=verb.lower() not in _ZERO_THAT_VERBS):
+        return None
     else:
         rest = text[pos:sent_end].lstrip()
         if not rest or rest[0] in ":,;" + QUOTE_CHARS:
@@ -237,6 +451,44 @@ _NOUN_FOLLOWERS = frozenset(
         "des",
     }
 )
+_NOUNISH_VERBS = frozenset(
+    {
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "state",
+        "states",
+        "note",
+        "notes",
+        "estimate",
+        "estimates",
+        "post",
+        "posts",
+        "remark",
+        "remarks",
+        "charges",
+        "fear",
+        "fears",
+        "hopes",
+        "promise",
+        "promises",
+        "demand",
+        "demands",
+        "tweets",
+        "stress",
+        "stresses",
+        "counters",
+        "recall",
+        "recalls",
+        "concerns",
+        "rapport",
+        "note",
+        "critique",
+        "demande",
+        "avance",
+    }
+)
 _NOT_CLAUSE_START = frozenset(
     {
         "in",
@@ -272,10 +524,10 @@ _NOT_CLAUSE_START = frozenset(
 )
 
 
-def _clause_span(text: str, s: int, e: int) -> Span | None:
+def _clause_span(text: str, s: int, e: int, after_verb: bool = False) -> Span | None:
     s, e = strip_span(text, s, e, " \t\n,;:\u00a0")
     first = text[s:e].split(" ", 1)[0].lower()
-    if first in _NOT_CLAUSE_START:
+    if after_verb and first in _NOT_CLAUSE_START:
         return None
     while e > s and text[e - 1] in ".!?…":
         e -= 1
@@ -291,7 +543,12 @@ def _tail_attribution(text: str, s: int, e: int, lang: str) -> tuple[int, Attrib
     for cm in reversed(list(re.finditer(r",\s+", seg))):
         comma = s + cm.start()
         tail_s = s + cm.end()
-        if count_words(text[tail_s:e]) > 16:
+        n_tail = count_words(text[tail_s:e])
+        verb_first = bool(
+            _EN_VERB_FIRST_RE.match(text[tail_s:e])
+            or (lang == "fr" and _FR_VERB_FIRST_RE.match(text[tail_s:e]))
+        )
+        if n_tail > (40 if verb_first else 16):
             break
         att = attribution_after(text, comma, e, lang)
         if att is None:
@@ -352,6 +609,9 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
             and not body.lstrip().startswith(tuple(QUOTE_CHARS))
         ):
             return Reported(span[0], span[1], att)
+    part = _participle_reported(text, s, e, lang, marked)
+    if part is not None:
+        return part
     rx = _FR_VERB_RE if lang == "fr" else _REPORT_EN_RE
     for m in rx.finditer(body):
         v_s, v_e = s + m.start("verb"), s + m.end("verb")
@@ -363,7 +623,11 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
             continue
         verb = m.group("verb")
         nxt_word = text[v_e:e].split(" ", 2)[1:2]
-        if nxt_word and nxt_word[0].lower().strip(",") in _NOUN_FOLLOWERS:
+        if (
+            verb.lower() in _NOUNISH_VERBS
+            and nxt_word
+            and nxt_word[0].lower().strip(",") in _NOUN_FOLLOWERS
+        ):
             continue  # "claims were made", "reports of": a noun, not a verb
         if lang == "fr":
             mq = re.match(r"\s*(?:\w+\s+){0,6}?(?:que|qu['’])\s*", text[v_e:e], re.IGNORECASE)
@@ -375,7 +639,7 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
             if c_start is None:
                 continue
             c_s = c_start
-        span = _clause_span(text, c_s, e)
+        span = _clause_span(text, c_s, e, after_verb=True)
         if span is None:
             continue
         assert np is not None
@@ -385,3 +649,57 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
 
 def overlaps_any(span: Span, spans: list[Span]) -> bool:
     return any(min(span[1], b) > max(span[0], a) for a, b in spans)
+
+
+_PARTICIPLE_RE = re.compile(
+    r",?\s+(?:adding|saying|noting|arguing|warning|explaining|stressing|emphasizing|"
+    r"emphasising|insisting|claiming|suggesting|pointing\s+out|acknowledging|"
+    r"admitting|predicting|ajoutant|affirmant|soulignant|précisant|expliquant|estimant|"
+    r"rappelant|indiquant|déclarant)\s+(?:that\s+|que\s+|qu['’])?",
+    re.IGNORECASE,
+)
+
+
+def _participle_reported(
+    text: str, s: int, e: int, lang: str, marked: list[Span]
+) -> Reported | None:
+    """``X said ..., adding that CLAUSE`` / ``X released a statement saying CLAUSE``."""
+    for m in _PARTICIPLE_RE.finditer(text, s, e):
+        if overlaps_any((m.start(), m.end()), marked):
+            continue
+        span = _clause_span(text, m.end(), e, after_verb=True)
+        if span is None or overlaps_any(span, marked):
+            continue
+        if not m.group().rstrip().lower().endswith(("that", "que", "qu'", "qu’")) and not (
+            _looks_like_clause(text[span[0] : span[1]])
+        ):
+            continue
+        np = _sentence_subject(text, s, m.start(), lang)
+        if np is None:
+            continue
+        return Reported(span[0], span[1], Attribution(np, m.start(), m.end(), "sentence"))
+    return None
+
+
+def _sentence_subject(text: str, s: int, limit: int, lang: str) -> SpeakerNP | None:
+    """The subject of the main clause before ``limit``: a speech verb's, else the first NP."""
+    best: SpeakerNP | None = None
+    for rx in (_SPEECH_ANY_RE, _FR_VERB_RE):
+        for m in rx.finditer(text, s, limit):
+            np = subject_before(text, s, m.start())
+            if np is None:
+                np = np_after(text, m.end("verb"), limit)
+            if _speaker_ok(np):
+                best = np
+    if best is not None:
+        return best
+    m = re.match(
+        r"\s*(?:[^,]{0,40},\s+)?((?:[A-Z][\w.\-’']*\s+){0,5}[A-Z][\w.\-’']*|"
+        r"(?:he|she|they|il|elle|ils|elles)\b)",
+        text[s:limit],
+    )
+    if m:
+        np = classify_np(text, s + m.start(1), s + m.end(1))
+        if _speaker_ok(np):
+            return np
+    return None

@@ -50,6 +50,8 @@ class MarkedSpan:
 def _opening_context(text: str, i: int) -> bool:
     c = text[i]
     nxt = text[i + 1] if i + 1 < len(text) else ""
+    if c == "«":
+        return bool(nxt) and nxt != "\n"  # French spacing: « with a (thin) space
     if not nxt or nxt in _SPACES:
         return False
     prev = text[i - 1] if i > 0 else " "
@@ -64,6 +66,8 @@ def _opening_context(text: str, i: int) -> bool:
 def _closing_context(text: str, k: int) -> bool:
     prev = text[k - 1] if k > 0 else " "
     nxt = text[k + 1] if k + 1 < len(text) else " "
+    if text[k] == "»":
+        return True
     if prev in _SPACES:
         return False
     return nxt in _CLOSE_AFTER or nxt in _SPACES

@@ -140,18 +140,6 @@ _SUBJECT_BREAKERS = frozenset(
         "this",
         "these",
         "those",
-        "on",
-        "in",
-        "en",
-        "dans",
-        "sur",
-        "at",
-        "into",
-        "by",
-        "par",
-        "over",
-        "under",
-        "about",
     }
 )
 _CLAUSE_VERBS = frozenset(
@@ -420,7 +408,7 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
     if any(w in SPEAKER_NOUNS for w in content) or (
         surface.endswith(")") and is_acronym(toks[-1][0])
     ):
-        if any(w in _SUBJECT_BREAKERS for w in content):
+        if any(w in _SUBJECT_BREAKERS and w not in {"and", "et", "or", "ou"} for w in content):
             return None
         return SpeakerNP(surface, start, end, "group", None, "", appositive)
     if head_word and is_acronym(toks[-1][0]):
@@ -473,8 +461,13 @@ def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
         name_end, app_s, app_e = split
         appositive = text[app_s:app_e]
         seg_e = name_end
-        # "Jane Doe, a lawyer who works with ..., said": the relative clause stays descriptive.
+        # "Jane Doe, president of X, which represents Y, said": two appositives.
+        more = _find_appositive_split(text, seg_s, name_end + 1)
+        if more is not None:
+            seg_e = more[0]
+            appositive = f"{text[more[1] : more[2]]}, {appositive}"
     else:
+        seg_s, seg_e = strip_span(text, seg_s, seg_e, " \t\n,\u00a0")
         tail = text[seg_s:seg_e]
         # "..., who" (relative pronoun): the subject is before it.
         m = re.search(r"(?:,\s*)?\b(?:who|qui)\s*$", tail)
@@ -526,7 +519,18 @@ def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     sub_toks = toks[begin:]
     if len(sub_toks) > 12:
         return None
-    return classify_np(text, sub_toks[0][1], seg_e, appositive)
+    np = classify_np(text, sub_toks[0][1], seg_e, appositive)
+    if np is not None and np.kind == "person" and not np.title and begin > 0:
+        # "Ocampo's lawyer, Graham Fitzgerald, said": the description comes first.
+        between = text[toks[begin - 1][2] : sub_toks[0][1]]
+        if between.strip() == ",":
+            k = begin - 1
+            while k > 0 and "," not in text[toks[k - 1][2] : toks[k][1]] and begin - k < 6:
+                k -= 1
+            pre = text[toks[k][1] : toks[begin - 1][2]]
+            if not any(t[0].lower() in _SUBJECT_BREAKERS for t in toks[k:begin]):
+                np.title = pre
+    return np
 
 
 def np_after(text: str, verb_end: int, limit: int) -> SpeakerNP | None:
@@ -708,10 +712,19 @@ def pre_title(text: str, start: int, floor: int) -> str:
     before = text[seg_start:start]
     m = re.search(r"((?:[\w'’\-]+\.?\s+){1,6})$", before)
     if not m:
-        m2 = re.search(r"((?:[\w'’\-]+\.?\s+){0,5}[\w'’\-]+),\s+$", before)
+        # "La ministre québécoise de l'Immigration, Sophie Tremblay-Gagnon, ...": the whole
+        # phrase before the comma, from its determiner, when it holds a title word.
+        m2 = re.search(r"((?:[\w'’\-]+\.?\s+){0,7}[\w'’\-]+),\s+$", before)
         if not m2:
             return ""
-        m = m2
+        ws = m2.group(1).split()
+        for i in range(len(ws) - 1, -1, -1):
+            if ws[i].lower() in DETERMINERS - {"de", "d'", "du", "des"}:
+                ws = ws[i:]
+                break
+        if any(w.lower().rstrip(".") in TITLE_WORDS for w in ws) and len(ws) <= 7:
+            return " ".join(ws)
+        return ""
     ws = m.group(1).split()
     keep: list[str] = []
     for w in reversed(ws):

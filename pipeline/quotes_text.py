@@ -35,7 +35,7 @@ _WS_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"[^\W_](?:[\w.'’\-]*[^\W_])?\.?", re.UNICODE)
 _PARA_RE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or … (possibly followed by closing quotes or brackets), then space.
-_SENT_END_RE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)")
+_SENT_END_RE = re.compile(r"([.!?…]+)([\"'”“’»)\]]*)(\s+)")
 
 
 def normalise_quotes(s: str) -> str:

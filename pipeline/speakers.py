@@ -193,7 +193,8 @@ _UNKNOWN_GROUPS = re.compile(
 )
 # Role nouns that refer back to a described person ("the minister said").
 _ROLE_NOUN_RE = re.compile(
-    r"^(?:the|le|la|l['’]|this|that|cette|ce)\s+(?:(?:federal|former|provincial|city['’]s|"
+    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?)\s+(?:(?:[A-Z][\w\-]+|federal|former|"
+    r"provincial|city['’]s|"
     r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
     r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
     r"(?P<noun>[\w\-]+)$",
