@@ -26,7 +26,13 @@ from pipeline.quotes_attribution import (
     overlaps_any,
 )
 from pipeline.quotes_direct import MarkedSpan, find_marked_spans
-from pipeline.quotes_lexicon import DETERMINERS, NAMING_CUES, PRONOUNS
+from pipeline.quotes_lexicon import (
+    DETERMINERS,
+    EN_SPEECH_RE,
+    FR_SPEECH_RE,
+    NAMING_CUES,
+    PRONOUNS,
+)
 from pipeline.quotes_names import PersonMention, SpeakerNP, person_mentions
 from pipeline.quotes_orgs import default_table
 from pipeline.quotes_text import (
@@ -310,26 +316,96 @@ class _Resolver:
     def __init__(self, art: _Article, quotes: list[_Raw]) -> None:
         self.art = art
         text = art.text
-        outside = _outside_quotes(art)
-        self.mentions: list[PersonMention] = person_mentions(text, outside)
-        _attach_appositives(text, self.mentions)
-        self.names = NameIndex(self.mentions)
-        self.genders = learn_genders(text, self.mentions)
         self.quotes = quotes
         self.orgs = default_table().find_all(text)
+        body = [sp for sp in _outside_quotes(art) if art.is_body(art.para_of(sp[0]))]
+        mentions = person_mentions(text, body)
+        _attach_appositives(text, mentions)
+        self.names = NameIndex(mentions)
+        self.mentions = [m for m in mentions if self._is_person(m)]
+        self.names = NameIndex(self.mentions)
+        self.mentions = _add_short_mentions(text, body, self.mentions, self.names)
+        self.genders = learn_genders(text, self.mentions)
+        self._subject = {id(m): self._in_subject_position(m) for m in self.mentions}
+
+    def _is_person(self, m: PersonMention) -> bool:
+        """A capitalised chain is a person when the article treats it like one: a title or
+        description, a later reference by surname alone, or a speech attribution."""
+        if m.title or m.appositive or m.gender:
+            return True
+        text = self.art.text
+        toks = m.name.split()
+        last = re.escape(toks[-1])
+        for hit in re.finditer(rf"(?<![\w\-’']){last}(?![\w\-])", text):
+            before = text[max(0, hit.start() - 2) : hit.start()]
+            if hit.start() != m.start + len(m.name) - len(toks[-1]) and not re.search(
+                r"[A-ZÀ-Þ][\w.\-’']*\s$", text[max(0, hit.start() - 30) : hit.start()]
+            ):
+                del before
+                return True
+        window = text[m.end : m.end + 60]
+        return bool(
+            re.match(
+                rf"\s*(?:,[^,]{{1,60}},\s*)?(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\b",
+                window,
+                re.IGNORECASE,
+            )
+        ) or bool(
+            re.search(
+                rf"\b(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\s*$",
+                text[max(0, m.start - 25) : m.start],
+                re.IGNORECASE,
+            )
+        )
+
+    def _in_subject_position(self, m: PersonMention) -> bool:
+        """Whether a mention is the first noun phrase of its sentence (its likely subject)."""
+        s, _ = self.art.sentence_of(m.start)
+        lead = self.art.text[s : m.start].rstrip()
+        if m.title and lead.endswith(m.title):
+            lead = lead[: -len(m.title)]
+        lead = lead.rsplit(",", 1)[-1] if "," in lead else lead
+        words_ = re.findall(r"[\w'’\-]+", lead)
+        return all(w[:1].isupper() or w.lower() in DETERMINERS for w in words_) and not m.possessive
+
+    def _gender(self, m: PersonMention) -> str | None:
+        return self.genders.get(self.names.canonical(m.name)) or self.genders.get(m.name)
 
     def _person_before(self, pos: int, gender: str | None) -> PersonMention | None:
-        best = None
-        for m in self.mentions:
-            if m.start >= pos:
-                break
-            g = self.genders.get(self.names.canonical(m.name)) or self.genders.get(m.name)
-            if gender in {"m", "f"} and g and g != gender:
+        """The person a pronoun at ``pos`` most likely refers to.
+
+        The closest person named as a sentence subject since the last quote, else the last
+        quoted person, else the closest person named at all; gender must not clash.
+        """
+        ok = [
+            m
+            for m in self.mentions
+            if m.start < pos
+            and not (gender in {"m", "f"} and self._gender(m) not in {None, gender})
+        ]
+        if not ok:
+            return None
+        last_q = None
+        for r in self.quotes:
+            if r.start >= pos or r.speaker is None or r.kind != "person":
                 continue
-            if m.possessive and best is not None:
+            g = self.genders.get(r.speaker)
+            if gender in {"m", "f"} and g not in {None, gender}:
                 continue
-            best = m
-        return best
+            last_q = r
+        subjects = [m for m in ok if self._subject[id(m)]]
+        if last_q is not None:
+            later = [m for m in subjects if m.start > last_q.end]
+            if later:
+                return later[-1]
+            for m in reversed(ok):
+                if self.names.canonical(m.name) == last_q.speaker:
+                    return m
+            return PersonMention(last_q.speaker or "", last_q.start, last_q.end, "")
+        if subjects:
+            return subjects[-1]
+        non_poss = [m for m in ok if not m.possessive]
+        return (non_poss or ok)[-1]
 
     def resolve(self) -> None:
         text = self.art.text
@@ -398,7 +474,7 @@ class _Resolver:
             q.kind = "person"
             return
         if np.kind == "org":
-            q.speaker, q.kind = np.name or np.text, "org"
+            q.speaker, q.kind = self._org_full_name(np.name or np.text), "org"
             return
         # A described group or a role noun ("the minister", "la porte-parole").
         noun = is_role_noun_phrase(np.text)
@@ -410,10 +486,25 @@ class _Resolver:
                     return
             else:
                 target = self._person_described_as(noun, pos)
+                if target is None and _GENERIC_PERSON_RE.match(noun):
+                    # "the 34-year-old said", "the woman said": the person in focus.
+                    m = self._person_before(pos, None)
+                    target = self.names.canonical(m.name) if m is not None else None
                 if target is not None:
                     q.speaker, q.kind = target, "person"
                     return
         q.speaker, q.kind = _strip_determiner(np.text), "group"
+
+    def _org_full_name(self, name: str) -> str:
+        """The longest name the article uses for an organisation ("CBSA" -> its full name)."""
+        org = default_table().lookup(name)
+        if org is None:
+            return name
+        best = name
+        for om in self.orgs:
+            if om.org is org and len(om.surface) > len(best):
+                best = om.surface
+        return best
 
     def _org_named_as(self, noun: str, pos: int) -> str | None:
         """The organisation "the department" / "l'agence" refers to: the closest one before."""
@@ -425,7 +516,7 @@ class _Resolver:
             names = f"{om.surface} {om.org.name}".lower()
             if generic or noun in names:
                 best = om.surface
-        return best
+        return self._org_full_name(best) if best else None
 
     def _person_described_as(self, noun: str, pos: int) -> str | None:
         stem = noun.rstrip("s")
@@ -449,6 +540,11 @@ class _Resolver:
         return best
 
 
+_GENERIC_PERSON_RE = re.compile(
+    r"^(?:\d+-year-old|man|woman|mother|father|teen|teenager|boy|girl|resident|claimant|"
+    r"migrant|refugee|seeker|asylum-seeker|officer|agent|homme|femme|mère|père|"
+    r"réfugiée?|migrante?|demandeu(?:r|se))$"
+)
 _ORG_NOUNS = frozenset(
     {
         "department",
@@ -480,11 +576,8 @@ _ORG_NOUNS = frozenset(
         "groupe",
         "syndicat",
         "conseil",
-        "commission",
         "bureau",
         "cour",
-        "service",
-        "association",
         "réseau",
     }
 )
@@ -513,6 +606,35 @@ def _outside_quotes(art: _Article) -> list[Span]:
         if cur < pe:
             out.append((cur, pe))
     return out
+
+
+def _add_short_mentions(
+    text: str, spans: list[Span], mentions: list[PersonMention], names: NameIndex
+) -> list[PersonMention]:
+    """Add mentions by surname or first name alone ("Homan said", "Sharon describes")."""
+    full = [n for n in names.full if len(n.split()) >= 2]
+    if not full:
+        return mentions
+    keys: dict[str, str] = {}
+    for n in full:
+        toks = n.split()
+        keys.setdefault(toks[-1], n)
+        keys.setdefault(toks[0], n)
+    taken = [(m.start, m.end) for m in mentions]
+    alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    rx = re.compile(rf"(?<![\w\-’'])(?:{alt})(?![\w\-])")
+    extra: list[PersonMention] = []
+    for s, e in spans:
+        for m in rx.finditer(text, s, e):
+            if overlaps_any((m.start(), m.end()), taken):
+                continue
+            # Not part of a longer capitalised chain ("Homan Street").
+            nxt = text[m.end() : m.end() + 2]
+            if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper():
+                continue
+            poss = text[m.end() : m.end() + 2] in {"'s", "’s"}
+            extra.append(PersonMention(keys[m.group()], m.start(), m.end(), "", possessive=poss))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 _APPOSITIVE_RE = re.compile(

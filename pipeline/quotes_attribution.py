@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.quotes_lexicon import (
+    DETERMINERS,
     EN_REPORTING_RE,
     EN_SPEECH_RE,
     EN_VERB_MODIFIERS,
@@ -483,7 +484,6 @@ _NOUNISH_VERBS = frozenset(
         "recalls",
         "concerns",
         "rapport",
-        "note",
         "critique",
         "demande",
         "avance",
@@ -558,8 +558,11 @@ def _tail_attribution(text: str, s: int, e: int, lang: str) -> tuple[int, Attrib
         if att.speaker.end > att.verb_end:
             after = text[att.speaker.end : e]
         after = after.strip(" .!?\u00a0")
-        if after and not _ADVERBIAL_RE.match(" " + after) and count_words(after) > 8:
-            continue
+        if after and not after.startswith(","):
+            am = _ADVERBIAL_RE.match(" " + after)
+            rest = after[am.end() - 1 :] if am else after
+            if count_words(rest) > 2 and not rest.lstrip().startswith(","):
+                continue
         return comma, att
     return None
 
@@ -623,10 +626,11 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
             continue
         verb = m.group("verb")
         nxt_word = text[v_e:e].split(" ", 2)[1:2]
-        if (
-            verb.lower() in _NOUNISH_VERBS
-            and nxt_word
-            and nxt_word[0].lower().strip(",") in _NOUN_FOLLOWERS
+        prev_word = text[max(s, v_s - 30) : v_s].split()[-1:] or [""]
+        if verb.lower() in _NOUNISH_VERBS and (
+            (nxt_word and nxt_word[0].lower().strip(",") in _NOUN_FOLLOWERS)
+            or prev_word[0].lower() in DETERMINERS
+            or prev_word[0].lower() in {"refugee", "asylum", "insurance", "court", "legal"}
         ):
             continue  # "claims were made", "reports of": a noun, not a verb
         if lang == "fr":

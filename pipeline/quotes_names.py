@@ -268,9 +268,34 @@ def looks_like_person(tokens: list[str]) -> bool:
         return False
     if _strip_dot(tokens[0]) in NOT_NAME_WORDS or tokens[0].lower() in PARTICLES:
         return False
+    if any(_strip_dot(t) in PLACE_WORDS for t in tokens[1:]) or (
+        len(tokens) == 1 and _strip_dot(tokens[0]) in NOT_NAME_WORDS
+    ):
+        return False
+    if tokens[-1].lower() in _HEADLINE_VERBS:
+        return False
     if any(is_acronym(t) and len(t) > 2 and "." not in t for t in tokens):
         return False
     return all(is_name_token(t) or t.lower() in PARTICLES for t in tokens)
+
+
+# Last words of capitalised chains that are places, not people ("Niagara Falls").
+PLACE_WORDS = frozenset(
+    {"falls", "island", "islands", "valley", "gap", "lake", "lakes", "river", "bay", "bridge",
+     "street", "avenue", "road", "county", "park", "mountain", "mountains", "hills", "hill",
+     "port", "beach", "point", "sector", "hall", "airport", "station", "crossing", "coast",
+     "sea", "ocean", "gulf", "canal", "desert", "deserts", "america", "arch", "strait",
+     "peninsula", "heights", "district", "region", "territory", "township", "village", "town",
+     "square", "plaza", "tower", "centre", "center", "building", "house", "springs", "creek",
+     "forest", "harbour", "harbor", "border", "province", "states", "kingdom", "republic",
+     "east", "west", "north", "south", "city", "gardens", "terrace", "boulevard", "drive",
+     "highway", "route", "pass", "shore", "shores", "rapids", "canyon", "mall"}
+)  # fmt: skip
+# Capitalised headline verbs that end a chain in title case ("Poilievre Calls").
+_HEADLINE_VERBS = frozenset(
+    {"calls", "says", "said", "warns", "urges", "slams", "defends", "wants", "faces",
+     "announces", "vows", "demands", "asks", "tells", "rejects", "blasts", "pushes"}
+)  # fmt: skip
 
 
 def _chains(toks: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
@@ -349,7 +374,7 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
     first_prep = next((i for i, w in enumerate(low) if w in _PREPOSITIONS and i > 0), None)
     if first_prep is not None and low[first_prep - 1] in NON_SPEAKER_NOUNS:
         return None
-    if toks[0][0][:1].isdigit():
+    if toks[0][0][:1].isdigit() or (low[0].endswith("ing") and not is_name_token(toks[0][0])):
         return None
     # A named organisation from the table: "the Immigration and Refugee Board of Canada".
     for om in default_table().find_all(text, start, end):
@@ -380,6 +405,16 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
             np = SpeakerNP(surface, start, end, "person", " and ".join(names), "", appositive)
             np.extra = names
             return np
+    if head is not None and head[1] < len(toks) and low[head[1]] in _PREPOSITIONS:
+        # "Ahmed Salmi from Nigeria", "Jane Doe with the Council": the name is the head.
+        pp = text[toks[head[1]][1] : end]
+        ctoks = [t[0] for t in toks[head[0] : head[1]]]
+        title, name = split_title(ctoks)
+        if name and looks_like_person(name):
+            pre = text[start : toks[head[0]][1]].strip()
+            title_text = " ".join(x for x in (pre, " ".join(title)) if x).strip()
+            app = f"{pp}, {appositive}" if appositive else pp
+            return SpeakerNP(surface, start, end, "person", " ".join(name), title_text, app)
     if (
         head is not None
         and head[1] == len(toks)
@@ -399,6 +434,8 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
             return SpeakerNP(surface, start, end, "org", " ".join(ctoks), "", appositive)
         if name and len(name) == 1 and title:
             return SpeakerNP(surface, start, end, "person", name[0], title_text, appositive)
+        if name and len(name) == 1 and _strip_dot(name[0]) in NOT_NAME_WORDS:
+            return None
         if name and all(is_name_token(t) for t in name):
             kind = "org" if len(name) > 3 or is_acronym(name[-1]) else "person"
             return SpeakerNP(surface, start, end, kind, " ".join(name), title_text, appositive)
@@ -413,7 +450,30 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
         return SpeakerNP(surface, start, end, "group", None, "", appositive)
     if head_word and is_acronym(toks[-1][0]):
         return SpeakerNP(surface, start, end, "org", toks[-1][0], "", appositive)
+    # Any "the <noun>" / "a <noun>" subject of a speech verb: "the driver", "les juristes",
+    # "The 34-year-old" (documents and times are excluded above and below).
+    if (
+        low[0] in DETERMINERS
+        and 2 <= len(toks) <= 6
+        and head_word.replace("-", "").isalnum()
+        and head_word not in NON_SPEAKER_NOUNS
+        and head_word not in _TIME_NOUNS
+        and not any(w in _SUBJECT_BREAKERS for w in low[1:])
+        and not any(w.endswith("ing") for w in low[1:2])
+    ):
+        return SpeakerNP(surface, start, end, "group", None, "", appositive)
     return None
+
+
+_TIME_NOUNS = frozenset(
+    {"weekend", "week", "weeks", "month", "months", "year", "years", "day", "days", "morning",
+     "afternoon", "evening", "night", "time", "summer", "winter", "fall", "spring", "autumn",
+     "semaine", "mois", "année", "an", "ans", "jour", "jours", "matin", "soir", "été", "hiver",
+     "automne", "printemps", "end", "start", "beginning", "moment", "fin", "début", "way",
+     "case", "situation", "problem", "issue", "question", "plan", "idea", "move", "decision",
+     "change", "changes", "system", "process", "program", "measure", "measures", "number",
+     "numbers", "increase", "rise", "drop", "decline", "trend", "pattern", "one", "other"}
+)  # fmt: skip
 
 
 def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, int] | None:
@@ -440,7 +500,7 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
         return None
     app_words = [w.lower() for w in text[app_s:app_e].split()]
     first = app_words[0]
-    if first not in {"who", "qui"} and any(w in _CLAUSE_VERBS for w in app_words[:8]):
+    if first not in {"who", "qui"} and any(w in _CLAUSE_VERBS for w in app_words[:2]):
         return None
     if text[app_s].islower() or first in DETERMINERS or first in {"who", "qui", "now"}:
         return k, app_s, app_e
@@ -569,7 +629,14 @@ def np_after(text: str, verb_end: int, limit: int) -> SpeakerNP | None:
             phrase_end = comma
             appositive = text[after_s:after_e]
         elif after_e > after_s and is_name_token(text[after_s]):
-            phrase_end = region_end  # "Emerson, Manitoba local Sharon Cory"
+            before = [t[0] for t in words(text, s, comma)]
+            _, bname = split_title(before)
+            if len(bname) >= 2 and looks_like_person(bname):
+                # "said Jane Doe, Vice President of the Council": name, then appositive.
+                phrase_end = comma
+                appositive = text[after_s:after_e]
+            else:
+                phrase_end = region_end  # "Emerson, Manitoba local Sharon Cory"
         else:
             phrase_end = comma
     cut = _NP_END_AFTER_VERB.search(text, s, phrase_end)
