@@ -643,10 +643,16 @@ _APPOSITIVE_RE = re.compile(
 )
 
 
+_NOT_APPOSITIVE_START = re.compile(
+    r"^(?:also|then|however|meanwhile|though|said|says|told|added|who\s+said|\w+ed\b)",
+    re.IGNORECASE,
+)
+
+
 def _attach_appositives(text: str, mentions: list[PersonMention]) -> None:
     for m in mentions:
         am = _APPOSITIVE_RE.match(text[m.end : m.end + 200])
-        if am:
+        if am and not _NOT_APPOSITIVE_START.match(am.group(1)):
             m.appositive = am.group(1).strip()
 
 

@@ -220,6 +220,7 @@ TITLE_WORDS = _words(
     présidente public quebec québec rabbi reeve representative republican researcher reverend
     safety secretary secrétaire senator sergeant sheriff spokesman spokesperson spokeswoman
     state superintendent sénateur sénatrice tsar u.s. vice
+        campaigner campaigners organiser spokesperson volunteer co-chair co-founder head
     """
 )
 

@@ -356,6 +356,10 @@ def _split_and_chains(
 def classify_np(text: str, start: int, end: int, appositive: str = "") -> SpeakerNP | None:
     """Read the noun phrase text[start:end] as a speaker, or None if it cannot speak."""
     start, end = strip_span(text, start, end, " \t\n,;:—–-\u00a0")
+    # Nothing before a closing quote mark belongs to the speaker's phrase.
+    cut = max(text.rfind(c, start, end) for c in '"”»“')
+    if cut != -1:
+        start, end = strip_span(text, cut + 1, end, " \t\n,;:—–-.\u00a0")
     if end <= start:
         return None
     surface = text[start:end]
@@ -413,7 +417,7 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
         if name and looks_like_person(name):
             pre = text[start : toks[head[0]][1]].strip()
             title_text = " ".join(x for x in (pre, " ".join(title)) if x).strip()
-            app = f"{pp}, {appositive}" if appositive else pp
+            app = f"{pp}, {appositive}" if appositive and appositive != pp else pp
             return SpeakerNP(surface, start, end, "person", " ".join(name), title_text, app)
     if (
         head is not None
@@ -625,7 +629,9 @@ def np_after(text: str, verb_end: int, limit: int) -> SpeakerNP | None:
     if comma != -1:
         after_s, after_e = strip_span(text, comma + 1, region_end)
         nxt = text[after_s:after_e].split(" ", 1)[0].lower() if after_e > after_s else ""
-        if after_e > after_s and (text[after_s].islower() or nxt in DETERMINERS):
+        if after_e > after_s and (
+            text[after_s].islower() or text[after_s].isdigit() or nxt in DETERMINERS
+        ):
             phrase_end = comma
             appositive = text[after_s:after_e]
         elif after_e > after_s and is_name_token(text[after_s]):

@@ -51,7 +51,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:professor|professeure?|prof\.|lecturer|research\s+chair|chaire\s+de\s+recherche|"
             r"political\s+scientist|sociologist|criminologist|historian|demographer|scholar|"
-            r"chercheu(?:r|se)|researcher|doctoral|ph\.?d\.?\s+candidate|academic|universitaire|"
+            r"chercheu(?:r|se)s?|researchers?|doctoral|ph\.?d\.?\s+candidate|academic|universitaire|"
             r"senior\s+fellow|fellow\s+at)\b",
             _R,
         ),
@@ -98,6 +98,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?<!communication officer)(?<!information officer)(?<!financial officer)"
             r"(?<!medical officer)(?<!operating officer)|constable|sergeant|sgt\.|cpl\.|corporal|"
             r"trooper|sheriff|border\s+(?:agent|guard|patrol)|patrol\s+agent|gendarmes?|"
+            r"^(?:the\s+|l['’])?agents?\s+[A-Z]|"
             r"agents?\s+(?:des\s+services\s+frontaliers|frontaliers?)|douaniers?|"
             r"customs\s+officer|immigration\s+officer|enforcement\s+officer)\b",
             _R,
@@ -184,6 +185,15 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# Words saying the speaker works for an organisation (so "refugee" describes its mission).
+_ORG_CONTEXT = re.compile(
+    r"\b(?:director|directeur|directrice|coordinat\w*|coordonnat\w*|spokes\w+|porte-parole|"
+    r"president|présidente?|chair|founder|fondat\w+|manager|head\s+of|executive|staff|"
+    r"volunteer|bénévole|worker|intervenante?|organi[sz]\w+|network|réseau|council|conseil|"
+    r"cent(?:re|er)|table\s+de|association|coalition|group|groupe|services?|program\w*|"
+    r"clinic|clinique|shelter|refuge|church|église)\b",
+    _R,
+)
 _UNKNOWN_GROUPS = re.compile(
     r"^(?:some\s+|many\s+|other\s+|several\s+)?(?:critics|experts|observers|opponents|"
     r"supporters|sources?|a\s+source|one\s+source|people|someone|others|proponents|"
@@ -211,9 +221,18 @@ def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, f
         return "unknown", 0.6
     for role, rx in _STRONG_RULES:
         if rx.search(desc):
-            # "a lawyer with Amnesty" stays legal; "a spokesperson for CBSA" is decided below.
+            if role == "affected" and _ORG_CONTEXT.search(desc):
+                # "director of a network for refugees": speaks for the organisation.
+                if orgs:
+                    return orgs[0].org.role, 0.85
+                return "advocacy", 0.7
+            # "a spokesperson for the minister" is official, but a minister's title inside an
+            # enforcement or party organisation's name is not; a lawyer quoted for an
+            # advocacy group speaks as the group.
             if role == "official" and orgs and orgs[0].org.role in {"enforcement", "politician"}:
                 return orgs[0].org.role, 0.85
+            if role == "legal" and orgs and orgs[0].org.role == "advocacy":
+                return "advocacy", 0.8
             return role, 0.85
     if orgs:
         return orgs[0].org.role, 0.85
@@ -370,6 +389,12 @@ def describe_speaker(
         elif org_surface is None:
             org_surface = speaker
     role, score = rule_role(description, orgs, kind)
+    if kind == "person" and role == "other" and score < 0.5:
+        # Nothing in the description: what the article says the person did ("fled Ghana",
+        # "has been waiting three years for a decision") can still show they are affected.
+        ctx = _context_sentences(text, speaker)
+        if ctx and _AFFECTED_CONTEXT.search(ctx):
+            role, score = "affected", 0.55
     return SpeakerMention(
         speaker,
         kind,
@@ -379,6 +404,29 @@ def describe_speaker(
         rule_role=role,
         rule_score=score,
     )
+
+
+_AFFECTED_CONTEXT = re.compile(
+    r"\b(?:asylum|refugee\s+claim|claimants?|fled|flee|crossed|crossing|walked\s+across|"
+    r"deport\w*|detained|detention|removal\s+order|hearing|his\s+claim|her\s+claim|"
+    r"their\s+claim|decision\s+on|arrived\s+in\s+canada|arrived\s+in\s+the|"
+    r"cousin|relatives?|husband\s+is\s+still|demande\s+d['’]asile|a\s+fui|traversé|"
+    r"expulsé\w*|détenu\w*)\b",
+    _R,
+)
+
+
+def _context_sentences(text: str, speaker: str, limit: int = 3) -> str:
+    """The first sentences (outside quotes) that name the speaker, by full name or surname."""
+    toks = speaker.split()
+    keys = {toks[-1], toks[0]} if toks else set()
+    out: list[str] = []
+    for sent in re.split(r"(?<=[.!?])\s+", text):
+        if any(re.search(rf"(?<![\w\-]){re.escape(k)}(?![\w\-])", sent) for k in keys):
+            out.append(re.sub(r"[\"“«][^\"”»]*[\"”»]", " ", sent))
+            if len(out) >= limit:
+                break
+    return " ".join(out)
 
 
 def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
