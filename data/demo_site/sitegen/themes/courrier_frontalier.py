@@ -233,8 +233,8 @@ def listing_page(view: ListingView) -> str:
         pages.append(f'<a href="{site.href(listing.next_path)}">Page suivante</a>')
     return f"""{_head(site, title, title, listing.path, meta)}
 {_top(site)}
-<main class="gabarit">
-  <h1 class="liste__titre">{esc(heading)}</h1>
+<main class="gabarit" itemscope itemtype="https://schema.org/CollectionPage">
+  <h1 class="liste__titre" itemprop="name">{esc(heading)}</h1>
   <ul class="liste">
 {items}
 {extras}
@@ -250,8 +250,8 @@ def about_page(view: AboutView) -> str:
     meta = ['<meta property="og:type" content="website">']
     return f"""{_head(site, "À propos | Le Courrier frontalier", "Qui sommes-nous?", path, meta)}
 {_top(site)}
-<main class="gabarit">
-  <h1>À propos du Courrier frontalier</h1>
+<main class="gabarit" itemscope itemtype="https://schema.org/AboutPage">
+  <h1 itemprop="name">À propos du Courrier frontalier</h1>
   <p>Fondé en 1952, Le Courrier frontalier est un journal indépendant qui couvre le
   Haut-Richelieu, les Jardins-de-Napierville et la frontière avec l'État de New York et le
   Vermont. Notre équipe de cinq journalistes publie chaque jour sur le Web.</p>

@@ -170,6 +170,21 @@ def _schema(site: Site, story: Story) -> str:
     return json_ld(data)
 
 
+def _page_schema(site: Site, page_type: str, name: str, path: str) -> str:
+    """JSON-LD for pages that are not articles, as SEO plugins write it."""
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": page_type,
+            "@id": site.absolute(path),
+            "url": site.absolute(path),
+            "name": name,
+            "isPartOf": {"@type": "WebSite", "name": "Prairie Post", "url": site.absolute("/")},
+            "inLanguage": site.outlet.html_lang,
+        }
+    )
+
+
 def article_page(view: ArticleView) -> str:
     site, story = view.site, view.story
     section = site.section_label(story.section)
@@ -267,10 +282,14 @@ def listing_page(view: ListingView) -> str:
         f'<meta property="og:title" content="{esc(title)}">',
         f'<meta property="og:url" content="{site.absolute(listing.path)}">',
     ]
+    if listing.kind == "author":
+        meta.append('<meta name="robots" content="noindex, follow">')
     if listing.prev_path:
         meta.append(f'<link rel="prev" href="{site.absolute(listing.prev_path)}">')
     if listing.next_path:
         meta.append(f'<link rel="next" href="{site.absolute(listing.next_path)}">')
+    page_type = "ProfilePage" if listing.kind == "author" else "CollectionPage"
+    meta.append(_page_schema(site, page_type, title, listing.path))
     posts = "\n".join(
         f"""\t<div class="post-card">
 \t\t<h2 class="post-card-title"><a href="{esc(site.article_href(s, context))}">
@@ -318,6 +337,7 @@ def about_page(view: AboutView) -> str:
     meta = [
         '<meta property="og:type" content="website">',
         '<meta property="og:title" content="About Us - Prairie Post">',
+        _page_schema(site, "AboutPage", "About Us - Prairie Post", path),
     ]
     return f"""{_head(site, "About Us - Prairie Post", "About the Prairie Post.", path, meta)}
 {_top(site, "page-template-default page")}
