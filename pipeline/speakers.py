@@ -60,7 +60,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         "legal",
         re.compile(
             r"\b(?:lawyers?|attorneys?(?!\s+general)|avocate?s?|barrister|solicitor|counsel(?:lor)?|"
-            r"judges?|juges?|justice\s+[A-Z]|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
+            r"judges?|juges?|justice\s+[A-Z]\w*|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
             r"notary|notaire|juriste)\b|^Me\s+[A-Z]|\bMe\s+[A-Z][a-z]",
             _R,
         ),
@@ -98,7 +98,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?<!communication officer)(?<!information officer)(?<!financial officer)"
             r"(?<!medical officer)(?<!operating officer)|constable|sergeant|sgt\.|cpl\.|corporal|"
             r"trooper|sheriff|border\s+(?:agent|guard|patrol)|patrol\s+agent|gendarmes?|"
-            r"^(?:the\s+|l['’])?agents?\s+[A-Z]|"
+            r"^(?:the\s+|l['’])?agents?\s+[A-Z]\w*|"
             r"agents?\s+(?:des\s+services\s+frontaliers|frontaliers?)|douaniers?|"
             r"customs\s+officer|immigration\s+officer|enforcement\s+officer)\b",
             _R,
