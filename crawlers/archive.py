@@ -3,17 +3,17 @@
 ``WarcArchiveMiddleware`` sits next to the downloader, so it sees each response as it came
 over the wire (redirects and retried errors included) and each network failure. Responses go
 to the run's ``.warc.gz`` as request/response record pairs; every request, answered or not,
-goes to the run's ``.fetches.jsonl``. Both files are flushed after every record, so a crawl
-killed at any point keeps everything it fetched up to then.
+goes to the run's ``.fetches.jsonl`` with a reason code when something went wrong
+(:mod:`crawlers.faults`, :mod:`crawlers.classify`). Both files are flushed after every record,
+so a crawl killed at any point keeps everything it fetched up to then.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -22,6 +22,9 @@ from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawlers.classify import Limits, classify
+from crawlers.faults import exception_code
+from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
 from pipeline.config import host_key
 
@@ -65,9 +68,15 @@ class WarcArchiveMiddleware:
         self.job = job
         self.sources = SourceIndex(job)
         self.crawler = crawler
+        settings = crawler.settings
+        self.limits = Limits(
+            max_size=settings.getint("DOWNLOAD_MAXSIZE"),
+            retry_after_max=settings.getfloat("AW_RETRY_AFTER_MAX"),
+            max_redirects=settings.getint("REDIRECT_MAX_TIMES"),
+        )
         Path(job.warc_file).parent.mkdir(parents=True, exist_ok=True)
         self._warc: IO[bytes] = open(job.warc_file, "ab")  # noqa: SIM115 - closed on spider_closed
-        self._log: IO[str] = open(job.fetch_log, "a", encoding="utf-8")  # noqa: SIM115
+        self._log = FetchLog.for_crawler(crawler)
         self._writer = WARCWriter(self._warc, gzip=True)
         if self._warc.tell() == 0:
             self._write_warcinfo()
@@ -92,37 +101,45 @@ class WarcArchiveMiddleware:
 
     # --- downloader middleware hooks ------------------------------------------------------
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
         kind = request_kind(request)
-        source = self.sources.source_of(request.url)
+        source = self.source_of(request)
         self._archive(request, response, kind, source)
-        self._log_fetch(
+        error, listing = classify(request, response, kind, self.limits)
+        if listing is not None:
+            request.meta["aw_listing"] = listing
+        request.meta["aw_logged_code"] = error
+        self._log.write(
             request.url,
             source,
             kind,
             status=response.status,
             size=len(response.body),
             content_type=_header(response, "Content-Type"),
-            error=None,
+            error=error,
+            etag=_header(response, "ETag") if error is None else None,
+            last_modified=_header(response, "Last-Modified") if error is None else None,
         )
-        self.crawler.stats.inc_value(f"asylumwatch/{source}/responses")
+        stats = self.crawler.stats
+        stats.inc_value(f"asylumwatch/{source}/responses")
+        if error:
+            stats.inc_value(f"asylumwatch/{source}/error/{error}")
         return response
 
-    def process_exception(self, request: Request, exception: Exception, spider: Spider) -> None:
-        source = self.sources.source_of(request.url)
-        reason = type(exception).__name__
-        detail = str(exception).strip().splitlines()[0][:200] if str(exception).strip() else ""
-        self._log_fetch(
-            request.url,
-            source,
-            request_kind(request),
-            status=None,
-            size=0,
-            content_type=None,
-            error=f"{reason}: {detail}" if detail else reason,
-        )
-        self.crawler.stats.inc_value(f"asylumwatch/{source}/errors")
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        source = self.source_of(request)
+        code = exception_code(exception)
+        request.meta["aw_logged_code"] = code
+        self._log.write(request.url, source, request_kind(request), status=None, error=code)
+        self.crawler.stats.inc_value(f"asylumwatch/{source}/error/{code}")
         return None
+
+    def source_of(self, request: Request) -> str:
+        return request.meta.get("aw_source") or self.sources.source_of(request.url)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -163,32 +180,6 @@ class WarcArchiveMiddleware:
         )
         self._writer.write_request_response_pair(req_record, resp_record)
         self._warc.flush()
-
-    def _log_fetch(
-        self,
-        url: str,
-        source: str,
-        kind: str,
-        *,
-        status: int | None,
-        size: int,
-        content_type: str | None,
-        error: str | None,
-    ) -> None:
-        row: dict[str, Any] = {
-            "run_id": self.job.run_id,
-            "url": url,
-            "source": source,
-            "kind": kind,
-            "status": status,
-            "bytes": size,
-            "fetched_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
-            "error": error,
-            "content_type": content_type,
-            "warc_file": self.job.warc_file if status is not None else None,
-        }
-        self._log.write(json.dumps(row) + "\n")
-        self._log.flush()
 
     def close(self, spider: Spider) -> None:
         self._warc.close()

@@ -1,9 +1,11 @@
 """Deduplicate article requests by canonical URL, across this run and earlier ones.
 
 Discovery pages (feeds, sitemaps, sections) keep Scrapy's usual per-run fingerprint check, so
-they are fetched afresh on every run. Article requests are keyed by their canonical URL and
-seeded with the articles earlier runs already fetched (the job's seen file), so a second run
-fetches only what is new.
+they are fetched afresh on every run. Article requests are keyed by their canonical URL: one
+fetch per article per run, and none for an article an earlier run stored (the job's seen
+file) unless the spider marked the request ``aw_refetch`` (a newer sitemap ``<lastmod>``).
+The spider applies the same rules when it reads an entry; this filter catches what reaches
+the scheduler another way, such as a redirect to an article already stored.
 """
 
 from __future__ import annotations
@@ -15,28 +17,33 @@ from scrapy.dupefilters import RFPDupeFilter
 
 from crawlers.archive import request_kind
 from crawlers.job import CrawlJob
+from crawlers.seen import SeenIndex
 from pipeline.urls import canonicalize
 
 
 class SeenArticlesDupeFilter(RFPDupeFilter):
-    def __init__(self, *args: Any, seen: set[str] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, seen: SeenIndex | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.seen_articles: set[str] = set(seen or ())
-        self.previously_fetched = 0
+        self.seen = seen or SeenIndex()
+        self.this_run: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SeenArticlesDupeFilter:
         dupefilter = super().from_crawler(crawler)
-        job_file = crawler.settings.get("AW_JOB_FILE")
-        if job_file:
-            dupefilter.seen_articles = CrawlJob.load(job_file).seen_urls()
+        spider_seen = getattr(getattr(crawler, "spider", None), "seen", None)
+        if isinstance(spider_seen, SeenIndex):
+            dupefilter.seen = spider_seen
+        elif job_file := crawler.settings.get("AW_JOB_FILE"):
+            dupefilter.seen = SeenIndex.load(CrawlJob.load(job_file).seen_file)
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:
-        if request_kind(request) != "article" or request.meta.get("aw_refetch"):
+        if request_kind(request) != "article":
             return super().request_seen(request)
         key = canonicalize(request.url)
-        if key in self.seen_articles:
+        if key in self.this_run:
             return True
-        self.seen_articles.add(key)
+        if key in self.seen and not request.meta.get("aw_refetch"):
+            return True
+        self.this_run.add(key)
         return False

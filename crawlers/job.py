@@ -1,6 +1,7 @@
 """The crawl job: everything the crawler subprocess needs, written to a JSON file by the
 parent process (the CLI or a Prefect task) and read by the spider, the archive and the
-dupefilter."""
+dupefilter. The subprocess never opens the database: what it must know about earlier runs
+comes in the seen file, the validators and the retry list."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.config import Source
+from pipeline.config import Source, TopicProfile
 
 
 @dataclass(slots=True)
@@ -17,15 +18,24 @@ class CrawlJob:
     warc_file: str  # path of the WARC file this run writes
     fetch_log: str  # path of the JSON-lines fetch log written next to it
     sources: list[Source]
-    seen_file: str | None = None  # canonical URLs of articles fetched by earlier runs
+    seen_file: str | None = None  # articles fetched (or skipped) by earlier runs, see seen.py
     polite: bool = True
     contact_url: str | None = None
-    max_articles: int | None = None  # stop after this many article responses (tests, demos)
+    max_articles: int | None = None  # stop after this many article requests (tests, demos)
     extra_settings: dict = field(default_factory=dict)
+    mode: str = "crawl"  # "crawl", or "check": fetch feeds and sitemaps only, report on them
+    topic: dict | None = None  # TopicProfile as a dict, for sources with filter = "topic"
+    since: str | None = None  # horizon for every source (see crawlers.since); a source's wins
+    # ETag/Last-Modified of feeds and sitemaps from the last complete run: url -> [etag, lm]
+    validators: dict[str, list[str | None]] = field(default_factory=dict)
+    # Articles whose fetch failed for a passing reason in an earlier run: [url, source name]
+    retry_urls: list[list[str]] = field(default_factory=list)
+    stats_file: str | None = None  # per-source counters, written when the crawl ends
+    check_file: str | None = None  # "check" mode: one JSON line per feed/sitemap checked
 
     def save(self, path: Path) -> None:
         data = asdict(self)
-        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> CrawlJob:
@@ -36,8 +46,16 @@ class CrawlJob:
         ]
         return cls(**data)
 
-    def seen_urls(self) -> set[str]:
-        if not self.seen_file or not Path(self.seen_file).exists():
-            return set()
-        with open(self.seen_file, encoding="utf-8") as handle:
-            return {line.strip() for line in handle if line.strip()}
+    def topic_profile(self) -> TopicProfile | None:
+        if not self.topic:
+            return None
+        terms = {lang: tuple(t) for lang, t in self.topic.get("terms", {}).items()}
+        return TopicProfile(
+            terms=terms,
+            min_distinct_terms=self.topic.get("min_distinct_terms", 3),
+            title_weight=self.topic.get("title_weight", 2),
+        )
+
+    @staticmethod
+    def topic_dict(topic: TopicProfile | None) -> dict | None:
+        return asdict(topic) if topic is not None else None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers.job import CrawlJob
-from pipeline.config import PROJECT_ROOT, Source
+from crawlers.seen import SeenRow, write_seen_file
+from pipeline.config import PROJECT_ROOT, Source, TopicProfile
 
 
 @dataclass(slots=True)
@@ -23,10 +27,20 @@ class CrawlResult:
     started_at: datetime
     finished_at: datetime
     returncode: int
+    stats_file: Path | None = None  # per-source counters (absent if the crawl was killed)
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    def stats(self) -> dict:
+        """The spider's end-of-crawl counters, or {} when it never got to write them."""
+        if self.stats_file is None or not self.stats_file.exists():
+            return {}
+        try:
+            return json.loads(self.stats_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {}
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -43,26 +57,38 @@ def run_crawl(
     sources: list[Source],
     warc_dir: Path,
     *,
+    seen: Iterable[SeenRow] | None = None,
     seen_urls: set[str] | None = None,
     polite: bool = True,
     contact_url: str | None = None,
     max_articles: int | None = None,
     extra_settings: dict | None = None,
     log_file: Path | None = None,
-    on_progress: callable | None = None,  # type: ignore[valid-type]
+    on_progress: Callable[[int], None] | None = None,
+    topic: TopicProfile | None = None,
+    since: str | None = None,
+    validators: dict[str, list[str | None]] | None = None,
+    retry_urls: list[list[str]] | None = None,
+    mode: str = "crawl",
+    check_file: Path | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
-    ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
+    ``seen`` lists what earlier runs stored (``seen_urls``: bare canonical URLs, the older
+    form). ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
     """
     started = datetime.now(UTC)
     run_id = new_run_id(started)
     warc_file, fetch_log = run_paths(warc_dir, run_id, started)
     warc_file.parent.mkdir(parents=True, exist_ok=True)
+    rows = list(seen or ()) + [
+        SeenRow(url, started.replace(tzinfo=None)) for url in sorted(seen_urls or ())
+    ]
     seen_file = None
-    if seen_urls:
-        seen_file = warc_file.with_name(f"{run_id}.seen.txt")
-        seen_file.write_text("\n".join(sorted(seen_urls)) + "\n", encoding="utf-8")
+    if rows:
+        seen_file = warc_file.with_name(f"{run_id}.seen.tsv")
+        write_seen_file(seen_file, rows)
+    stats_file = warc_file.with_name(f"{run_id}.stats.json")
     job = CrawlJob(
         run_id=run_id,
         warc_file=str(warc_file),
@@ -73,6 +99,13 @@ def run_crawl(
         contact_url=contact_url,
         max_articles=max_articles,
         extra_settings=extra_settings or {},
+        mode=mode,
+        topic=CrawlJob.topic_dict(topic),
+        since=since,
+        validators=validators or {},
+        retry_urls=retry_urls or [],
+        stats_file=str(stats_file),
+        check_file=str(check_file) if check_file else None,
     )
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)
@@ -111,7 +144,40 @@ def run_crawl(
         started_at=started.replace(tzinfo=None),
         finished_at=datetime.now(UTC).replace(tzinfo=None),
         returncode=proc.returncode,
+        stats_file=stats_file,
     )
+
+
+def run_check(
+    sources: list[Source],
+    *,
+    contact_url: str | None = None,
+    polite: bool = True,
+    extra_settings: dict | None = None,
+) -> list[dict]:
+    """Fetch every feed and sitemap of ``sources`` (and each homepage's robots.txt) in a
+    crawler subprocess, as the crawl would, and return one row per page checked."""
+    with tempfile.TemporaryDirectory(prefix="asylumwatch-check-") as tmp:
+        check_file = Path(tmp) / "check.jsonl"
+        result = run_crawl(
+            sources,
+            Path(tmp),
+            polite=polite,
+            contact_url=contact_url,
+            extra_settings=extra_settings,
+            mode="check",
+            check_file=check_file,
+        )
+        rows = []
+        if check_file.exists():
+            for line in check_file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    rows.append(json.loads(line))
+        if not result.ok and not rows:
+            log = result.warc_file.with_name(f"{result.run_id}.log")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"the check crawl failed (exit {result.returncode}):\n{tail}")
+        return rows
 
 
 def _count_lines(path: Path) -> int:

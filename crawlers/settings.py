@@ -26,11 +26,19 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 DOWNLOAD_TIMEOUT = 30
+# Pages over the size cap are cut off and recorded as too_large (compressed bodies are
+# checked once decompressed, too).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Backoff between attempts: base * 2 ** (attempt - 1) seconds, at most AW_RETRY_BACKOFF_MAX;
+# Retry-After on 429/503 is honoured up to AW_RETRY_AFTER_MAX seconds (longer: give up,
+# reason retry_after).
+AW_RETRY_BACKOFF_BASE = 2.0
+AW_RETRY_BACKOFF_MAX = 60.0
+AW_RETRY_AFTER_MAX = 600.0
 REDIRECT_MAX_TIMES = 10
 # Every response, errors included, reaches the archive and the fetch log.
 HTTPERROR_ALLOW_ALL = True
@@ -39,6 +47,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Closest to the network, so every response (redirects and retried errors too) is archived
     # as it came over the wire, before decompression.
     "crawlers.archive.WarcArchiveMiddleware": 950,
+    # Scrapy's retry and redirect, plus backoff/Retry-After and redirect-loop detection.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawlers.redirect.LoopAwareRedirectMiddleware": 600,
 }
 DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
 

@@ -2,6 +2,11 @@
 
 A WARC file cut off mid-record (a crawl killed while writing) is read up to its last whole
 record; the partial record at the end is skipped with a warning, never an exception.
+
+The archive keeps bodies exactly as they came over the wire. Reading them back undoes the
+Content-Encoding (gzip, deflate, br) and hands HTML over as UTF-8 with a byte-order mark,
+whatever charset the server used or claimed (see :func:`html_to_utf8`): lxml and trafilatura
+then read Windows-1252, ISO-8859-1, undeclared and mislabelled pages correctly.
 """
 
 from __future__ import annotations
@@ -12,10 +17,17 @@ import json
 import logging
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
@@ -46,7 +58,7 @@ def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
                     )
                     continue
                 try:
-                    body = _decode(raw, record.http_headers.get_header("Content-Encoding"))
+                    body = decode_body(raw, record.http_headers.get_header("Content-Encoding"))
                 except (zlib.error, OSError, EOFError, ValueError) as exc:
                     log.warning(
                         "%s: undecodable body at offset %s: %s",
@@ -55,10 +67,14 @@ def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
                         exc,
                     )
                     continue
+                headers = {k.lower(): v for k, v in record.http_headers.headers}
+                if _is_html(headers.get("content-type"), body):
+                    body = html_to_utf8(body, headers.get("content-type"))
+                    headers.setdefault("content-type", "text/html; charset=utf-8")
                 yield ArchivedResponse(
                     url=record.rec_headers.get_header("WARC-Target-URI"),
                     status=int(record.http_headers.get_statuscode() or 0),
-                    headers={k.lower(): v for k, v in record.http_headers.headers},
+                    headers=headers,
                     body=body,
                     fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                     source=record.rec_headers.get_header(SOURCE_HEADER),
@@ -82,8 +98,16 @@ def _digest_ok(record: object, payload: bytes) -> bool:
     return base64.b32encode(hashlib.sha1(payload).digest()).decode() == value.upper()
 
 
-def _decode(payload: bytes, encoding: str | None) -> bytes:
-    """Undo the HTTP Content-Encoding the archive kept (gzip, deflate, br)."""
+class BodyTooLarge(ValueError):
+    """A compressed body that decompresses to more than the allowed size."""
+
+
+def decode_body(payload: bytes, encoding: str | None, limit: int = 0) -> bytes:
+    """Undo the HTTP Content-Encoding the archive kept (gzip, deflate, br).
+
+    With ``limit`` > 0, stop and raise :class:`BodyTooLarge` past ``limit`` decoded bytes
+    (a decompression bomb never gets to fill the memory).
+    """
     encoding = (encoding or "").strip().lower()
     if not payload or encoding in ("", "identity"):
         return payload
@@ -91,7 +115,69 @@ def _decode(payload: bytes, encoding: str | None) -> bytes:
     if kind is None:
         return payload
     reader = DecompressingBufferedReader(BytesIO(payload), decomp_type=kind)
-    return reader.read()
+    if not limit:
+        return reader.read()
+    chunks, size = [], 0
+    while chunk := reader.read(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"body decompresses to more than {limit} bytes")
+    return b"".join(chunks)
+
+
+_decode = decode_body  # the name older callers used
+
+
+def _is_html(content_type: str | None, body: bytes) -> bool:
+    ctype = (content_type or "").lower()
+    if ctype:
+        return "html" in ctype
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def html_encoding(body: bytes, content_type: str | None = None) -> str:
+    """The charset an HTML body is really in.
+
+    A byte-order mark wins; then UTF-8 when the bytes are valid UTF-8 (undeclared UTF-8 and
+    UTF-8 served as ISO-8859-1 are common; valid UTF-8 by accident is not); then the charset
+    of the Content-Type header, then the one the page declares, each only if the bytes decode
+    with it; Windows-1252 (what browsers use for ISO-8859-1 and undeclared pages) last.
+    """
+    bom, _ = read_bom(body)
+    if bom:
+        return bom
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = [
+        http_content_type_encoding(content_type) if content_type else None,
+        html_body_declared_encoding(body[:4096]),
+    ]
+    for name in declared:
+        encoding = resolve_encoding(name) if name else None
+        if not encoding or encoding.replace("_", "-") in ("utf-8", "utf8"):
+            continue
+        try:
+            body.decode(encoding)
+            return encoding
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return "cp1252"
+
+
+def html_to_utf8(body: bytes, content_type: str | None = None) -> bytes:
+    """``body`` re-encoded as UTF-8 behind a byte-order mark (which parsers trust over any
+    ``<meta charset>`` the page carries)."""
+    encoding = html_encoding(body, content_type)
+    bom, raw_bom = read_bom(body)
+    if bom == "utf-8":
+        return body
+    text = body[len(raw_bom or b"") :].decode(encoding, errors="replace")
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
 def _warc_date(value: str | None) -> datetime:
@@ -106,11 +192,14 @@ def fetch_log_for(warc_file: Path) -> Path:
     return Path(warc_file).with_name(f"{name}.fetches.jsonl")
 
 
-def read_fetch_log(path: Path) -> list[Fetch]:
-    """Rows of a fetch log; a last line cut off by a killed crawl is skipped."""
-    fetches: list[Fetch] = []
+_FETCH_FIELDS = frozenset(Fetch.__dataclass_fields__)
+
+
+def iter_fetch_log(path: Path) -> Iterator[dict]:
+    """Raw rows of a fetch log (extra keys such as ``etag`` included); a last line cut off by
+    a killed crawl is skipped."""
     if not Path(path).exists():
-        return fetches
+        return
     with open(path, encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, start=1):
             if not line.strip():
@@ -121,5 +210,40 @@ def read_fetch_log(path: Path) -> list[Fetch]:
                 log.warning("%s:%d: incomplete fetch-log line skipped", path, lineno)
                 continue
             row["fetched_at"] = datetime.fromisoformat(row["fetched_at"])
-            fetches.append(Fetch(**row))
-    return fetches
+            yield row
+
+
+def read_fetch_log(path: Path) -> list[Fetch]:
+    """Rows of a fetch log as records; a last line cut off by a killed crawl is skipped."""
+    return [
+        Fetch(**{k: v for k, v in row.items() if k in _FETCH_FIELDS})
+        for row in iter_fetch_log(path)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """Cache validators a server sent with a successful response (for conditional requests)."""
+
+    url: str
+    kind: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+
+
+def read_validators(path: Path) -> list[Validators]:
+    """ETag/Last-Modified of every 200 response in a fetch log, newest last."""
+    return [
+        Validators(
+            row["url"],
+            row.get("kind"),
+            row.get("etag"),
+            row.get("last_modified"),
+            row["fetched_at"],
+        )
+        for row in iter_fetch_log(path)
+        if row.get("status") == 200
+        and not row.get("error")
+        and (row.get("etag") or row.get("last_modified"))
+    ]

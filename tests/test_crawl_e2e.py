@@ -58,7 +58,7 @@ def test_crawl_archives_extracts_and_loads(crawled) -> None:
     # robots.txt forbids /private/: never fetched, and the log says why
     fetches = con.execute("SELECT url, status, error FROM fetches").fetchall()
     private = [(status, error) for url, status, error in fetches if "/private/" in url]
-    assert private and all(s is None and "robots.txt" in e for s, e in private)
+    assert private and all(s is None and e == "robots_txt" for s, e in private)
     assert any(url.endswith("/robots.txt") and status == 200 for url, status, _ in fetches)
     runs = con.execute("SELECT status, requests FROM crawl_runs ORDER BY started_at").fetchall()
     assert [r[0] for r in runs] == ["finished", "finished"]

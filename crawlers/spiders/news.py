@@ -1,130 +1,327 @@
 """The news spider: discovers article URLs from each source's feeds, sitemaps and section
 pages, and fetches the articles. It yields no items: the archive middleware writes every
-response to WARC, and extraction happens later, from the archive."""
+response to WARC, and extraction happens later, from the archive.
+
+In ``check`` mode (``asylumwatch sources check``) it fetches only the feeds, sitemaps (one
+level of a sitemap index) and each homepage's robots.txt, and writes one line per page to the
+job's check file: status, reason code, number of entries, newest entry date.
+"""
 
 from __future__ import annotations
 
-import re
+import json
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import feedparser
-from scrapy import Request
-from scrapy.http import Response
-from scrapy.spiders import SitemapSpider
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
 
+from crawlers.decide import FETCH, REFETCH, TOO_OLD, TOPIC_FILTERED, decide
+from crawlers.discovery import Entry, Listing, looks_like_article
+from crawlers.faults import exception_code
+from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
+from crawlers.seen import SeenIndex
+from crawlers.since import parse_since
 from pipeline.config import Source, host_key
+from pipeline.urls import canonicalize
 
-# Paths that are navigation, not stories, whatever the site.
-_NOT_ARTICLE = re.compile(
-    r"/(tag|tags|topic|topics|author|authors|category|section|page|search|about|contact|"
-    r"privacy|terms|subscribe|newsletter|login|account|video|videos|podcast|live)(/|$)|"
-    r"\.(pdf|jpe?g|png|gif|webp|svg|mp[34]|zip|css|js|xml|rss)$",
-    re.IGNORECASE,
-)
+# Scrapy's link extractor drops links to files (PDF, images...); courlan's filters and our
+# own path rules (crawlers.discovery.looks_like_article) then keep story-like links only.
+_LINKS = LinkExtractor(unique=True, canonicalize=False)
 
 
-def looks_like_article(url: str, source: Source) -> bool:
-    """An on-site URL whose path looks like a story: a dated path or a long hyphenated slug."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or host_key(url) not in source.hosts:
-        return False
-    path = parts.path
-    if _NOT_ARTICLE.search(path):
-        return False
-    segments = [s for s in path.split("/") if s]
-    if not segments:
-        return False
-    dated = re.search(r"/(19|20)\d\d/\d{1,2}/", path) is not None
-    slug = max(segments, key=len)
-    return dated or (slug.count("-") >= 3 and len(segments) >= 1)
-
-
-class NewsSpider(SitemapSpider):
+class NewsSpider(Spider):
     name = "news"
-    sitemap_rules = [("", "parse_article")]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.job: CrawlJob | None = None
+        self.seen = SeenIndex()
         self.articles_requested = 0
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self._considered: set[str] = set()
+        self._sources: dict[str, Source] = {}
+        self._horizons: dict[str, datetime | None] = {}
+        self._started = datetime.now(UTC).replace(tzinfo=None)
+        self._fetch_log: FetchLog | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.job = CrawlJob.load(crawler.settings.get("AW_JOB_FILE"))
+        job = CrawlJob.load(crawler.settings.get("AW_JOB_FILE"))
+        spider.job = job
+        spider.seen = SeenIndex.load(job.seen_file) if job.mode == "crawl" else SeenIndex()
+        spider.topic = job.topic_profile()
+        spider._sources = {s.name: s for s in job.sources}
+        for source in job.sources:
+            since = getattr(source, "since", None) or job.since
+            spider._horizons[source.name] = parse_since(since, spider._started) if since else None
+        spider._fetch_log = FetchLog.for_crawler(crawler)
         return spider
 
-    # --- discovery ------------------------------------------------------------------------
+    # --- requests -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.job is not None
+        if self.job.mode == "check":
+            for request in self._check_requests():
+                yield request
+            return
+        for url, source_name in self.job.retry_urls:
+            source = self._sources.get(source_name)
+            if source is not None and (request := self._article(url, source, retry=True)):
+                self.counts[source.name]["retried"] += 1
+                yield request
         for source in self.job.sources:
             for url in source.sitemaps:
-                yield self._request(url, self._parse_sitemap, "sitemap", source)
+                yield self._listing(url, _sitemap_kind(url), source)
             for url in source.feeds:
-                yield self._request(url, self.parse_feed, "feed", source)
+                yield self._listing(url, "feed", source)
             for url in source.start_urls:
                 yield self._request(url, self.parse_section, "section", source)
 
-    def _request(self, url: str, callback: Any, kind: str, source: Source, **meta: Any) -> Request:
-        meta = {"aw_kind": kind, "aw_source": source.name, **meta}
-        if source.download_delay is not None:
-            meta["download_slot"] = host_key(url)
-        return Request(url, callback=callback, meta=meta, dont_filter=kind != "article")
-
-    def _source_for(self, url: str) -> Source | None:
+    def _check_requests(self) -> Iterable[Request]:
         assert self.job is not None
-        host = host_key(url)
-        return next((s for s in self.job.sources if host in s.hosts), None)
+        for source in self.job.sources:
+            robots = urljoin(source.homepage, "/robots.txt")
+            yield self._listing(robots, "robots", source, aw_probe=True)
+            for url in source.sitemaps:
+                yield self._listing(url, _sitemap_kind(url), source)
+            for url in source.feeds:
+                yield self._listing(url, "feed", source)
 
-    def article_request(self, url: str, source: Source) -> Request | None:
-        limit = self.job.max_articles if self.job else None
+    def _request(
+        self,
+        url: str,
+        callback: Any,
+        kind: str,
+        source: Source,
+        *,
+        dont_filter: bool = True,
+        headers: dict[str, str] | None = None,
+        **meta: Any,
+    ) -> Request:
+        meta = {"aw_kind": kind, "aw_source": source.name, **meta}
+        if source.download_delay is not None or source.concurrency is not None:
+            meta["download_slot"] = host_key(url)
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            headers=headers,
+            dont_filter=dont_filter,
+        )
+
+    def _listing(self, url: str, kind: str, source: Source, **meta: Any) -> Request:
+        assert self.job is not None
+        headers = None
+        etag, modified = ([*(self.job.validators.get(url) or [])] + [None, None])[:2]
+        if self.job.mode == "crawl" and (etag or modified):
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        return self._request(url, self.parse_listing, kind, source, headers=headers, **meta)
+
+    def _article(
+        self, url: str, source: Source, *, refetch: bool = False, retry: bool = False
+    ) -> Request | None:
+        assert self.job is not None
+        limit = self.job.max_articles
         if limit is not None and self.articles_requested >= limit:
             return None
         self.articles_requested += 1
-        return Request(
-            url,
-            callback=self.parse_article,
-            meta={"aw_kind": "article", "aw_source": source.name},
+        meta: dict[str, Any] = {}
+        headers = None
+        if refetch:
+            meta["aw_refetch"] = True
+            stored = self.seen.get(canonicalize(url))
+            headers = stored.conditional_headers() if stored else None
+        if retry:
+            meta["aw_retry"] = True
+        return self._request(
+            url, self.parse_article, "article", source, dont_filter=False, headers=headers, **meta
         )
 
-    def parse_feed(self, response: Response) -> Iterable[Request]:
-        source = self._source_for(response.url)
-        if source is None:
+    # --- discovery ------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterable[Request]:
+        assert self.job is not None
+        source = self._sources[response.meta["aw_source"]]
+        kind = response.meta["aw_kind"]
+        listing: Listing | None = response.meta.pop("aw_listing", None)
+        if self.job.mode == "check":
+            yield from self._check_listing(response, source, kind, listing)
             return
-        feed = feedparser.parse(response.body)
-        for entry in feed.entries:
-            link = entry.get("link")
-            if not link:
-                continue
-            url = urljoin(response.url, link)
-            if host_key(url) in source.hosts and (request := self.article_request(url, source)):
+        if response.status == 304:
+            self.counts[source.name]["listings_not_modified"] += 1
+            return
+        if response.status != 200 or listing is None:
+            return
+        self.counts[source.name]["listings"] += 1
+        if listing.kind in ("robots", "sitemapindex"):
+            yield from self._child_sitemaps(listing, source)
+            return
+        for entry in listing.entries:
+            if (request := self.consider(entry, source)) is not None:
                 yield request
+
+    def _child_sitemaps(self, listing: Listing, source: Source) -> Iterable[Request]:
+        horizon = self._horizons.get(source.name)
+        for entry in listing.entries:
+            if horizon is not None and entry.updated is not None and entry.updated < horizon:
+                self.counts[source.name]["sitemaps_too_old"] += 1
+                continue
+            yield self._listing(entry.url, _sitemap_kind(entry.url), source)
 
     def parse_section(self, response: Response) -> Iterable[Request]:
-        source = self._source_for(response.url)
-        if source is None or not hasattr(response, "css"):
+        source = self._sources[response.meta["aw_source"]]
+        if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for href in response.css("a::attr(href)").getall():
-            url = urljoin(response.url, href.strip())
-            if looks_like_article(url, source) and (request := self.article_request(url, source)):
+        try:
+            links = _LINKS.extract_links(response)
+        except (AttributeError, ValueError):  # not HTML after all
+            return
+        self.counts[source.name]["listings"] += 1
+        for link in links:
+            if not looks_like_article(link.url, source):
+                continue
+            if (request := self.consider(Entry(url=link.url), source)) is not None:
                 yield request
 
-    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
-        source = self._source_for(response.url)
-        for request in super()._parse_sitemap(response):
-            if request.callback == self.parse_article:
-                if source is None:
-                    continue
-                article = self.article_request(request.url, source)
-                if article is not None:
-                    yield article
-            else:
-                yield request.replace(meta={**request.meta, "aw_kind": "sitemap"})
+    def consider(self, entry: Entry, source: Source) -> Request | None:
+        """Decide on one discovered entry; a request when it is to be fetched."""
+        if host_key(entry.url) not in source.hosts:
+            self.counts[source.name]["off_site"] += 1
+            return None
+        key = canonicalize(entry.url)
+        if key in self._considered:
+            return None
+        self._considered.add(key)
+        counts = self.counts[source.name]
+        counts["discovered"] += 1
+        decision = decide(
+            entry,
+            key,
+            source,
+            seen=self.seen,
+            horizon=self._horizons.get(source.name),
+            topic=self.topic,
+            now=self._started,
+        )
+        counts[decision] += 1
+        if decision in (TOO_OLD, TOPIC_FILTERED):
+            assert self._fetch_log is not None
+            self._fetch_log.write(entry.url, source.name, "article", status=None, error=decision)
+            return None
+        if decision not in (FETCH, REFETCH):
+            return None
+        request = self._article(entry.url, source, refetch=decision == REFETCH)
+        if request is None:
+            counts["over_limit"] += 1
+        return request
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         # The archive middleware has already written the response; extraction reads the WARC.
         return ()
+
+    # --- failures -------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        """Record failures no middleware saw: IgnoreRequest raised on a response (a redirect
+        loop, a body over the size cap once decompressed)."""
+        request = failure.request  # type: ignore[attr-defined]
+        code = exception_code(failure.value)
+        source = request.meta.get("aw_source", "")
+        if self.job is not None and self.job.mode == "check":
+            self._write_check(request.url, source, request.meta.get("aw_kind"), None, code)
+        if request.meta.get("aw_logged_code") == code:
+            return
+        assert self._fetch_log is not None
+        self._fetch_log.write(
+            request.url, source, request.meta.get("aw_kind", "other"), status=None, error=code
+        )
+        self.crawler.stats.inc_value(f"asylumwatch/{source}/error/{code}")
+
+    # --- sources check --------------------------------------------------------------------
+
+    def _check_listing(
+        self, response: Response, source: Source, kind: str, listing: Listing | None
+    ) -> Iterable[Request]:
+        error = response.meta.get("aw_logged_code")
+        entries = listing.entries if listing else []
+        self._write_check(
+            response.url if kind != "robots" else response.request.url,
+            source.name,
+            kind,
+            response.status,
+            error,
+            listing=listing,
+            final_url=response.url,
+        )
+        follow = listing is not None and listing.kind in ("sitemapindex", "robots")
+        if follow and not response.meta.get("aw_child") and not response.meta.get("aw_probe"):
+            for entry in entries:
+                yield self._listing(entry.url, "sitemap", source, aw_child=True)
+
+    def _write_check(
+        self,
+        url: str,
+        source: str,
+        kind: str | None,
+        status: int | None,
+        error: str | None,
+        *,
+        listing: Listing | None = None,
+        final_url: str | None = None,
+    ) -> None:
+        assert self.job is not None and self.job.check_file
+        newest = listing.newest if listing else None
+        row = {
+            "source": source,
+            "kind": (listing.kind if listing and kind == "sitemap" else kind),
+            "url": url,
+            "final_url": final_url if final_url and final_url != url else None,
+            "status": status,
+            "error": error,
+            "entries": len(listing.entries) if listing else None,
+            "newest": newest.isoformat() if newest else None,
+            "detail": listing.detail if listing else None,
+            "declared": [e.url for e in listing.entries]
+            if listing and listing.kind == "robots"
+            else None,
+        }
+        with open(self.job.check_file, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
+
+    # --- end of crawl ---------------------------------------------------------------------
+
+    def closed(self, reason: str) -> None:
+        if self.job is None or not self.job.stats_file:
+            return
+        stats = self.crawler.stats.get_stats()
+        data = {
+            "run_id": self.job.run_id,
+            "finish_reason": reason,
+            "sources": {name: dict(counts) for name, counts in self.counts.items()},
+            "articles_requested": self.articles_requested,
+            "scrapy": {
+                k: v
+                for k, v in stats.items()
+                if isinstance(v, int | float) and not k.startswith("asylumwatch/")
+            },
+        }
+        with open(self.job.stats_file, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, default=str)
+
+
+def _sitemap_kind(url: str) -> str:
+    return "robots" if url.rstrip("/").endswith("/robots.txt") else "sitemap"
