@@ -54,6 +54,7 @@ class TaskConfig:
     epochs: int = 4
     learning_rate: float = 5e-5
     train_batch_size: int = 16
+    train_layers: int = 0  # finetune: top encoder layers trained (0 = all, embeddings too)
     validation_percent: int = 20
 
     def fingerprint(self) -> dict[str, Any]:
@@ -72,6 +73,7 @@ class TaskConfig:
             "epochs": self.epochs,
             "learning_rate": self.learning_rate,
             "train_batch_size": self.train_batch_size,
+            "train_layers": self.train_layers,
             "validation_percent": self.validation_percent,
         }
 
@@ -119,6 +121,7 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "epochs": int,
     "learning_rate": (int, float),
     "train_batch_size": int,
+    "train_layers": int,
     "validation_percent": int,
 }
 
@@ -221,11 +224,14 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
         epochs=values.get("epochs", 4),
         learning_rate=float(values.get("learning_rate", 5e-5)),
         train_batch_size=values.get("train_batch_size", 16),
+        train_layers=values.get("train_layers", 0),
         validation_percent=values.get("validation_percent", 20),
     )
     for key in ("max_length", "batch_size", "max_iter", "epochs", "train_batch_size"):
         if getattr(task, key) < 1:
             raise ConfigError(f"{path}: {where} key {key!r} must be >= 1")
+    if task.train_layers < 0:
+        raise ConfigError(f"{path}: {where} key 'train_layers' must be >= 0")
     if not 0 < task.validation_percent < 100:
         raise ConfigError(f"{path}: {where} key 'validation_percent' must be in 1..99")
     return task

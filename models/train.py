@@ -170,7 +170,9 @@ def _fine_tune(
     head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
     targets = torch.tensor([task.labels.index(e.label) for e in train])
     token_ids = encoder.tokenize([e.text for e in train], task.max_length)
-    params = list(encoder.model.parameters()) + list(head.parameters())
+    _freeze_lower_layers(encoder.model, task.train_layers)
+    params = [p for p in encoder.model.parameters() if p.requires_grad]
+    params += list(head.parameters())
     optimizer = torch.optim.AdamW(params, lr=task.learning_rate, weight_decay=0.01)
     steps = task.epochs * -(-len(train) // task.train_batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -190,6 +192,20 @@ def _fine_tune(
             progress.advance(bar)
     encoder.model.eval()
     return head, encoder
+
+
+def _freeze_lower_layers(model: torch.nn.Module, train_layers: int) -> None:
+    """Train only the top ``train_layers`` transformer layers (0 = train everything)."""
+    if train_layers <= 0:
+        return
+    layers = getattr(getattr(model, "encoder", None), "layer", None)
+    if layers is None:
+        raise ValueError("train_layers needs a BERT-style model (model.encoder.layer)")
+    for param in model.parameters():
+        param.requires_grad_(False)
+    for layer in list(layers)[-train_layers:]:
+        for param in layer.parameters():
+            param.requires_grad_(True)
 
 
 def _predict_labels(

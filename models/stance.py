@@ -1,0 +1,207 @@
+"""Annotate stage: quote stance, article relevance and article stance, filled in place.
+
+* Quote stance: the ``stance`` classifier on each quote's text, in the article's language.
+* Relevance: the ``relevance`` classifier on headline + lead. Where the model does not cover the
+  article's language, the keyword lexicon for that language decides (``relevance_score`` stays
+  NULL and ``stance_note`` says so); with no lexicon either, relevance stays NULL.
+* Article stance (relevant articles only): ``author_weight`` x the ``article_stance``
+  classifier's scores on headline + lead, plus ``1 - author_weight`` x the mean of the article's
+  quote stance scores weighted by quote length (the quotes the article chooses to give space to).
+  Without an article model the quotes alone decide; without quotes the article model alone does.
+  Non-relevant articles get NULL stance with ``stance_note = "not relevant"``.
+
+Nothing is guessed: a text the models cannot classify keeps NULL labels and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from models.classifier import Outcome, Prediction, TextClassifier
+from models.config import ModelsConfig
+from models.data import compose_article_text
+from models.language import guess_language, normalize_language
+from models.lexicon import lexicon_relevance
+from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
+
+log = logging.getLogger(__name__)
+
+MAX_QUOTE_WEIGHT_WORDS = 60
+
+
+def article_language(article: Article) -> str | None:
+    return normalize_language(article.language) or guess_language(article.text)
+
+
+def quote_weight(quote: Quote) -> float:
+    """Space the article gives a quote: its word count, capped."""
+    return float(min(len(quote.text.split()), MAX_QUOTE_WEIGHT_WORDS)) or 1.0
+
+
+def combine_article_stance(
+    article_scores: dict[str, float] | None,
+    quote_scores: Sequence[tuple[dict[str, float], float]],
+    author_weight: float,
+) -> dict[str, float] | None:
+    """Mix the article model's scores with the weighted mean of quote scores."""
+    quote_mean: dict[str, float] | None = None
+    total = sum(w for _, w in quote_scores)
+    if quote_scores and total > 0:
+        quote_mean = {
+            s: sum(scores.get(s, 0.0) * w for scores, w in quote_scores) / total for s in STANCES
+        }
+    if article_scores is None and quote_mean is None:
+        return None
+    if article_scores is None:
+        return quote_mean
+    if quote_mean is None:
+        return {s: article_scores.get(s, 0.0) for s in STANCES}
+    return {
+        s: author_weight * article_scores.get(s, 0.0) + (1 - author_weight) * quote_mean[s]
+        for s in STANCES
+    }
+
+
+def _best(scores: dict[str, float]) -> tuple[str, float]:
+    label = max(scores, key=lambda k: scores[k])
+    return label, scores[label]
+
+
+def annotate_stance(
+    articles: list[AnnotatedArticle],
+    stance_clf: TextClassifier,
+    relevance_clf: TextClassifier,
+    article_clf: TextClassifier | None = None,
+    author_weight: float = 0.5,
+) -> None:
+    """Fill stance/relevance fields of ``articles`` and their quotes in place (batched)."""
+    annotate_stance_with(articles, stance_clf, relevance_clf, article_clf, author_weight)
+
+
+def annotate_stance_with(
+    articles: list[AnnotatedArticle],
+    stance_clf: TextClassifier,
+    relevance_clf: TextClassifier,
+    article_clf: TextClassifier | None = None,
+    author_weight: float = 0.5,
+    stance_for: Sequence[bool] | None = None,
+) -> None:
+    """``annotate_stance``; ``stance_for`` (evaluation) picks the articles that get a stance
+    instead of the predicted relevance, so article stance can be measured on its own."""
+    if not articles:
+        return
+    languages = [article_language(a.article) for a in articles]
+    inputs = [compose_article_text(a.article.title, a.article.text) for a in articles]
+
+    quote_refs = [(i, q) for i, a in enumerate(articles) for q in a.quotes]
+    quote_out = stance_clf.predict_detailed(
+        [q.text for _, q in quote_refs], [languages[i] for i, _ in quote_refs]
+    )
+    quote_scores: list[list[tuple[dict[str, float], float]]] = [[] for _ in articles]
+    quote_reasons: list[str | None] = [None] * len(articles)
+    for (i, quote), outcome in zip(quote_refs, quote_out, strict=True):
+        scores = _fill_quote(quote, outcome, stance_clf.version)
+        if scores is not None:
+            quote_scores[i].append((scores, quote_weight(quote)))
+        elif quote_reasons[i] is None:
+            quote_reasons[i] = f"quotes: {outcome.reason}"
+
+    relevance_out = relevance_clf.predict_detailed(inputs, languages)
+    article_out: list[Outcome | None] = [None] * len(articles)
+    relevant_idx = []
+    for i, (item, outcome) in enumerate(zip(articles, relevance_out, strict=True)):
+        _fill_relevance(item.article, outcome, languages[i], relevance_clf)
+        wanted = stance_for[i] if stance_for is not None else item.article.is_relevant
+        if wanted:
+            relevant_idx.append(i)
+    if article_clf is not None and relevant_idx:
+        detailed = article_clf.predict_detailed(
+            [inputs[i] for i in relevant_idx], [languages[i] for i in relevant_idx]
+        )
+        for i, outcome in zip(relevant_idx, detailed, strict=True):
+            article_out[i] = outcome
+
+    versions = [relevance_clf.version, stance_clf.version]
+    if article_clf is not None:
+        versions.append(article_clf.version)
+    composite = "+".join(versions)
+    for i, item in enumerate(articles):
+        article = item.article
+        article.model_version = composite
+        wanted = stance_for[i] if stance_for is not None else article.is_relevant
+        if wanted is None:
+            article.stance, article.stance_score = None, None
+            continue
+        if not wanted:
+            article.stance, article.stance_score = None, None
+            article.stance_note = _join(article.stance_note, "not relevant")
+            continue
+        outcome = article_out[i]
+        scores = combine_article_stance(
+            outcome.prediction.scores if outcome and outcome.prediction else None,
+            quote_scores[i],
+            author_weight if article_clf is not None else 0.0,
+        )
+        if scores is None:
+            reasons = [outcome.reason if outcome else None, quote_reasons[i]]
+            article.stance, article.stance_score = None, None
+            article.stance_note = _join(
+                article.stance_note, "; ".join(r for r in reasons if r) or "no stance evidence"
+            )
+            continue
+        article.stance, article.stance_score = _best(scores)
+
+
+def _fill_quote(quote: Quote, outcome: Outcome, version: str) -> dict[str, float] | None:
+    """Write the quote's stance fields; returns its score vector (None when unclassified)."""
+    quote.model_version = version
+    prediction: Prediction | None = outcome.prediction
+    if prediction is None:
+        quote.stance, quote.stance_score = None, None
+        return None
+    quote.stance, quote.stance_score = prediction.label, prediction.score
+    return prediction.scores
+
+
+def _fill_relevance(
+    article: Article, outcome: Outcome, language: str | None, clf: TextClassifier
+) -> None:
+    if outcome.prediction is not None:
+        article.relevance_score = outcome.prediction.scores.get("relevant", 0.0)
+        article.is_relevant = outcome.prediction.label == "relevant"
+        return
+    article.relevance_score = None
+    verdict = lexicon_relevance(compose_article_text(article.title, article.text), language)
+    if verdict is None:
+        article.is_relevant = None
+        article.stance_note = _join(article.stance_note, outcome.reason or "relevance unknown")
+        return
+    article.is_relevant = verdict
+    article.stance_note = _join(
+        article.stance_note, f"{outcome.reason}; relevance from the {language} keyword lexicon"
+    )
+
+
+def _join(existing: str | None, note: str) -> str:
+    return f"{existing}; {note}" if existing else note
+
+
+def load_annotators(
+    config: ModelsConfig, progress: bool = False
+) -> tuple[TextClassifier, TextClassifier, TextClassifier | None]:
+    """``(stance, relevance, article_stance)`` classifiers, loaded once (trained if needed)."""
+    stance = TextClassifier.load("stance", config, progress=progress)
+    relevance = TextClassifier.load("relevance", config, progress=progress)
+    article = None
+    if "article_stance" in config.tasks:
+        article = TextClassifier.load("article_stance", config, progress=progress)
+    return stance, relevance, article
+
+
+def annotate_with_config(
+    articles: list[AnnotatedArticle], config: ModelsConfig, progress: bool = False
+) -> None:
+    """``annotate_stance`` with the configured models and article weighting."""
+    stance, relevance, article = load_annotators(config, progress=progress)
+    annotate_stance(articles, stance, relevance, article, config.article.author_weight)
