@@ -11,6 +11,7 @@ articles all return a (possibly empty) list.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from pipeline.quotes_text import (
     paragraph_spans,
     sentence_spans,
     strip_span,
+    words,
 )
 from pipeline.records import Quote
 from pipeline.speakers import (
@@ -96,6 +98,7 @@ class _Article:
         self.para_starts = [p[0] for p in self.paras]
         self.marked = find_marked_spans(text)
         self.marked_spans: list[Span] = [(m.start, m.end) for m in self.marked]
+        self._marked_starts = [m[0] for m in self.marked_spans]
         self._sentences: dict[int, list[Span]] = {}
 
     def para_of(self, pos: int) -> int:
@@ -111,7 +114,8 @@ class _Article:
     def sentences(self, pi: int) -> list[Span]:
         if pi not in self._sentences:
             s, e = self.paras[pi]
-            self._sentences[pi] = sentence_spans(self.text, s, e, self.marked_spans)
+            local = _within(self.marked_spans, self._marked_starts, s, e)
+            self._sentences[pi] = sentence_spans(self.text, s, e, local)
         return self._sentences[pi]
 
     def sentence_of(self, pos: int) -> Span:
@@ -145,7 +149,10 @@ def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
     if _NAMING_BEFORE_RE.search(before):
         return True
     wordlist = re.findall(r"[\w'’\-]+", inner)
-    title_case = n >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in wordlist)
+    caps = sum(1 for w in wordlist if w[:1].isupper())
+    title_case = (
+        n >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in wordlist) and caps >= max(2, 0.6 * n)
+    )
     if title_case and n <= 8 and inner[-1:] not in ".!?…":
         return True
     sentence_like = inner[:1].isupper() and n >= 4 or inner[-1:] in ".!?…"
@@ -256,33 +263,53 @@ def _drop_pull_quotes(art: _Article, quotes: list[_Raw]) -> list[_Raw]:
     return keep
 
 
+def _within(spans: list[Span], starts: list[int], s: int, e: int) -> list[Span]:
+    """The spans (sorted by start, non-overlapping) that overlap [s, e)."""
+    i = max(0, bisect.bisect_right(starts, s) - 1)
+    out: list[Span] = []
+    while i < len(spans) and spans[i][0] < e:
+        if spans[i][1] > s:
+            out.append(spans[i])
+        i += 1
+    return out
+
+
 def _reported_quotes(art: _Article, direct: list[_Raw]) -> list[_Raw]:
     text = art.text
     out: list[_Raw] = []
-    direct_spans = [(q.start, q.end) for q in direct]
+    direct_spans = sorted((q.start, q.end) for q in direct)
+    direct_starts = [d[0] for d in direct_spans]
     direct_verbs = {q.attribution.verb_start for q in direct if q.attribution is not None}
+    marked = art.marked_spans
+    marked_starts = [m[0] for m in marked]
     direct_outer = [
-        (m.start, m.end) for m in art.marked if any(m.start <= q.start < m.end for q in direct)
+        (m.start, m.end) for m in art.marked if _within(direct_spans, direct_starts, m.start, m.end)
     ]
+    outer_starts = [d[0] for d in direct_outer]
     inside = [(m.start, m.end) for m in art.marked if m.paragraphs > 1]
-    for pi, (ps, _pe) in enumerate(art.paras):
-        if not art.is_body(pi) or overlaps_any((ps, ps + 1), inside):
+    inside_starts = [m[0] for m in inside]
+    for pi, (ps, pe) in enumerate(art.paras):
+        if not art.is_body(pi) or _within(inside, inside_starts, ps, ps + 1):
             continue
+        para_marked = _within(marked, marked_starts, ps, pe)
+        para_direct = _within(direct_spans, direct_starts, ps, pe)
+        para_outer = _within(direct_outer, outer_starts, ps, pe)
         for sent in art.sentences(pi):
             s, e = sent
             body = text[s:e]
             if body.lstrip()[:1] in QUOTE_CHARS and any(
-                q[0] <= s + 2 and q[1] >= e - 3 for q in direct_spans
+                q[0] <= s + 2 and q[1] >= e - 3 for q in para_direct
             ):
                 continue
-            rep = find_reported(text, sent, art.lang, art.marked_spans)
+            sent_marked = [m for m in para_marked if m[1] > s and m[0] < e]
+            rep = find_reported(text, sent, art.lang, sent_marked)
             if rep is None or rep.attribution.verb_start in direct_verbs:
                 continue
             span: Span | None = (rep.start, rep.end)
-            if overlaps_any((rep.start, rep.end), direct_outer):
+            if overlaps_any((rep.start, rep.end), para_outer):
                 # Only the quoted words are annotated where reported speech mixes with a
                 # direct quote; what follows the quote may still be reported speech.
-                span = _trim_after_quotes(text, (rep.start, rep.end), direct_outer)
+                span = _trim_after_quotes(text, (rep.start, rep.end), para_outer)
             if span is None:
                 continue
             np = rep.attribution.speaker
@@ -319,6 +346,7 @@ class _Resolver:
         self.quotes = quotes
         self.orgs = default_table().find_all(text)
         body = [sp for sp in _outside_quotes(art) if art.is_body(art.para_of(sp[0]))]
+        self._standalone = _standalone_capitalised(text, body)
         mentions = person_mentions(text, body)
         _attach_appositives(text, mentions)
         self.names = NameIndex(mentions)
@@ -326,37 +354,25 @@ class _Resolver:
         self.names = NameIndex(self.mentions)
         self.mentions = _add_short_mentions(text, body, self.mentions, self.names)
         self.genders = learn_genders(text, self.mentions)
+        self._mention_starts = [m.start for m in self.mentions]
         self._subject = {id(m): self._in_subject_position(m) for m in self.mentions}
 
     def _is_person(self, m: PersonMention) -> bool:
         """A capitalised chain is a person when the article treats it like one: a title or
-        description, a later reference by surname alone, or a speech attribution."""
+        description, a later reference by surname alone, a pronoun right after the name, or
+        a speech attribution."""
         if m.title or m.appositive or m.gender:
             return True
         text = self.art.text
-        toks = m.name.split()
-        last = re.escape(toks[-1])
-        for hit in re.finditer(rf"(?<![\w\-’']){last}(?![\w\-])", text):
-            before = text[max(0, hit.start() - 2) : hit.start()]
-            if hit.start() != m.start + len(m.name) - len(toks[-1]) and not re.search(
-                r"[A-ZÀ-Þ][\w.\-’']*\s$", text[max(0, hit.start() - 30) : hit.start()]
-            ):
-                del before
-                return True
+        last = m.name.split()[-1]
+        if self._standalone.get(last, 0) > 0:
+            return True
+        # A personal pronoun right after the name ("Ocampo crossed with her two sons").
+        if _PERSONAL_PRONOUN_RE.search(text, m.end, m.end + 120):
+            return True
         window = text[m.end : m.end + 60]
-        return bool(
-            re.match(
-                rf"\s*(?:,[^,]{{1,60}},\s*)?(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\b",
-                window,
-                re.IGNORECASE,
-            )
-        ) or bool(
-            re.search(
-                rf"\b(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\s*$",
-                text[max(0, m.start - 25) : m.start],
-                re.IGNORECASE,
-            )
-        )
+        before = text[max(0, m.start - 25) : m.start]
+        return bool(_SPEECH_AFTER_RE.match(window)) or bool(_SPEECH_BEFORE_RE.search(before))
 
     def _in_subject_position(self, m: PersonMention) -> bool:
         """Whether a mention is the first noun phrase of its sentence (its likely subject)."""
@@ -377,17 +393,20 @@ class _Resolver:
         The closest person named as a sentence subject since the last quote, else the last
         quoted person, else the closest person named at all; gender must not clash.
         """
+        lo = bisect.bisect_left(self._mention_starts, pos - _PRONOUN_WINDOW)
+        hi = bisect.bisect_left(self._mention_starts, pos)
         ok = [
             m
-            for m in self.mentions
-            if m.start < pos
-            and not (gender in {"m", "f"} and self._gender(m) not in {None, gender})
+            for m in self.mentions[lo:hi]
+            if not (gender in {"m", "f"} and self._gender(m) not in {None, gender})
         ]
         if not ok:
             return None
         last_q = None
         for r in self.quotes:
-            if r.start >= pos or r.speaker is None or r.kind != "person":
+            if r.start >= pos or r.start < pos - _PRONOUN_WINDOW:
+                continue
+            if r.speaker is None or r.kind != "person":
                 continue
             g = self.genders.get(r.speaker)
             if gender in {"m", "f"} and g not in {None, gender}:
@@ -440,11 +459,9 @@ class _Resolver:
             return False
         if q.para - prev.para <= 1:
             return True
-        for m in self.mentions:
-            if prev.end <= m.start < q.start:
-                if self.names.canonical(m.name) != prev.speaker:
-                    return False
-        return True
+        lo = bisect.bisect_left(self._mention_starts, prev.end)
+        hi = bisect.bisect_left(self._mention_starts, q.start)
+        return all(self.names.canonical(m.name) == prev.speaker for m in self.mentions[lo:hi])
 
     def _resolve_np(self, q: _Raw, np: SpeakerNP, pos: int) -> None:
         q.np = np
@@ -608,6 +625,32 @@ def _outside_quotes(art: _Article) -> list[Span]:
     return out
 
 
+_PRONOUN_WINDOW = 6000  # characters before a pronoun searched for its antecedent
+_PERSONAL_PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|him|il|elle|lui)\b")
+_SPEECH_AFTER_RE = re.compile(
+    rf"\s*(?:,[^,]{{1,60}},\s*)?(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\b", re.IGNORECASE
+)
+_SPEECH_BEFORE_RE = re.compile(rf"\b(?:{EN_SPEECH_RE}|{FR_SPEECH_RE})\s*$", re.IGNORECASE)
+
+
+def _standalone_capitalised(text: str, spans: list[Span]) -> dict[str, int]:
+    """How often each capitalised word stands alone (not inside a longer name)."""
+    counts: dict[str, int] = {}
+    for s, e in spans:
+        toks = words(text, s, e)
+        for i, (w, ws, we) in enumerate(toks):
+            if not w[:1].isupper():
+                continue
+            prev_cap = i > 0 and toks[i - 1][0][:1].isupper() and ws - toks[i - 1][2] <= 1
+            next_cap = (
+                i + 1 < len(toks) and toks[i + 1][0][:1].isupper() and toks[i + 1][1] - we <= 1
+            )
+            if not prev_cap and not next_cap:
+                key = w[:-2] if w.endswith(("'s", "’s")) else w
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def _add_short_mentions(
     text: str, spans: list[Span], mentions: list[PersonMention], names: NameIndex
 ) -> list[PersonMention]:
@@ -620,13 +663,14 @@ def _add_short_mentions(
         toks = n.split()
         keys.setdefault(toks[-1], n)
         keys.setdefault(toks[0], n)
-    taken = [(m.start, m.end) for m in mentions]
+    taken = sorted((m.start, m.end) for m in mentions)
+    taken_starts = [t[0] for t in taken]
     alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     rx = re.compile(rf"(?<![\w\-’'])(?:{alt})(?![\w\-])")
     extra: list[PersonMention] = []
     for s, e in spans:
         for m in rx.finditer(text, s, e):
-            if overlaps_any((m.start(), m.end()), taken):
+            if _within(taken, taken_starts, m.start(), m.end()):
                 continue
             # Not part of a longer capitalised chain ("Homan Street").
             nxt = text[m.end() : m.end() + 2]
@@ -684,8 +728,13 @@ def _extract(text: str, language: str | None, article_id: str) -> list[Quote]:
     _attach_appositives(text, resolver_mentions)
     # One description per speaker: the richest way the article introduces them.
     by_speaker: dict[str | None, SpeakerMention] = {}
+    described: dict[tuple[str | None, str, str], SpeakerMention] = {}
     for r in raws:
-        mention = describe_speaker(text, r.speaker, r.kind, r.np, resolver_mentions, table)
+        key = (r.speaker, r.kind, r.np.description if r.np is not None else "")
+        mention = described.get(key)
+        if mention is None:
+            mention = describe_speaker(text, r.speaker, r.kind, r.np, resolver_mentions, table)
+            described[key] = mention
         known = by_speaker.get(r.speaker)
         if known is None or _richer(mention, known):
             by_speaker[r.speaker] = mention

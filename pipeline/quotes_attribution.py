@@ -395,6 +395,15 @@ def _clause_after_verb(text: str, verb_end: int, sent_end: int, verb: str) -> in
         # Shortest object after which a clause follows: "told the judge both clients ...".
         best = pos + m.end()
         for k in range(pos + 1, pos + m.end() + 1):
+            inside_chain = (
+                k < len(text) - 1
+                and text[k] == " "
+                and text[k + 1].isupper()
+                and text[k - 1].isalpha()
+                and text[text.rfind(" ", pos, k) + 1].isupper()
+            )
+            if inside_chain:
+                continue
             if k < len(text) and text[k - 1] != " " and (k == pos + m.end() or text[k] == " "):
                 rest = text[k:sent_end].lstrip(" ,")
                 if re.match(r"(?:that|que)\b", rest) or _looks_like_clause(rest, strict=True):
