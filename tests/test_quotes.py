@@ -242,7 +242,10 @@ def test_reported_speech(text: str, clause: str, speaker: str) -> None:
 
 
 def test_document_attributions_are_not_quotes() -> None:
-    text = "According to federal data, 14,000 claims were made last year. The report says more are coming."
+    text = (
+        "According to federal data, 14,000 claims were made last year. "
+        "The report says more are coming."
+    )
     assert extract_quotes(text, "en") == []
 
 

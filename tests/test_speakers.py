@@ -1,0 +1,154 @@
+"""Speaker roles: the organisation table, title rules, and combining with a classifier."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pipeline.quotes import extract_quotes
+from pipeline.quotes_orgs import DEFAULT_PATH, OrgTable, default_table
+from pipeline.records import SPEAKER_ROLES
+from pipeline.speakers import assign_roles, rule_role
+
+ROOT = Path(__file__).resolve().parents[1]
+ROLES_DATA = ROOT / "models" / "training_data" / "roles.jsonl"
+
+
+def test_organisation_table_uses_codebook_roles_and_required_bodies() -> None:
+    data = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert {o["role"] for o in data["organisation"]} <= set(SPEAKER_ROLES)
+    table = default_table()
+    required = {
+        "IRCC": "official",
+        "CBSA": "enforcement",
+        "RCMP": "enforcement",
+        "IRB": "legal",
+        "DHS": "official",
+        "ICE": "enforcement",
+        "CBP": "enforcement",
+        "UNHCR": "international",
+        "IOM": "international",
+        "Amnesty International": "advocacy",
+        "Canadian Council for Refugees": "advocacy",
+        "ACLU": "advocacy",
+        "Human Rights Watch": "advocacy",
+        "Canadian Bar Association": "legal",
+    }
+    for alias, role in required.items():
+        org = table.lookup(alias)
+        assert org is not None, alias
+        assert org.role == role, alias
+
+
+def test_org_matching_is_whole_word_and_case_aware_for_acronyms() -> None:
+    table = default_table()
+    text = "The ice was thin near the CBSA post, said an officer with the border agency."
+    got = [(m.surface, m.org.role) for m in table.find_all(text)]
+    assert ("CBSA", "enforcement") in got
+    assert all(s != "ice" for s, _ in got)
+
+
+def test_bad_role_in_table_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "orgs.toml"
+    bad.write_text('[[organisation]]\nname = "X"\nrole = "villain"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="villain"):
+        OrgTable.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("description", "role"),
+    [
+        ("Jane Okoye, an immigration lawyer in Montreal", "legal"),
+        ("Immigration Minister Celeste Marchand", "official"),
+        ("a spokesperson for the Canada Border Services Agency", "enforcement"),
+        ("Amara Diallo, executive director of the Canadian Council for Refugees", "advocacy"),
+        ("Dr. Ingrid Holm, a professor of migration studies", "academic"),
+        ("Rep. Dana Whitfield, a Republican from upstate New York", "politician"),
+        ("a Haitian mother who crossed at Roxham Road with her two children", "affected"),
+        ("Lucía Fernández, a UNHCR representative in Ottawa", "international"),
+        ("Local farmer Earl Jennings", "other"),
+        ("critics", "unknown"),
+        ("Me Chantal Roy", "legal"),
+        ("Karen Olsen, porte-parole du Réseau des droits des migrants", "advocacy"),
+    ],
+)
+def test_rule_roles(description: str, role: str) -> None:
+    orgs = default_table().find_all(description)
+    kind = "group" if description == "critics" else "person"
+    assert rule_role(description, orgs, kind)[0] == role
+
+
+@dataclass
+class FakePrediction:
+    label: str
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class FakeClassifier:
+    """Stands in for models.classifier.TextClassifier: records its batches."""
+
+    def __init__(self, label: str, score: float) -> None:
+        self.label, self.score = label, score
+        self.calls: list[list[str]] = []
+
+    def predict(self, texts: list[str], languages: list[str] | None = None) -> list[FakePrediction]:
+        self.calls.append(list(texts))
+        return [FakePrediction(self.label, self.score, {self.label: self.score}) for _ in texts]
+
+
+ARTICLE = (
+    '"We will keep helping," said Jane Okoye, an immigration lawyer in Montreal. '
+    '"Families need it," Okoye said.\n\n'
+    "Ahmed Salmi from Nigeria said he has slept outside for three days."
+)
+
+
+def test_assign_roles_without_classifier_uses_rules() -> None:
+    quotes = extract_quotes(ARTICLE, "en")
+    assign_roles(ARTICLE, quotes, None)
+    assert [q.speaker_role for q in quotes[:2]] == ["legal", "legal"]
+    assert all(q.speaker_role_score is not None and 0 < q.speaker_role_score <= 1 for q in quotes)
+
+
+def test_assign_roles_batches_unique_descriptions_and_combines() -> None:
+    quotes = extract_quotes(ARTICLE, "en")
+    clf = FakeClassifier("affected", 0.9)
+    assign_roles(ARTICLE, quotes, clf)
+    assert len(clf.calls) == 1  # one batch per article
+    assert len(clf.calls[0]) == len(set(clf.calls[0]))  # each description once
+    by = {q.speaker: q for q in quotes}
+    # A title rule ("an immigration lawyer") is not overruled by a less certain classifier...
+    assert by["Jane Okoye"].speaker_role == "legal"
+    # ...but a speaker the rules cannot place takes the classifier's label and confidence.
+    assert by["Ahmed Salmi"].speaker_role == "affected"
+    assert by["Ahmed Salmi"].speaker_role_score == pytest.approx(0.9)
+
+
+def test_assign_roles_on_empty_list_is_a_no_op() -> None:
+    assign_roles("", [], FakeClassifier("other", 0.5))
+
+
+def test_unattributed_quote_role_is_unknown() -> None:
+    text = 'First paragraph with no people.\n\n"A lone quote with nobody attached to it at all."'
+    quotes = extract_quotes(text, "en")
+    assign_roles(text, quotes, None)
+    assert [q.speaker for q in quotes] == [None]
+    assert quotes[0].speaker_role == "unknown"
+
+
+def test_role_training_data_format_and_coverage() -> None:
+    rows = [json.loads(line) for line in ROLES_DATA.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 400
+    for row in rows:
+        assert set(row) >= {"text", "label", "lang"}
+        assert row["label"] in SPEAKER_ROLES
+        assert row["lang"] in {"en", "fr"}
+        assert row["text"].strip()
+    for lang in ("en", "fr"):
+        assert {r["label"] for r in rows if r["lang"] == lang} == set(SPEAKER_ROLES)
+    assert len({r["text"] for r in rows}) == len(rows)
