@@ -28,6 +28,7 @@ from pipeline.config import (
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
+    PROJECT_ROOT,
     ConfigError,
     load_sources,
     load_topic,
@@ -316,6 +317,57 @@ def print_demo_summary(db: Path) -> None:
     console.print(
         f"{total} articles from {outlets} outlets in {db}; {relevant} relevant ({share:.0%})."
     )
+
+
+evaluate_app = typer.Typer(
+    help="Measure the pipeline's stages against annotated data.", no_args_is_help=True
+)
+app.add_typer(evaluate_app, name="evaluate")
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+@evaluate_app.command("extraction")
+def evaluate_extraction(
+    benchmarks: Annotated[
+        Path, typer.Option("--benchmarks", help="Folder holding the two benchmark sets.")
+    ] = SHARED_DIR / "benchmarks",
+) -> None:
+    """Body F1 (Zyte's shingle metric), date and title accuracy on real news pages.
+
+    Example: [bold]asylumwatch evaluate extraction --benchmarks ../shared/benchmarks[/]
+    """
+    from pipeline.extract_eval import count_pages, evaluate_all
+
+    if not benchmarks.is_dir():
+        raise UserError(
+            f"{benchmarks}: no such folder (it holds article-extraction-benchmark/ and naeb/)"
+        )
+    table = Table(
+        "benchmark",
+        "pages",
+        "precision",
+        "recall",
+        "F1",
+        "date acc.",
+        "title acc.",
+        "pages/s",
+        title="Extraction on real news pages",
+    )
+    with _progress() as progress:
+        task = progress.add_task("extracting benchmark pages", total=count_pages(benchmarks))
+        reports = list(evaluate_all(benchmarks, lambda: progress.update(task, advance=1)))
+    for r in reports:
+        table.add_row(
+            r.name,
+            str(r.body.pages),
+            f"{r.body.precision:.3f}",
+            f"{r.body.recall:.3f}",
+            f"{r.body.f1:.3f}",
+            f"{r.date_accuracy:.3f} ({r.date_pages})" if r.date_accuracy is not None else "-",
+            f"{r.title_accuracy:.3f}" if r.title_accuracy is not None else "-",
+            f"{r.pages_per_second:.1f}",
+        )
+    console.print(table)
 
 
 def main() -> None:

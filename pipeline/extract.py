@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from htmldate import find_date
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 
 from pipeline.records import ArchivedResponse, Article
 from pipeline.urls import article_id, domain_of, resolve_canonical
@@ -21,6 +30,8 @@ from pipeline.urls import article_id, domain_of, resolve_canonical
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 80
+WORDS_PER_TEASER = 60  # fewer extracted words than this per headline link: a listing
+MAX_LINK_SHARE = 0.5  # above this, a page is a list of links (a section page), not a story
 _DATE_PARAMS = {
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
     "original_date": True,
@@ -28,7 +39,6 @@ _DATE_PARAMS = {
     # the URL's /yyyy/mm/dd/ has no time of day: use it only when the page gives no date
     "deferred_url_extractor": True,
 }
-_LISTING_TYPES = {"website", "section", "blog", "profile", "homepage"}
 _WORDS = re.compile(r"\w+", re.UNICODE)
 _EN = frozenset("the and of to in is that for was on with said as by are from it at".split())
 _FR = frozenset("le la les des et est une dans du pour que qui sur pas au aux a été".split())
@@ -41,53 +51,145 @@ def is_html(response: ArchivedResponse) -> bool:
     return response.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
 
 
+@dataclass(slots=True)
+class Page:
+    """What trafilatura and htmldate read off one HTML page, before deciding if it is an
+    article."""
+
+    title: str | None
+    text: str
+    authors: list[str]
+    published_at: datetime | None
+    language: str | None
+    canonical_href: str | None
+    pagetype: str
+    sitename: str | None
+    article_markup: bool
+    date_in_markup: bool = False  # a date in the page's metadata, not only in its text
+    listing_markup: bool = False  # schema.org CollectionPage/ProfilePage/AboutPage/ItemList
+    link_share: float = 0.0  # share of the page's visible text that sits inside links
+    headline_links: int = 0  # links whose text reads like a headline (4 words or more)
+
+    @property
+    def word_count(self) -> int:
+        return len(_WORDS.findall(self.text))
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page as a browser would, but survive wrong declarations.
+
+    A byte-order mark wins; then the charset of the HTTP header or the page's ``<meta>``
+    (ISO-8859-1 read as Windows-1252, as browsers do), if the bytes really decode with it;
+    then UTF-8; then Windows-1252, which decodes anything.
+    """
+    bom, _ = read_bom(body)
+    if bom:
+        return html_to_unicode(content_type, body)[1]
+    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    for encoding in (resolve_encoding(declared) if declared else None, "utf-8", "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("cp1252", errors="replace")
+
+
+def parse_page(
+    body: bytes | str, url: str | None = None, content_type: str | None = None
+) -> Page | None:
+    """Main text and metadata of an HTML page, or None when it has no extractable text."""
+    if isinstance(body, bytes):
+        body = decode_html(body, content_type)
+    tree = load_html(body)
+    if tree is None:
+        log.warning("%s: unparseable HTML", url)
+        return None
+    # htmldate keeps the time and offset when the page gives them (trafilatura keeps the day);
+    # it runs first because trafilatura prunes the tree it is given.
+    date_string = find_date(tree, url=url, **_DATE_PARAMS)
+    date_in_markup = find_date(tree, **{**_DATE_PARAMS, "extensive_search": False}) is not None
+    published = parse_published(date_string)
+    if published is not None and published.time() == time(0):
+        published = _precise_timestamp(tree, published.date()) or published
+    canonical_href = _canonical_link(tree)
+    types = _schema_types(tree)
+    article_markup = bool(types & _ARTICLE_TYPES) or tree.find(".//article") is not None
+    listing_markup = bool(types & _LISTING_TYPES) and not types & _ARTICLE_TYPES
+    link_share, headline_links = _link_stats(tree)
+    doc = bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+    )
+    if doc is None or not doc.text:
+        return None
+    text = doc.text.strip()
+    return Page(
+        title=(doc.title or "").strip() or None,
+        text=text,
+        authors=split_authors(doc.author),
+        published_at=published or parse_published(doc.date),
+        language=detect_language(tree, text),
+        canonical_href=canonical_href,
+        pagetype=(doc.pagetype or "").lower(),
+        sitename=doc.sitename,
+        article_markup=article_markup,
+        date_in_markup=date_in_markup,
+        listing_markup=listing_markup,
+        link_share=link_share,
+        headline_links=headline_links,
+    )
+
+
+def looks_like_article(page: Page) -> bool:
+    """A story rather than a section, author or about page.
+
+    A page that declares itself an article (``og:type`` or schema.org) needs only enough
+    words. A page that declares itself a collection, profile or about page is not one.
+    Otherwise it needs a publication date in its metadata and must not be mostly link text.
+    (``og:type`` "website" says little: many sites put it on every page, stories included.)
+    """
+    if page.word_count < MIN_WORDS:
+        return False
+    if page.pagetype == "article":
+        return True
+    if page.listing_markup:
+        return False
+    if page.article_markup and page.date_in_markup:
+        return True
+    if page.headline_links >= 5 and page.word_count / page.headline_links < WORDS_PER_TEASER:
+        return False  # a list of headlines with teasers: a section, tag or author page
+    return page.date_in_markup and page.link_share <= MAX_LINK_SHARE
+
+
 def extract_article(response: ArchivedResponse, outlet: str | None = None) -> Article | None:
     """The article in ``response``, or None when the page is not an article."""
     if response.status != 200 or response.kind not in (None, "article", "other"):
         return None
     if not response.body or not is_html(response):
         return None
-    try:
-        tree = lxml_html.fromstring(response.body)
-    except (ValueError, lxml_html.etree.ParserError) as exc:
-        log.warning("%s: unparseable HTML (%s)", response.url, exc)
+    page = parse_page(response.body, response.url, response.headers.get("content-type"))
+    if page is None:
         return None
-    # htmldate keeps the time and offset when the page gives them (trafilatura keeps the day);
-    # it runs first because trafilatura prunes the tree it is given.
-    date_string = find_date(tree, url=response.url, **_DATE_PARAMS)
-    canonical_href = _canonical_link(tree)
-    article_markup = _has_article_markup(tree)
-    doc = bare_extraction(
-        tree,
-        url=response.url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-    )
-    if doc is None or not doc.text:
+    if not looks_like_article(page):
         return None
-    text = doc.text.strip()
-    words = len(_WORDS.findall(text))
-    pagetype = (doc.pagetype or "").lower()
-    if words < MIN_WORDS or pagetype in _LISTING_TYPES:
-        return None
-    published = parse_published(date_string or doc.date)
-    if pagetype != "article" and published is None and not article_markup:
-        return None
-    canonical = resolve_canonical(response.url, canonical_href)
+    canonical = resolve_canonical(response.url, page.canonical_href)
     return Article(
         article_id=article_id(canonical),
         url=response.url,
         canonical_url=canonical,
-        outlet=outlet or response.source or doc.sitename or domain_of(response.url),
+        outlet=outlet or response.source or page.sitename or domain_of(response.url),
         domain=domain_of(canonical),
-        title=(doc.title or "").strip() or None,
-        authors=split_authors(doc.author),
-        published_at=published,
+        title=page.title,
+        authors=page.authors,
+        published_at=page.published_at,
         fetched_at=response.fetched_at,
-        language=detect_language(tree, text),
-        text=text,
-        word_count=words,
+        language=page.language,
+        text=page.text,
+        word_count=page.word_count,
         warc_file=response.warc_file,
     )
 
@@ -119,11 +221,65 @@ def _canonical_link(tree: lxml_html.HtmlElement) -> str | None:
     return hrefs[0] if hrefs else None
 
 
-def _has_article_markup(tree: lxml_html.HtmlElement) -> bool:
-    if tree.xpath("//article"):
-        return True
-    scripts = tree.xpath('//script[@type="application/ld+json"]/text()')
-    return any(re.search(r'"@type"\s*:\s*"(News)?Article"', s) for s in scripts)
+def _link_stats(tree: lxml_html.HtmlElement) -> tuple[float, int]:
+    """Share of the body's words inside links, and the number of headline-like links."""
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0, 0
+    total = len(" ".join(body.itertext()).split())
+    lengths = [len(" ".join(a.itertext()).split()) for a in body.iter("a")]
+    share = sum(lengths) / total if total else 0.0
+    return share, sum(1 for n in lengths if n >= 4)
+
+
+_ARTICLE_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNews",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+}
+_LISTING_TYPES = {
+    "CollectionPage",
+    "ProfilePage",
+    "AboutPage",
+    "ItemList",
+    "SearchResultsPage",
+    "ContactPage",
+}
+_JSONLD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]+")')
+
+
+def _schema_types(tree: lxml_html.HtmlElement) -> set[str]:
+    """schema.org types the page declares in JSON-LD or microdata."""
+    found: set[str] = set()
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        for match in _JSONLD_TYPE.finditer(script):
+            found.update(re.findall(r'"([^"]+)"', match.group(1)))
+    for itemtype in tree.xpath("//@itemtype"):
+        found.update(t.rsplit("/", 1)[-1] for t in itemtype.split())
+    return found
+
+
+def _precise_timestamp(tree: lxml_html.HtmlElement, day: date) -> datetime | None:
+    """A full publication timestamp for ``day`` from the page's markup, when htmldate kept
+    only the day (e.g. a ``<time datetime>`` element or microdata)."""
+    candidates = tree.xpath(
+        '//meta[@property="article:published_time" or @itemprop="datePublished"]/@content'
+        ' | //*[@itemprop="datePublished"]/@datetime | //time/@datetime'
+    )
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        candidates += re.findall(r'"datePublished"\s*:\s*"([^"]+)"', script)
+    for value in candidates:
+        try:
+            stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if stamp.tzinfo is not None and stamp.date() == day:
+            return stamp.astimezone(UTC).replace(tzinfo=None)
+    return None
 
 
 def detect_language(tree: lxml_html.HtmlElement, text: str) -> str | None:
