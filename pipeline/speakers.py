@@ -326,6 +326,17 @@ _CACHE: OrderedDict[tuple[int, int, int], SpeakerMention] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
+# Classifier predictions by (model version, description): the same people (ministers,
+# spokespeople) are described the same way across many articles.
+_PRED_CACHE: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+
+def clear_caches() -> None:
+    """Forget cached descriptions and predictions (benchmarks measure cold runs)."""
+    _CACHE.clear()
+    _PRED_CACHE.clear()
+
+
 def remember(text: str, quote: Quote, mention: SpeakerMention) -> None:
     """Keep the speaker description of a quote extracted from ``text`` for assign_roles."""
     key = (hash(text), quote.char_start, quote.char_end)
@@ -429,6 +440,9 @@ def _context_sentences(text: str, speaker: str, limit: int = 3) -> str:
     return " ".join(out)
 
 
+STRONG_RULE = 0.85  # rule confidence at which titles / the organisation table decide alone
+
+
 def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
     """Combine the rule/table role with a classifier prediction (label, score, scores)."""
     rule_role_, rule_score = mention.rule_role or "unknown", mention.rule_score
@@ -441,12 +455,10 @@ def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
         return rule_role_, rule_score
     if label == rule_role_:
         return label, max(rule_score, score, min(0.99, (rule_score + score) / 2 + 0.1))
-    if rule_score >= 0.85:
-        # Titles and the organisation table are reliable; the classifier can only overrule
-        # them with near-certainty.
-        if score >= 0.97 and mention.org_role is None:
-            return label, score * 0.9
-        return rule_role_, rule_score * (1 - 0.3 * score)
+    if rule_score >= STRONG_RULE:
+        # Titles and the organisation table are reliable: the classifier does not overrule
+        # them (assign_roles does not even ask it).
+        return rule_role_, rule_score
     rule_support = scores.get(rule_role_, 0.0)
     if score >= rule_score or rule_support < 0.1:
         return label, score
@@ -460,21 +472,41 @@ def assign_roles(text: str, quotes: list[Quote], role_clf: TextClassifier | None
     with a classifier, speakers' descriptions are classified in one batch and combined with
     the rules (see :func:`combine`). Quotes without a speaker get ``unknown``.
     """
-    if not quotes:
+    assign_roles_many([(text, quotes)], role_clf)
+
+
+def assign_roles_many(
+    articles: list[tuple[str, list[Quote]]], role_clf: TextClassifier | None
+) -> None:
+    """:func:`assign_roles` for several articles, with one classifier batch for all of them."""
+    jobs: list[tuple[Quote, SpeakerMention]] = [
+        (q, mention_for(text, q)) for text, quotes in articles for q in quotes
+    ]
+    if not jobs:
         return
-    mentions = [mention_for(text, q) for q in quotes]
-    preds: list[Any | None] = [None] * len(quotes)
+    by_desc: dict[str, Any] = {}
     if role_clf is not None:
-        idx = [i for i, m in enumerate(mentions) if m.kind not in {"none"} and m.description]
-        uniq = list(dict.fromkeys(mentions[i].description for i in idx))
-        if uniq:
-            langs = _guess_langs(uniq)
-            out = role_clf.predict(uniq, languages=langs)
-            by_desc = dict(zip(uniq, out, strict=True))
-            for i in idx:
-                preds[i] = by_desc.get(mentions[i].description)
-    for q, m, p in zip(quotes, mentions, preds, strict=True):
-        role, score = combine(m, p)
+        # Titles and the organisation table decide on their own (see ``combine``); the
+        # classifier reads the descriptions they leave open, each description once.
+        open_descs = [
+            m.description
+            for _, m in jobs
+            if m.kind != "none" and m.description and m.rule_score < STRONG_RULE
+        ]
+        uniq = list(dict.fromkeys(open_descs))
+        version = str(getattr(role_clf, "version", id(role_clf)))
+        by_desc = {d: _PRED_CACHE[(version, d)] for d in uniq if (version, d) in _PRED_CACHE}
+        todo = [d for d in uniq if d not in by_desc]
+        if todo:
+            out = role_clf.predict(todo, languages=_guess_langs(todo))
+            for d, p in zip(todo, out, strict=True):
+                by_desc[d] = p
+                _PRED_CACHE[(version, d)] = p
+            while len(_PRED_CACHE) > _CACHE_SIZE:
+                _PRED_CACHE.popitem(last=False)
+    for q, m in jobs:
+        pred = by_desc.get(m.description) if m.rule_score < STRONG_RULE else None
+        role, score = combine(m, pred)
         q.speaker_role = role
         q.speaker_role_score = round(float(score), 4)
         if q.speaker_org is None and m.org:

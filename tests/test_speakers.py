@@ -12,7 +12,7 @@ import pytest
 from pipeline.quotes import extract_quotes
 from pipeline.quotes_orgs import DEFAULT_PATH, OrgTable, default_table
 from pipeline.records import SPEAKER_ROLES
-from pipeline.speakers import assign_roles, rule_role
+from pipeline.speakers import assign_roles, clear_caches, rule_role
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLES_DATA = ROOT / "models" / "training_data" / "roles.jsonl"
@@ -116,6 +116,7 @@ def test_assign_roles_without_classifier_uses_rules() -> None:
 
 
 def test_assign_roles_batches_unique_descriptions_and_combines() -> None:
+    clear_caches()
     quotes = extract_quotes(ARTICLE, "en")
     clf = FakeClassifier("affected", 0.9)
     assign_roles(ARTICLE, quotes, clf)
@@ -127,6 +128,10 @@ def test_assign_roles_batches_unique_descriptions_and_combines() -> None:
     # ...but a speaker the rules cannot place takes the classifier's label and confidence.
     assert by["Ahmed Salmi"].speaker_role == "affected"
     assert by["Ahmed Salmi"].speaker_role_score == pytest.approx(0.9)
+    # Descriptions already classified by this model are not sent again.
+    again = extract_quotes(ARTICLE, "en")
+    assign_roles(ARTICLE, again, clf)
+    assert len(clf.calls) == 1
 
 
 def test_assign_roles_on_empty_list_is_a_no_op() -> None:

@@ -1,0 +1,139 @@
+"""Throughput of the quote stage on one CPU core: extract_quotes + assign_roles.
+
+    .venv/bin/python bench/bench_quotes.py                       # team gold set + demo site
+    .venv/bin/python bench/bench_quotes.py --gold ../shared/devset/devset.jsonl --repeat 3
+    .venv/bin/python bench/bench_quotes.py --no-classifier       # rules and table only
+
+Reports articles/s and quotes/s for extraction alone and for the whole stage (extraction and
+the role classifier, one batch per article). The process is pinned to one core and torch to
+one thread. The classifier is loaded (and trained if needed) before timing starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.quote_eval import GoldArticle, load_gold  # noqa: E402
+from pipeline.quotes import extract_quotes  # noqa: E402
+from pipeline.speakers import assign_roles, assign_roles_many, clear_caches  # noqa: E402
+
+DEFAULT_INPUTS = [
+    ROOT / "tests" / "data" / "quotes_gold.jsonl",
+    ROOT / "data" / "demo_site" / "content",
+]
+
+
+def pin_one_core() -> str:
+    """Restrict this process to one CPU and torch to one thread."""
+    try:
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        where = f"core {core}"
+    except (AttributeError, OSError):
+        where = "unpinned"
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    return where
+
+
+def load_articles(paths: list[Path]) -> list[GoldArticle]:
+    out: list[GoldArticle] = []
+    for p in paths:
+        if p.exists():
+            out.extend(load_gold(p))
+    return out
+
+
+def run(
+    articles: list[GoldArticle], repeat: int, clf: Any | None, batch: int = 32
+) -> dict[str, float]:
+    quotes = 0
+    extract_s = 0.0
+    roles_s = 0.0
+    for _ in range(repeat):
+        clear_caches()  # every pass classifies every description again
+        for a in articles:
+            t0 = time.perf_counter()
+            qs = extract_quotes(a.text, a.language, a.id)
+            t1 = time.perf_counter()
+            assign_roles(a.text, qs, clf)
+            t2 = time.perf_counter()
+            extract_s += t1 - t0
+            roles_s += t2 - t1
+            quotes += len(qs)
+    # The same, with the role classifier batched across articles (assign_roles_many),
+    # as a batch-processing annotate stage can call it.
+    batched_s = 0.0
+    for _ in range(repeat):
+        clear_caches()
+        for i in range(0, len(articles), batch):
+            chunk = articles[i : i + batch]
+            t0 = time.perf_counter()
+            pairs = [(a.text, extract_quotes(a.text, a.language, a.id)) for a in chunk]
+            assign_roles_many(pairs, clf)
+            batched_s += time.perf_counter() - t0
+    n = len(articles) * repeat
+    total = extract_s + roles_s
+    return {
+        "articles": n,
+        "quotes": quotes,
+        "chars": sum(len(a.text) for a in articles) * repeat,
+        "extract_seconds": round(extract_s, 3),
+        "roles_seconds": round(roles_s, 3),
+        "extract_articles_per_s": round(n / extract_s, 1) if extract_s else 0.0,
+        "stage_articles_per_s": round(n / total, 1) if total else 0.0,
+        "stage_quotes_per_s": round(quotes / total, 1) if total else 0.0,
+        "batched_stage_articles_per_s": round(n / batched_s, 1) if batched_s else 0.0,
+        "batched_stage_quotes_per_s": round(quotes / batched_s, 1) if batched_s else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--gold", type=Path, action="append", help="gold JSONL or .md folder")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--classifier", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--batch", type=int, default=32, help="articles per batched classifier call")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    where = pin_one_core()
+    articles = load_articles(args.gold or DEFAULT_INPUTS)
+    if not articles:
+        print("no articles to benchmark", file=sys.stderr)
+        return 2
+    clf = None
+    clf_name = "none (rules and organisation table)"
+    if args.classifier:
+        from models.classifier import TextClassifier
+        from models.config import load_model_config
+
+        clf = TextClassifier.load("role", load_model_config())
+        clf_name = clf.version
+    run(articles[:3], 1, clf)  # warm-up: regex compilation, first torch call
+    res: dict[str, Any] = run(articles, args.repeat, clf, args.batch)
+    res["cpu"] = where
+    res["role_classifier"] = clf_name
+    if args.json:
+        print(json.dumps(res, indent=2))
+    else:
+        for k, v in res.items():
+            print(f"{k:24} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
