@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.views import VIEWS_SQL
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -90,6 +92,62 @@ MIGRATIONS: list[Migration] = [
             responses    INTEGER,
             articles     INTEGER
         );
+        """,
+    ),
+    Migration(
+        2,
+        "trend views: article_weeks, quote_weeks, weekly_coverage, weekly_totals, "
+        "weekly_stance, weekly_sources, weekly_quote_stance, top_speakers, crawl_health",
+        VIEWS_SQL,
+    ),
+    Migration(
+        3,
+        "duplicate detection (article_signatures, article_bands, unique_stories view) and "
+        "HTTP validators for conditional requests (http_validators)",
+        """
+        CREATE TABLE article_signatures (
+            article_id   VARCHAR PRIMARY KEY,
+            text_md5     VARCHAR NOT NULL,   -- md5(articles.text) when signed: re-sign on change
+            text_hash    VARCHAR NOT NULL,   -- sha1 of the normalised words: exact copies
+            minhash      BLOB NOT NULL,      -- datasketch MinHash values (uint32, little-endian)
+            first_seen   TIMESTAMP NOT NULL, -- fetch time of the first stored copy
+            first_warc   VARCHAR,            -- WARC of the first stored copy (its crawl run)
+            duplicate_of VARCHAR,            -- first-seen copy of the story; NULL: this is it
+            similarity   DOUBLE,             -- estimated Jaccard with duplicate_of (1.0: exact)
+            method       VARCHAR,            -- 'exact' or 'near' when duplicate_of is set
+            version      VARCHAR NOT NULL    -- pipeline.dedup.SIGNATURE_VERSION
+        );
+        CREATE TABLE article_bands (
+            band       SMALLINT NOT NULL,
+            key        BIGINT NOT NULL,
+            article_id VARCHAR NOT NULL
+        );
+        CREATE TABLE http_validators (
+            url           VARCHAR PRIMARY KEY,
+            kind          VARCHAR,
+            etag          VARCHAR,
+            last_modified VARCHAR,
+            fetched_at    TIMESTAMP NOT NULL
+        );
+        CREATE VIEW unique_stories AS
+        SELECT
+            g.story_id,
+            r.title,
+            r.outlet AS first_outlet,
+            r.published_at,
+            r.is_relevant,
+            g.copies,
+            g.outlets,
+            g.article_ids
+        FROM (
+            SELECT coalesce(duplicate_of, article_id) AS story_id,
+                   count(*) AS copies,
+                   count(DISTINCT outlet) AS outlets,
+                   list(article_id ORDER BY fetched_at, article_id) AS article_ids
+            FROM articles
+            GROUP BY 1
+        ) g
+        LEFT JOIN articles r ON r.article_id = g.story_id;
         """,
     ),
 ]

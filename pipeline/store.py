@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +28,8 @@ from pipeline.schema import LATEST_VERSION, MIGRATIONS
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_SECONDS = 120.0
+# While waiting, say so again every this many seconds (a long load must not look like a hang).
+LOCK_REMIND_SECONDS = 30.0
 
 
 class DatabaseBusy(Exception):
@@ -35,6 +39,14 @@ class DatabaseBusy(Exception):
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("could not set" in text or "conflicting" in text)
+
+
+def _lock_holder(exc: Exception) -> str:
+    """``"PID 1234 (python3.11)"`` from DuckDB's lock error, or ``"another process"``."""
+    match = re.search(r"held in (\S+) \(PID (\d+)\)", str(exc))
+    if not match:
+        return "another process"
+    return f"PID {match.group(2)} ({Path(match.group(1)).name})"
 
 
 @contextmanager
@@ -47,33 +59,48 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open ``db_path``, waiting (with a message) while another process holds the lock.
 
+    DuckDB lets one process write, or any number of processes read, at a time: a writer
+    meets the lock while anyone has the file open, a reader while a writer has. Either kind
+    retries with a growing, jittered delay (0.05 s up to 1 s) for up to ``wait`` seconds,
+    calls ``on_wait`` (default: a log warning) once when it starts waiting and every
+    ``LOCK_REMIND_SECONDS`` after, then gives up with :class:`DatabaseBusy`. Keep the
+    connection only as long as needed: while it is open it blocks the other side.
+
     A read-write connection brings the schema up to date first.
     """
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no database here yet. Run a crawl or the demo first.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
-    delay = 0.1
-    warned = False
+    started = time.monotonic()
+    deadline = started + wait
+    delay = 0.05
+    next_notice = started
+    mode = "read" if read_only else "write"
     while True:
         try:
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                if _is_lock_error(exc):
-                    raise DatabaseBusy(
-                        f"{db_path} is locked by another process (a running load?) and stayed "
-                        f"locked for {wait:.0f} s. Try again when it finishes."
-                    ) from None
+            if not _is_lock_error(exc):
                 raise
-            if not warned:
-                message = f"{db_path} is busy (another process is writing); waiting..."
+            now = time.monotonic()
+            holder = _lock_holder(exc)
+            if now >= deadline:
+                raise DatabaseBusy(
+                    f"{db_path} is locked by {holder} (a running load, or an open analysis "
+                    f"session) and stayed locked for {wait:.0f} s. Try again when it finishes."
+                ) from None
+            if now >= next_notice:
+                waited = f" (waited {now - started:.0f} s)" if now > started + 1 else ""
+                message = (
+                    f"{db_path} is busy: {holder} has it open; waiting to {mode}{waited}, "
+                    f"giving up after {wait:.0f} s..."
+                )
                 (on_wait or log.warning)(message)
-                warned = True
-            time.sleep(delay)
-            delay = min(delay * 1.5, 2.0)
+                next_notice = now + LOCK_REMIND_SECONDS
+            time.sleep(delay * random.uniform(0.5, 1.0))
+            delay = min(delay * 1.5, 1.0)
     try:
         if not read_only:
             migrate(con)

@@ -1,0 +1,56 @@
+"""Prefect settings for this project, applied before ``prefect`` is imported.
+
+Import this module first (``import flows.prefect_env  # noqa: F401``) in every module that
+imports Prefect. It keeps Prefect's state (its SQLite database, logs, profiles) under the
+project's git-ignored ``data/prefect`` folder and raises the start-up timeouts, which the
+defaults (20 s) are too short for on a small shared machine. Values already set in the
+environment win, so a researcher can point ``PREFECT_HOME`` or ``PREFECT_API_URL`` elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pipeline.config import DATA_DIR
+
+PREFECT_HOME = DATA_DIR / "prefect"
+
+# Seconds. Prefect's server takes about 20 s to start on two busy cores.
+SERVER_STARTUP_TIMEOUT = 180
+API_REQUEST_TIMEOUT = 120
+
+DEFAULTS: dict[str, str] = {
+    "PREFECT_HOME": str(PREFECT_HOME),
+    # The temporary server Prefect starts when no API URL is configured (and the test harness).
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(SERVER_STARTUP_TIMEOUT),
+    "PREFECT_API_REQUEST_TIMEOUT": str(API_REQUEST_TIMEOUT),
+    # SQLite under load: give statements and connections time rather than failing.
+    "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+    "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+    # Nothing leaves the machine.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+}
+
+
+def apply() -> dict[str, str]:
+    """Put the project defaults into ``os.environ`` where nothing is set; returns them."""
+    if "prefect" in sys.modules and "PREFECT_HOME" not in os.environ:
+        # Too late for PREFECT_HOME to take effect in this process: say so loudly.
+        print(
+            "warning: prefect was imported before flows.prefect_env; PREFECT_HOME may not be "
+            "the project's data/prefect folder",
+            file=sys.stderr,
+        )
+    applied = {}
+    for key, value in DEFAULTS.items():
+        if key not in os.environ:
+            os.environ[key] = value
+            applied[key] = value
+    os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
+    return applied
+
+
+apply()
