@@ -50,8 +50,8 @@ def generate(out: Path, articles: int, quotes_per_article: int, seed: float = 0.
                 CASE WHEN i % 997 = 0 THEN '=HYPERLINK("http://x.example","click")'
                      ELSE 'Synthetic headline number ' || i END AS title,
                 ['Reporter ' || (i % 300)] AS authors,
-                TIMESTAMP '2021-01-04' + to_seconds(CAST(floor(random() * {days} * 86400) AS BIGINT))
-                    AS published_at,
+                TIMESTAMP '2021-01-04'
+                    + to_seconds(CAST(floor(random() * {days} * 86400) AS BIGINT)) AS published_at,
                 TIMESTAMP '2026-01-05' AS fetched_at,
                 CASE WHEN i % 40 = 39 THEN 'fr' ELSE 'en' END AS language,
                 'Synthetic article body ' || i AS text,
