@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
+import brotli
 from scrapy import Request
 from scrapy.http import Response
 
@@ -79,7 +80,7 @@ def classify(
         )
     except BodyTooLarge:
         return "too_large", None
-    except (zlib.error, OSError, EOFError, ValueError):
+    except (zlib.error, brotli.error, OSError, EOFError, ValueError):
         return "bad_encoding", None
     ctype = response.headers.get("Content-Type")
     content_type = ctype.decode("latin-1") if ctype else None

@@ -10,13 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawlers import history
+from crawlers.faults import SKIPPED
 from crawlers.runner import CrawlResult, run_crawl
 from pipeline.annotate import Annotator
-from pipeline.config import Source
+from pipeline.config import Source, TopicProfile
+from pipeline.dedup import DedupStats, mark_duplicates
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.records import CrawlRun
-from pipeline.store import connect, fetched_article_urls, processed_warcs, record_crawl_run
-from pipeline.warc import read_fetch_log
+from pipeline.store import connect, processed_warcs, record_crawl_run
+from pipeline.warc import read_fetch_log, read_validators
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,7 @@ class RunSummary:
     crawl: CrawlResult | None
     pending: ProcessStats | None
     processed: ProcessStats
+    dedup: DedupStats | None = None
 
 
 def pending_warcs(warc_dir: Path, db_path: Path) -> list[Path]:
@@ -48,18 +52,32 @@ def crawl(
     contact_url: str | None = None,
     max_articles: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    topic: TopicProfile | None = None,
+    since: str | None = None,
+    extra_settings: dict | None = None,
 ) -> CrawlResult:
-    """Crawl ``sources``, skipping articles the database already holds; record the run."""
+    """Crawl ``sources``, skipping articles the database already holds; record the run.
+
+    ``topic`` is used for sources with ``filter = "topic"``; ``since`` (a date or an age such
+    as ``30d``) skips entries dated before it, for sources that set no ``since`` of their own.
+    """
     with connect(db_path) as con:
-        seen = fetched_article_urls(con)
+        seen = history.seen_rows(con)
+        retry = history.retry_urls(con)
+        validators = history.listing_validators(con)
     result = run_crawl(
         sources,
         warc_dir,
-        seen_urls=seen,
+        seen=seen,
         polite=polite,
         contact_url=contact_url,
         max_articles=max_articles,
         on_progress=on_progress,
+        topic=topic,
+        since=since,
+        validators=validators,
+        retry_urls=retry,
+        extra_settings=extra_settings,
     )
     fetches = read_fetch_log(result.fetch_log)
     run = CrawlRun(
@@ -70,11 +88,12 @@ def crawl(
         warc_file=str(result.warc_file),
         requests=len(fetches),
         responses=sum(1 for f in fetches if f.status is not None),
-        errors=sum(1 for f in fetches if f.status is None),
+        errors=sum(1 for f in fetches if f.status is None and f.error not in SKIPPED),
         status="finished" if result.ok else "failed",
     )
     with connect(db_path) as con:
         record_crawl_run(con, run)
+        history.record_validators(con, read_validators(result.fetch_log), listings=result.ok)
     if not result.ok:
         log.error(
             "crawl %s exited with code %s; see %s",
@@ -96,10 +115,15 @@ def run_once(
     max_articles: int | None = None,
     on_crawl_progress: Callable[[int], None] | None = None,
     on_response: Callable[[], None] | None = None,
+    since: str | None = None,
+    extra_settings: dict | None = None,
 ) -> RunSummary:
-    """One full pass: finish what an earlier run left, crawl, then process the new archive."""
+    """One full pass: finish what an earlier run left, crawl, process the new archive, then
+    mark duplicates."""
     leftover = pending_warcs(warc_dir, db_path)
     pending = process_warcs(leftover, db_path, annotator) if leftover else None
+    if leftover:
+        dedup(db_path)  # the crawl's seen list and retry list read the stored articles
     result = crawl(
         sources,
         db_path,
@@ -108,8 +132,18 @@ def run_once(
         contact_url=contact_url,
         max_articles=max_articles,
         on_progress=on_crawl_progress,
+        topic=getattr(annotator, "topic", None),
+        since=since,
+        extra_settings=extra_settings,
     )
     processed = ProcessStats()
     if result.warc_file.exists():
         processed = process_warcs([result.warc_file], db_path, annotator, on_response=on_response)
-    return RunSummary(crawl=result, pending=pending, processed=processed)
+    return RunSummary(crawl=result, pending=pending, processed=processed, dedup=dedup(db_path))
+
+
+def dedup(db_path: Path) -> DedupStats:
+    """Sign the articles loaded since the last call and set ``duplicate_of`` (idempotent).
+    Call it after every :func:`pipeline.process.process_warcs`."""
+    with connect(db_path) as con:
+        return mark_duplicates(con)

@@ -22,6 +22,7 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
+import brotli
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -59,7 +60,7 @@ def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
                     continue
                 try:
                     body = decode_body(raw, record.http_headers.get_header("Content-Encoding"))
-                except (zlib.error, OSError, EOFError, ValueError) as exc:
+                except (zlib.error, brotli.error, OSError, EOFError, ValueError) as exc:
                     log.warning(
                         "%s: undecodable body at offset %s: %s",
                         warc_file,
@@ -111,7 +112,9 @@ def decode_body(payload: bytes, encoding: str | None, limit: int = 0) -> bytes:
     encoding = (encoding or "").strip().lower()
     if not payload or encoding in ("", "identity"):
         return payload
-    kind = {"x-gzip": "gzip", "gzip": "gzip", "deflate": "deflate", "br": "br"}.get(encoding)
+    if encoding == "br":
+        return _unbrotli(payload, limit)
+    kind = {"x-gzip": "gzip", "gzip": "gzip", "deflate": "deflate"}.get(encoding)
     if kind is None:
         return payload
     reader = DecompressingBufferedReader(BytesIO(payload), decomp_type=kind)
@@ -123,6 +126,22 @@ def decode_body(payload: bytes, encoding: str | None, limit: int = 0) -> bytes:
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge(f"body decompresses to more than {limit} bytes")
+    return b"".join(chunks)
+
+
+def _unbrotli(payload: bytes, limit: int = 0) -> bytes:
+    """Brotli, by hand: warcio's brotli reader does not work with brotli >= 1.1."""
+    decompressor = brotli.Decompressor()
+    chunks, size = [], 0
+    chunk = decompressor.process(payload, output_buffer_limit=65536)
+    while chunk:
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit and size > limit:
+            raise BodyTooLarge(f"body decompresses to more than {limit} bytes")
+        if decompressor.is_finished():
+            break
+        chunk = decompressor.process(b"", output_buffer_limit=65536)
     return b"".join(chunks)
 
 
