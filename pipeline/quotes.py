@@ -34,7 +34,7 @@ from pipeline.quotes_lexicon import (
     NAMING_CUES,
     PRONOUNS,
 )
-from pipeline.quotes_names import PersonMention, SpeakerNP, person_mentions
+from pipeline.quotes_names import PersonMention, SpeakerNP, person_mentions, subject_before
 from pipeline.quotes_orgs import default_table
 from pipeline.quotes_text import (
     QUOTE_CHARS,
@@ -159,12 +159,34 @@ def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
     if sentence_like:
         return False
     prev_word = re.findall(r"[\w'’\-]+", before)[-1:] or [""]
-    if n <= 4 and prev_word[0].lower() in DETERMINERS:
-        return True
+    if n <= 4 and prev_word[0].lower() in DETERMINERS and not attributed:
+        return True  # a term: the "border czar", a "safe third country"
     after = text[m.end : m.end + 30]
     if n <= 4 and re.match(r"\s+[A-Z][a-z]+\s+[A-Z][a-z]+", after) and not attributed:
         return True  # the "border czar" Jane Doe
     return not attributed and n <= 3
+
+
+_CHARACTERISE_RE = re.compile(
+    r"(?<![\w\-])(?:(?:a|ont|avait|avaient)\s+)?(?P<verb>called|calls|call|described|describes|denounced|denounces|"
+    r"labelled|labeled|labels|branded|characterized|characterised|slammed|blasted|"
+    r"praised|hailed|qualifié|qualifie|qualifiée|décrit|dénoncé|dénonce|traité|traite)"
+    r"(?![\w\-])",
+    re.IGNORECASE,
+)
+
+
+def _characterisation(text: str, floor: int, pos: int, lang: str) -> Attribution | None:
+    """``X called the deal "tough"``: the subject of an evaluative verb speaks the words."""
+    best: Attribution | None = None
+    for m in _CHARACTERISE_RE.finditer(text, floor, pos):
+        gap = text[m.end() : pos]
+        if not gap.strip() or len(gap) > 80:
+            continue  # "called "X"" right before the quote names a term
+        np = subject_before(text, floor, m.start())
+        if np is not None and np.kind in {"person", "org", "pronoun", "group"}:
+            best = Attribution(np, m.start(), m.end(), "before")
+    return best
 
 
 def _incise_split(art: _Article, m: MarkedSpan) -> list[tuple[int, int, Attribution | None]]:
@@ -194,6 +216,7 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
     text = art.text
     out: list[_Raw] = []
     n = len(art.marked)
+    last_att: tuple[Span, Attribution] | None = None
     for idx, m in enumerate(art.marked):
         pi = art.para_of(m.start)
         if not art.is_body(pi):
@@ -229,8 +252,14 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
                 if np is not None:
                     att = Attribution(np, am.start(), am.end(), "according")
                     break
+        if att is None and last_att is not None and last_att[0] == (sent_s, sent_e):
+            att = last_att[1]  # a second partial quote in the same attributed sentence
+        if att is None and m.start > head_floor:
+            att = _characterisation(text, sent_s, m.start, art.lang)
         if att is not None and not _speaker_np_is_usable(att.speaker):
             att = None
+        if att is not None:
+            last_att = ((sent_s, sent_e), att)
         if _is_scare_or_title(text, m, att is not None):
             continue
         inner = text[m.inner_start : m.inner_end]

@@ -171,6 +171,11 @@ def _according_np(text: str, s: int, limit: int) -> SpeakerNP | None:
         if m2:
             appositive = m2.group(1)
             e2 = e + m2.end()
+    obj = re.match(r"(lui|elle|eux|elles)\b", text[s:e])
+    if obj:
+        # "selon lui": the object pronoun stands for the subject one.
+        subj = {"lui": "il", "eux": "ils"}.get(obj.group(1), obj.group(1))
+        return SpeakerNP(subj, s, s + obj.end(), "pronoun")
     rel = re.search(r"\s(?:who|which|that|qui|dont)\s", text[s:e])
     if rel:
         appositive = text[s + rel.start() : e].strip() + (f", {appositive}" if appositive else "")

@@ -91,7 +91,8 @@ def sentence_spans(text: str, start: int, end: int, protected: Iterable[Span] = 
         nxt = m.end()
         if nxt >= end:
             break
-        if any(ps < m.start(1) < pe - 1 for ps, pe in prot):
+        # Inside a quote, only a stop that the closing mark follows ends the sentence.
+        if any(ps < m.start(1) < pe - 1 and punct_end != pe for ps, pe in prot):
             continue
         if m.group(1) == "." and _is_abbreviation(text, m.start(1)):
             continue
