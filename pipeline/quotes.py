@@ -176,13 +176,17 @@ _CHARACTERISE_RE = re.compile(
 )
 
 
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "l'", "l’", "its", "this"})
+
+
 def _characterisation(text: str, floor: int, pos: int, lang: str) -> Attribution | None:
     """``X called the deal "tough"``: the subject of an evaluative verb speaks the words."""
     best: Attribution | None = None
     for m in _CHARACTERISE_RE.finditer(text, floor, pos):
         gap = text[m.end() : pos]
-        if not gap.strip() or len(gap) > 80:
-            continue  # "called "X"" right before the quote names a term
+        last_word = (re.findall(r"[\w'’\-]+", gap)[-1:] or [""])[0].lower()
+        if not gap.strip() or len(gap) > 80 or last_word in _ARTICLES:
+            continue  # "called "X"", "call it the "X"": naming a term, not quoting
         np = subject_before(text, floor, m.start())
         if np is not None and np.kind in {"person", "org", "pronoun", "group"}:
             best = Attribution(np, m.start(), m.end(), "before")
@@ -258,10 +262,10 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
             att = _characterisation(text, sent_s, m.start, art.lang)
         if att is not None and not _speaker_np_is_usable(att.speaker):
             att = None
-        if att is not None:
-            last_att = ((sent_s, sent_e), att)
         if _is_scare_or_title(text, m, att is not None):
             continue
+        if att is not None:
+            last_att = ((sent_s, sent_e), att)
         inner = text[m.inner_start : m.inner_end]
         sentence_chars = max(1, sent_e - sent_s)
         whole_sentence = (m.end - m.start) / sentence_chars >= 0.6
