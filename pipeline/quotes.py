@@ -551,9 +551,17 @@ class _Resolver:
         if org is None:
             return name
         best = name
+        text = self.art.text
         for om in self.orgs:
-            if om.org is org and len(om.surface) > len(best):
-                best = om.surface
+            if om.org is not org:
+                continue
+            surface = om.surface
+            # A chapter or branch: "ACLU of Louisiana".
+            ext = re.match(r"\s+(?:of|in|du|de)\s+[A-ZÀ-Þ][\w\-’']+", text[om.end : om.end + 40])
+            if ext:
+                surface += ext.group()
+            if len(surface) > len(best):
+                best = surface
         return best
 
     def _org_named_as(self, noun: str, pos: int) -> str | None:

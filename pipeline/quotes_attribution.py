@@ -150,7 +150,11 @@ def attribution_before(text: str, floor: int, pos: int, lang: str) -> Attributio
                 continue
             # "said Jane Doe: «...»" (inverted, colon-introduced).
             np = np_after(text, floor + m.end("verb"), pos)
-            if np is not None and np.kind in {"person", "org"}:
+            if (
+                np is not None
+                and np.kind in {"person", "org"}
+                and not text[np.end : pos].strip(" ,:\u00a0")
+            ):
                 best = Attribution(np, floor + m.start("verb"), floor + m.end("verb"), "before")
     for m in _ACCORDING_RE.finditer(region):
         np = _according_np(text, floor + m.end(), pos)

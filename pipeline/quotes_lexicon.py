@@ -321,6 +321,7 @@ NOT_NAME_WORDS = _words(
     toronto trump tuesday two u.s. un under une united unless until updated upon us vancouver
     vendredi vermont video washington watch we wednesday west what when where while white who
     why winnipeg with without yes yesterday yet york you your
+        regarding concerning asked speaking following including given translating meanwhile
     """
 )
 

@@ -142,6 +142,10 @@ _SUBJECT_BREAKERS = frozenset(
         "those",
     }
 )
+_NOT_APPOSITIVE = frozenset(
+    {"notamment", "including", "especially", "particularly", "par", "by", "from", "with",
+     "such", "surtout", "dont", "like", "as", "in", "on", "at", "for", "to", "and", "but"}
+)  # fmt: skip
 _CLAUSE_VERBS = frozenset(
     {
         "is",
@@ -504,6 +508,8 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
         return None
     app_words = [w.lower() for w in text[app_s:app_e].split()]
     first = app_words[0]
+    if first in _NOT_APPOSITIVE:
+        return None  # "..., notamment par X," / "..., including X,": not a description
     if first not in {"who", "qui"} and any(w in _CLAUSE_VERBS for w in app_words[:2]):
         return None
     if text[app_s].islower() or first in DETERMINERS or first in {"who", "qui", "now"}:
@@ -511,6 +517,12 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
     # "Jane Doe, 42, said" / "Jane Doe, Canadian Council for Refugees' director, said"
     if text[app_s].isdigit() or first.endswith("'s") or first.endswith("’s"):
         return k, app_s, app_e
+    # "Jane Doe, Executive Director of the Council, said": a capitalised title.
+    if is_title_token(text[app_s:app_e].split()[0], True):
+        before = [t[0] for t in words(text, start, k)]
+        _, name = split_title(before[-4:])
+        if len(name) >= 2 and looks_like_person(name):
+            return k, app_s, app_e
     return None
 
 

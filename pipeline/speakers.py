@@ -207,7 +207,7 @@ _ROLE_NOUN_RE = re.compile(
     r"provincial|city['’]s|"
     r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
     r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
-    r"(?P<noun>[\w\-]+)$",
+    r"(?P<noun>[\w\-]+)(?:\s+(?:of|for|du|de|des|de\s+la)\s+[A-ZÀ-Þ][\w\-.’']*)?$",
     _R,
 )
 
