@@ -23,6 +23,9 @@ To change a view, edit the SQL here and append a migration that runs :data:`VIEW
 
 from __future__ import annotations
 
+# fetches.error codes that are the crawler's decisions, not failures (crawlers.faults.SKIPPED).
+CRAWLER_DECISIONS: tuple[str, ...] = ("topic_filtered", "too_old")
+
 # How many speakers per week ``top_speakers`` keeps (ties included).
 TOP_SPEAKERS_PER_WEEK = 50
 
@@ -241,9 +244,11 @@ WITH f AS (
         count(*) FILTER (WHERE kind = 'article' AND status BETWEEN 200 AND 299)
             AS articles_fetched,
         count(*) FILTER (
-            WHERE status >= 400 OR (status IS NULL AND coalesce(error, '') NOT ILIKE '%robots.txt%')
+            WHERE status >= 400
+               OR (error IS NOT NULL AND error NOT IN ({skips}) AND error NOT ILIKE '%robots%')
         ) AS failed,
-        count(*) FILTER (WHERE status IS NULL AND error ILIKE '%robots.txt%') AS robots_blocked
+        count(*) FILTER (WHERE error ILIKE '%robots%') AS robots_blocked,
+        count(*) FILTER (WHERE error IN ({skips})) AS skipped
     FROM fetches
     GROUP BY run_id, source
 ),
@@ -264,12 +269,13 @@ SELECT
     f.articles_fetched,
     coalesce(s.articles_stored, 0) AS articles_stored,
     f.failed,
-    f.robots_blocked
+    f.robots_blocked,
+    f.skipped
 FROM crawl_runs r
 JOIN f USING (run_id)
 LEFT JOIN stored s
     ON s.warc_name = parse_filename(r.warc_file) AND s.outlet = f.source
-"""
+""".replace("{skips}", ", ".join(f"'{code}'" for code in CRAWLER_DECISIONS))
 
 # In dependency order: later views read earlier ones.
 VIEWS: dict[str, str] = {

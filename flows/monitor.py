@@ -1,0 +1,395 @@
+"""Prefect flows that keep the database current: ``monitor`` (scheduled) and ``backfill``.
+
+``monitor``: finish what an earlier run left -> crawl (subprocess, retried) -> extract,
+annotate, load -> mark duplicates -> Parquet snapshot -> artifact. ``backfill``: the same
+stages over archived WARC files, or over the sitemap entries dated since a given day.
+
+Every task calls the plain stage functions of :mod:`flows.stages` and
+:mod:`pipeline.process`; this module only adds Prefect's retries, timeouts and artifacts.
+Each stage is idempotent (loads upsert inside a transaction, a WARC is marked processed only
+after its last batch), so a run that died (killed, disk full, database locked) is simply
+run again: it first processes the archives the dead run left unprocessed.
+"""
+
+from __future__ import annotations
+
+import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+
+# isort: split
+import dataclasses
+import errno
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import stages
+from flows.monitor_snapshot import export_snapshot
+from flows.monitor_summary import RunCounts, collect, markdown, source_rows
+from pipeline.annotate import Annotator
+from pipeline.config import (
+    DEFAULT_DB,
+    DEFAULT_SOURCES,
+    DEFAULT_TOPIC,
+    DEFAULT_WARC_DIR,
+    Source,
+    TopicProfile,
+    load_sources,
+    load_topic,
+)
+from pipeline.process import ProcessStats, process_warcs
+from pipeline.store import DatabaseBusy
+
+log = logging.getLogger(__name__)
+
+# Task limits, in seconds. A crawl of every source at polite speed takes tens of minutes.
+CRAWL_TIMEOUT = 4 * 3600
+PROCESS_TIMEOUT = 2 * 3600
+EXPORT_TIMEOUT = 1800
+DB_RETRIES = 3
+CRAWL_RETRIES = 2
+
+
+class CrawlFailed(RuntimeError):
+    """The crawler subprocess exited with an error (what it fetched is still archived)."""
+
+
+def _transient(exc: BaseException) -> bool:
+    """Failures worth retrying: the database lock, DuckDB I/O, a full disk."""
+    if isinstance(exc, DatabaseBusy | duckdb.IOException | CrawlFailed):
+        return True
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+
+
+def retry_if_transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Prefect ``retry_condition_fn``: retry only the failures a later attempt can fix."""
+    try:
+        state.result()
+    except BaseException as exc:  # noqa: BLE001 - we only classify it
+        return _transient(exc)
+    return False
+
+
+def build_annotator(topic_path: Path) -> Annotator:
+    """The annotator, built once per flow run (it holds the loaded models)."""
+    return Annotator(load_topic(topic_path))
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+@task(
+    name="process archives",
+    retries=DB_RETRIES,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_if_transient,
+    timeout_seconds=PROCESS_TIMEOUT,
+    cache_policy=NO_CACHE,
+)
+def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> ProcessStats:
+    """Extract, annotate and load ``warc_files`` (idempotent), then mark duplicates."""
+    logger = get_run_logger()
+    if not warc_files:
+        return ProcessStats()
+    logger.info("processing %d archive(s)", len(warc_files))
+    stats = process_warcs(warc_files, db, annotator)
+    stages.dedup(db)
+    logger.info(
+        "%d responses, %d articles extracted, %d rows loaded, %d quotes",
+        stats.responses,
+        stats.articles,
+        stats.loaded,
+        stats.quotes,
+    )
+    return stats
+
+
+@task(
+    name="find unprocessed archives",
+    retries=DB_RETRIES,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_if_transient,
+    cache_policy=NO_CACHE,
+)
+def find_pending(warc_dir: Path, db: Path) -> list[Path]:
+    return stages.pending_warcs(warc_dir, db)
+
+
+@task(
+    name="crawl",
+    retries=CRAWL_RETRIES,
+    retry_delay_seconds=60,
+    retry_condition_fn=retry_if_transient,
+    timeout_seconds=CRAWL_TIMEOUT,
+    cache_policy=NO_CACHE,
+)
+def crawl_sources(
+    sources: list[Source],
+    db: Path,
+    warc_dir: Path,
+    *,
+    topic: TopicProfile | None = None,
+    polite: bool = True,
+    contact_url: str | None = None,
+    max_articles: int | None = None,
+    since: str | None = None,
+) -> str:
+    """One crawl in a subprocess; returns its archive. Raises :class:`CrawlFailed` (retried)
+    when the crawler exits with an error; a timeout stops the subprocess."""
+    logger = get_run_logger()
+    result = stages.crawl(
+        sources,
+        db,
+        warc_dir,
+        polite=polite,
+        contact_url=contact_url,
+        max_articles=max_articles,
+        topic=topic,
+        since=since,
+    )
+    logger.info("crawl %s wrote %s", result.run_id, result.warc_file)
+    if not result.ok:
+        raise CrawlFailed(
+            f"crawl {result.run_id} exited with code {result.returncode}; its log is "
+            f"{result.warc_file.with_name(result.run_id + '.log')}"
+        )
+    return str(result.warc_file)
+
+
+@task(
+    name="export parquet snapshot",
+    retries=DB_RETRIES,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_if_transient,
+    timeout_seconds=EXPORT_TIMEOUT,
+    cache_policy=NO_CACHE,
+)
+def export_parquet(db: Path, export_dir: Path | None) -> str:
+    snapshot = export_snapshot(db, export_dir)
+    get_run_logger().info(
+        "snapshot of %s in %s (%.1f s)",
+        ", ".join(snapshot.rows),
+        snapshot.export_dir,
+        snapshot.seconds,
+    )
+    return snapshot.export_dir
+
+
+@task(
+    name="summarise run",
+    retries=DB_RETRIES,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_if_transient,
+    cache_policy=NO_CACHE,
+)
+def summarise(
+    db: Path,
+    *,
+    flow_name: str,
+    started_at: datetime,
+    warc_files: list[Path],
+    stats: ProcessStats,
+    crawl_ok: bool,
+    export_dir: str | None,
+    notes: list[str],
+) -> RunCounts:
+    """Read the run's counts back from the database and publish them as artifacts."""
+    counts = collect(
+        db,
+        flow=flow_name,
+        started_at=started_at,
+        warc_files=[str(f) for f in warc_files],
+        articles_extracted=stats.articles,
+        articles_loaded=stats.loaded,
+        crawl_ok=crawl_ok,
+    )
+    counts.export_dir = export_dir
+    counts.notes = notes
+    key = flow_name.replace("_", "-")
+    create_markdown_artifact(
+        markdown(counts), key=f"{key}-summary", description=f"What this {flow_name} run did"
+    )
+    if counts.sources:
+        create_table_artifact(
+            source_rows(counts),
+            key=f"{key}-sources",
+            description="Per source: fetched, new, failed",
+        )
+    return counts
+
+
+# --- flows -----------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _merge(total: ProcessStats, part: ProcessStats) -> None:
+    for name in ("warc_files", "responses", "articles", "loaded", "quotes", "fetches"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    for outlet, n in part.by_outlet.items():
+        total.by_outlet[outlet] = total.by_outlet.get(outlet, 0) + n
+
+
+@flow(name="monitor", log_prints=True)
+def monitor_flow(
+    sources: str = str(DEFAULT_SOURCES),
+    topic: str = str(DEFAULT_TOPIC),
+    db: str = str(DEFAULT_DB),
+    warc_dir: str = str(DEFAULT_WARC_DIR),
+    polite: bool = True,
+    contact_url: str | None = None,
+    max_articles: int | None = None,
+    since: str | None = None,
+    export_dir: str | None = None,
+    substitutions: dict[str, str] | None = None,
+    retry_delay_seconds: float = 60,
+) -> RunCounts:
+    """Crawl every source once, then extract, annotate and load what was fetched.
+
+    ``substitutions`` fills ``{{KEY}}`` placeholders of the sources file (the demo site);
+    ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d).
+    """
+    started = _now()
+    db_path, warc_path = Path(db), Path(warc_dir)
+    source_list = load_sources(Path(sources), substitutions)
+    annotator = build_annotator(Path(topic))
+    total = ProcessStats()
+
+    leftover = find_pending(warc_path, db_path)
+    if leftover:
+        _merge(total, process_archives(leftover, db_path, annotator))
+
+    crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
+        source_list,
+        db_path,
+        warc_path,
+        topic=annotator.topic,
+        polite=polite,
+        contact_url=contact_url,
+        max_articles=max_articles,
+        since=since,
+        return_state=True,
+    )
+    crawl_ok = crawl_state.is_completed()
+    # Every archive not yet processed: this crawl's, and those of failed attempts.
+    fresh = find_pending(warc_path, db_path)
+    _merge(total, process_archives(fresh, db_path, annotator))
+    exported = export_parquet(db_path, Path(export_dir) if export_dir else None)
+    counts = summarise(
+        db_path,
+        flow_name="monitor",
+        started_at=started,
+        warc_files=[*leftover, *fresh],
+        stats=total,
+        crawl_ok=crawl_ok,
+        export_dir=exported,
+        notes=[f"finished {len(leftover)} archive(s) an earlier run left"] if leftover else [],
+    )
+    if not crawl_ok:
+        crawl_state.result()  # re-raise: the run is marked failed, after loading what it got
+    return counts
+
+
+def archived_warcs(
+    warc_dir: Path, since: date | None = None, until: date | None = None
+) -> list[Path]:
+    """Archives under ``warc_dir/<YYYY-MM-DD>/`` whose crawl day lies in [since, until]."""
+    found = []
+    for path in sorted(Path(warc_dir).glob("*/*.warc.gz")):
+        try:
+            day = date.fromisoformat(path.parent.name)
+        except ValueError:
+            continue
+        if (since is None or day >= since) and (until is None or day <= until):
+            found.append(path)
+    return found
+
+
+@flow(name="backfill", log_prints=True)
+def backfill_flow(
+    mode: Literal["archive", "sitemaps"] = "archive",
+    warc_files: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    sources: str = str(DEFAULT_SOURCES),
+    topic: str = str(DEFAULT_TOPIC),
+    db: str = str(DEFAULT_DB),
+    warc_dir: str = str(DEFAULT_WARC_DIR),
+    polite: bool = True,
+    contact_url: str | None = None,
+    export_dir: str | None = None,
+    substitutions: dict[str, str] | None = None,
+    retry_delay_seconds: float = 60,
+) -> RunCounts:
+    """Run the stages again over the past.
+
+    ``mode="archive"``: reprocess archived WARC files (``warc_files``, or every archive under
+    ``warc_dir`` crawled between ``since`` and ``until``), e.g. after a model update; rows are
+    replaced, never duplicated. ``mode="sitemaps"``: crawl the entries of the sources'
+    sitemaps dated ``since`` or later (feeds and section pages are left out), then process.
+    """
+    started = _now()
+    db_path, warc_path = Path(db), Path(warc_dir)
+    annotator = build_annotator(Path(topic))
+    notes: list[str] = []
+    crawl_ok = True
+    crawl_state = None
+    if mode == "archive":
+        if warc_files:
+            files = [Path(f) for f in warc_files]
+        else:
+            files = archived_warcs(warc_path, since, until)
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            raise FileNotFoundError(f"no such WARC file: {', '.join(missing)}")
+        notes.append(f"reprocessed {len(files)} archived WARC file(s)")
+    elif mode == "sitemaps":
+        if since is None:
+            raise ValueError("a sitemap backfill needs `since` (the first day to fetch)")
+        source_list = [
+            dataclasses.replace(s, feeds=(), start_urls=())
+            for s in load_sources(Path(sources), substitutions)
+            if s.sitemaps
+        ]
+        if not source_list:
+            raise ValueError(f"{sources}: no source lists a sitemap; nothing to backfill")
+        crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
+            source_list,
+            db_path,
+            warc_path,
+            topic=annotator.topic,
+            polite=polite,
+            contact_url=contact_url,
+            since=since.isoformat(),
+            return_state=True,
+        )
+        crawl_ok = crawl_state.is_completed()
+        files = find_pending(warc_path, db_path)
+        notes.append(
+            f"sitemap entries dated {since.isoformat()} or later from "
+            f"{', '.join(s.name for s in source_list)}"
+        )
+    else:
+        raise ValueError(f"unknown backfill mode {mode!r}: use 'archive' or 'sitemaps'")
+    stats = process_archives(files, db_path, annotator)
+    exported = export_parquet(db_path, Path(export_dir) if export_dir else None)
+    counts = summarise(
+        db_path,
+        flow_name="backfill",
+        started_at=started,
+        warc_files=files,
+        stats=stats,
+        crawl_ok=crawl_ok,
+        export_dir=exported,
+        notes=notes,
+    )
+    if crawl_state is not None and not crawl_ok:
+        crawl_state.result()
+    return counts
