@@ -729,7 +729,8 @@ _APPOSITIVE_RE = re.compile(
 
 
 _NOT_APPOSITIVE_START = re.compile(
-    r"^(?:also|then|however|meanwhile|though|said|says|told|added|who\s+said|\w+ed\b)",
+    r"^(?:also|then|however|meanwhile|though|said|says|told|added|who\s+said|\w+ed\b|"
+    r"a\s+\w+[ée]\b|a\s+dit|ont|est|sont|avait|selon)",
     re.IGNORECASE,
 )
 

@@ -60,7 +60,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         "legal",
         re.compile(
             r"\b(?:lawyers?|attorneys?(?!\s+general)|avocate?s?|barrister|solicitor|counsel(?:lor)?|"
-            r"judges?|juges?|justice\s+[A-Z]\w*|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
+            r"judges?|juges?|(?-i:Justice\s+[A-Z]\w*)|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
             r"notary|notaire|juriste)\b|^Me\s+[A-Z]|\bMe\s+[A-Z][a-z]",
             _R,
         ),
@@ -92,13 +92,24 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "advocacy",
+        re.compile(
+            r"\b(?:volunteers?|bénévoles?|campaigners?|activists?|militante?s?|"
+            r"advocates?(?!\s+general)|organi[sz]ers?|co-?founder|founder\s+of|"
+            r"coordinat(?:or|rice)\s+(?:of|with|at|for|du|de)|executive\s+director\s+of|"
+            r"(?:a|an|un|une)\s+(?:\w+\s+)?(?:group|charity|non-?profit|coalition|network|"
+            r"organi[sz]ation|organisme|association)\s+(?:that|which|qui|for|pour|de|of))\b",
+            _R,
+        ),
+    ),
+    (
         "enforcement",
         re.compile(
             r"\b(?:police|policiers?|officers?(?<!executive officer)(?<!communications officer)"
             r"(?<!communication officer)(?<!information officer)(?<!financial officer)"
-            r"(?<!medical officer)(?<!operating officer)|constable|sergeant|sgt\.|cpl\.|corporal|"
+            r"(?<!medical officer)(?<!operating officer)|constable|sergeant|corporal|"
             r"trooper|sheriff|border\s+(?:agent|guard|patrol)|patrol\s+agent|gendarmes?|"
-            r"^(?:the\s+|l['’])?agents?\s+[A-Z]\w*|"
+            r"^(?:the\s+|l['’])?agents?\s+[A-Z]\w*|(?:sgt|s/sgt|cpl|const|cst|supt|insp|det)\.(?=\s)|"
             r"agents?\s+(?:des\s+services\s+frontaliers|frontaliers?)|douaniers?|"
             r"customs\s+officer|immigration\s+officer|enforcement\s+officer)\b",
             _R,
@@ -109,20 +120,36 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:asylum[\s-]seekers?|asylum\s+claimants?|refugee\s+claimants?|claimants?|"
             r"refugees?(?!\s+(?:advocate|lawyer|law|board|council|centre|center|agency|services|"
-            r"studies|program|programme))|migrants?(?!\s+(?:advocate|rights|justice|workers\s+alliance))|"
+            r"studies|program|programme|rights|campaign\w*|support|sponsor\w*|resettlement|"
+            r"health|clinic|office|committee|group|organi[sz]ation|network|coordinator|worker))|"
+            r"migrants?(?!\s+(?:advocate|rights|justice|workers\s+alliance|support))|"
             r"deportees?|deported|detainees?|fled|crossed\s+(?:the\s+border|into|at|illegally|"
             r"irregularly)|demandeu(?:r|se|rs)\s+d['’]asile|réfugiée?s?|migrante?s?|"
             r"a\s+fui|ont\s+fui|traversé|sans[\s-]papiers|undocumented|family\s+(?:that|who)\s+"
             r"(?:crossed|fled|arrived)|whose\s+(?:son|daughter|husband|wife|father|mother|brother|"
-            r"sister|family|parents)|(?:mother|father|parents?|wife|husband|son|daughter|"
+            r"sister)|(?:mother|father|parents?|wife|husband|son|daughter|"
             r"brother|sister|cousin|uncle|aunt)\s+of\s+(?:a|an|the)?\s*(?:deported|detained|asylum|"
             r"refugee|migrant))\b",
-            _R,
         ),
     ),
 ]
 # Weaker cues, used when neither a strong title nor the organisation table decides.
 _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "official",
+        re.compile(
+            r"\b[Ss]pokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?:[A-Z][\w’']+\s+)*"
+            r"(?:Justice|Health|Housing|Finance|Immigration|Public\s+Safety|Department|Ministry|"
+            r"Office|Government|City|Province)\b"
+        ),
+    ),
+    (
+        "advocacy",
+        re.compile(
+            r"\b(?:directeur|directrice|director|coordonnat\w+|coordinator|head)\s+"
+            r"(?:du|de\s+la|de\s+l['’]|des|of\s+the|of|at)\s+[A-ZÀ-Þ]"
+        ),
+    ),
     (
         "international",
         re.compile(
@@ -189,6 +216,7 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
 _ORG_CONTEXT = re.compile(
     r"\b(?:director|directeur|directrice|coordinat\w*|coordonnat\w*|spokes\w+|porte-parole|"
     r"president|présidente?|chair|founder|fondat\w+|manager|head\s+of|executive|staff|"
+    r"campaigner|rights|droits|"
     r"volunteer|bénévole|worker|intervenante?|organi[sz]\w+|network|réseau|council|conseil|"
     r"cent(?:re|er)|table\s+de|association|coalition|group|groupe|services?|program\w*|"
     r"clinic|clinique|shelter|refuge|church|église)\b",
@@ -219,8 +247,26 @@ def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, f
         return "unknown", 0.5
     if kind in {"group", "pronoun"} and _UNKNOWN_GROUPS.match(desc):
         return "unknown", 0.6
+    if kind == "group" and re.search(r"\bsources?\b", desc.split(",")[0], _R):
+        return "unknown", 0.6  # "a senior government source"
+    if kind == "org" and orgs:
+        return orgs[0].org.role, 0.9
+    no_orgs = desc
+    for om in orgs:
+        no_orgs = no_orgs.replace(om.surface, " ")
     for role, rx in _STRONG_RULES:
-        if rx.search(desc):
+        if rx.search(no_orgs if role == "affected" else desc):
+            if (
+                orgs
+                and role in {"enforcement", "academic"}
+                and orgs[0].org.role
+                not in {
+                    role,
+                    "enforcement" if role == "enforcement" else "academic",
+                }
+            ):
+                # "an IOM regional officer", "a researcher at Human Rights Watch".
+                return orgs[0].org.role, 0.85
             if role == "affected" and _ORG_CONTEXT.search(desc):
                 # "director of a network for refugees": speaks for the organisation.
                 if orgs:
