@@ -1,0 +1,133 @@
+"""Serving throughput of the classifiers vs the bare encoder's forward pass, same inputs, same run.
+
+    .venv/bin/python bench/bench_classifier.py [--device cpu|cuda] [--repeat 3] [--json OUT]
+
+Inputs are the team's own training texts (models/training_data/): quote statements for the
+``stance`` classifier and article snippets (headline + text) for the ``relevance`` classifier,
+cycled up to ``--quotes`` / ``--articles`` items. "serving" times ``TextClassifier.predict``
+end to end (language check, tokenization, length sorting, dynamic padding, forward, head,
+softmax, result objects). "bare encoder" times only ``model(**batch)`` under
+``torch.inference_mode`` on the same texts, pre-tokenized into the same length-sorted, dynamically
+padded batches: the best case for the encoder alone. ratio = serving / bare (1.0 = no overhead).
+The best of ``--repeat`` runs is reported, after one warm-up run each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from models.classifier import TextClassifier  # noqa: E402
+from models.config import ModelsConfig, ServingConfig, load_model_config  # noqa: E402
+from models.data import compose_article_text, read_jsonl  # noqa: E402
+from models.encoder import available_cores  # noqa: E402
+
+
+def _cycle(texts: list[str], n: int) -> list[str]:
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def _best_rate(run: Callable[[], None], items: int, repeat: int, device: torch.device) -> float:
+    run()  # warm-up
+    best = float("inf")
+    for _ in range(repeat):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        run()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - start)
+    return items / best
+
+
+def _bare(clf: TextClassifier, texts: list[str]) -> Callable[[], None]:
+    token_ids = clf.encoder.tokenize(texts, clf.max_length)
+    batches = [b.inputs for b in clf.encoder.batches(token_ids, clf.batch_size)]
+    model = clf.encoder.model
+
+    def run() -> None:
+        with torch.inference_mode():
+            for inputs in batches:
+                model(**inputs)
+
+    return run
+
+
+def measure(
+    clf: TextClassifier, texts: list[str], repeat: int, device: torch.device
+) -> dict[str, float]:
+    languages = ["en"] * len(texts)
+    serving = _best_rate(lambda: clf.predict(texts, languages), len(texts), repeat, device)
+    bare = _best_rate(_bare(clf, texts), len(texts), repeat, device)
+    return {"serving_per_s": serving, "bare_per_s": bare, "ratio": serving / bare}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--quotes", type=int, default=1000, help="quote texts to classify")
+    parser.add_argument("--articles", type=int, default=200, help="article texts to classify")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON")
+    args = parser.parse_args(argv)
+
+    config: ModelsConfig = load_model_config(args.config)
+    config = dataclasses.replace(config, serving=ServingConfig(device=args.device, threads=0))
+    device = torch.device(args.device)
+    stance = TextClassifier.load("stance", config, progress=True)
+    relevance = TextClassifier.load("relevance", config, progress=True)
+    quotes = [obj["text"] for _, obj in read_jsonl(config.task("stance").data)]
+    articles = [
+        compose_article_text(obj.get("title"), obj["text"])
+        for _, obj in read_jsonl(config.task("relevance").data)
+    ]
+    rows = {
+        "quotes (stance)": measure(stance, _cycle(quotes, args.quotes), args.repeat, device),
+        "articles (relevance)": measure(
+            relevance, _cycle(articles, args.articles), args.repeat, device
+        ),
+    }
+    env = {
+        "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(0),
+        "torch_threads": torch.get_num_threads(),
+        "cores_available": available_cores(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "stance_model": stance.version,
+        "relevance_model": relevance.version,
+        "quotes": args.quotes,
+        "articles": args.articles,
+        "stance_max_length": stance.max_length,
+        "relevance_max_length": relevance.max_length,
+    }
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    title = f"Classifier throughput on {env['device']} ({env['torch_threads']} threads)"
+    table = Table(title=title)
+    for col in ("input", "serving items/s", "bare encoder items/s", "ratio"):
+        table.add_column(col, justify="left" if col == "input" else "right")
+    for name, r in rows.items():
+        table.add_row(
+            name, f"{r['serving_per_s']:.1f}", f"{r['bare_per_s']:.1f}", f"{r['ratio']:.3f}"
+        )
+    console.print(table)
+    console.print(env, highlight=False)
+    if args.json:
+        args.json.write_text(json.dumps({"env": env, "rows": rows}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Training on a handful of examples with a configured local model path, and serving."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import pytest
+import torch
+from test_models_helpers import make_config
+
+from models.classifier import Prediction, TextClassifier
+from models.config import ModelsConfig
+from models.train import ensure_trained, model_version, read_meta, train
+from pipeline.records import STANCES
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> ModelsConfig:
+    return make_config(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def stance(config: ModelsConfig) -> TextClassifier:
+    return TextClassifier.load("stance", config)
+
+
+def test_train_reports_validation_and_caches(config: ModelsConfig) -> None:
+    path = ensure_trained("stance", config, progress=False)
+    meta = read_meta(path)
+    assert path.parent == config.cache_dir
+    assert meta["version"] == path.name == model_version(config.task("stance"))
+    assert meta["labels"] == list(STANCES)
+    result = meta["train_result"]
+    assert result["n_train"] == 9 and result["n_validation"] == 3
+    assert result["n_other_language"] == 1  # the French line: the model covers only en
+    assert 0.0 <= result["validation"]["macro_f1"] <= 1.0
+    stamp = (path / "meta.json").stat().st_mtime_ns
+    assert ensure_trained("stance", config, progress=False) == path
+    assert (path / "meta.json").stat().st_mtime_ns == stamp  # cached, not retrained
+
+
+def test_training_is_deterministic(config: ModelsConfig, tmp_path: Path) -> None:
+    first = train("stance", config, progress=False, output_dir=tmp_path / "a")
+    second = train("stance", config, progress=False, output_dir=tmp_path / "b")
+    assert first.weights_sha256 == second.weights_sha256
+    assert first.validation == second.validation
+
+
+def test_changed_data_changes_version(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "one")
+    before = model_version(config.task("stance"))
+    with open(config.task("stance").data, "a", encoding="utf-8") as fh:
+        fh.write('{"text": "A new line.", "label": "neutral", "lang": "en"}\n')
+    assert model_version(config.task("stance")) != before
+    changed = dataclasses.replace(config.task("stance"), l2=0.5)
+    assert model_version(changed) != model_version(config.task("stance"))
+
+
+def test_predict_returns_codebook_labels(stance: TextClassifier) -> None:
+    assert stance.labels == STANCES
+    assert stance.languages == ("en",)
+    assert stance.version.startswith("stance-")
+    texts = ["Deport them and close the border now.", "Refugees deserve safety.", "It is Monday."]
+    predictions = stance.predict(texts, ["en", "en", None])
+    assert all(isinstance(p, Prediction) for p in predictions)
+    for p in predictions:
+        assert p.label in STANCES
+        assert set(p.scores) == set(STANCES)
+        assert abs(sum(p.scores.values()) - 1.0) < 1e-3
+        assert p.score == pytest.approx(max(p.scores.values()), abs=1e-5)
+
+
+def test_batch_order_does_not_change_results(stance: TextClassifier) -> None:
+    texts = [f"Claim number {i} was heard{' at length' * i}." for i in range(7)]
+    forward = stance.predict(texts)
+    backward = stance.predict(texts[::-1])[::-1]
+    for a, b in zip(forward, backward, strict=True):
+        assert a.label == b.label
+        assert a.score == pytest.approx(b.score, abs=1e-4)
+
+
+def test_unsupported_language_gives_none_with_reason(
+    stance: TextClassifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="models.classifier"):
+        outcomes = stance.predict_detailed(
+            ["Il faut les renvoyer chez eux.", "Send them back.", "  ", "Les réfugiés ont fui."],
+            ["fr", "en", "en", None],  # the last is untagged: guessed French
+        )
+    assert outcomes[0].prediction is None and "language fr not supported" in outcomes[0].reason
+    assert outcomes[1].prediction is not None and outcomes[1].reason is None
+    assert outcomes[2].prediction is None and outcomes[2].reason == "empty text"
+    assert outcomes[3].prediction is None and "fr" in outcomes[3].reason
+    assert "language fr not supported" in caplog.text
+
+
+def test_configured_multilingual_languages_lift_the_restriction(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "multi", languages=("en", "fr"))
+    clf = TextClassifier.load("stance", config)
+    assert clf.languages == ("en", "fr")
+    (prediction,) = clf.predict(["Il faut les renvoyer chez eux."], ["fr"])
+    assert prediction is not None and prediction.label in STANCES
+    assert read_meta(ensure_trained("stance", config))["train_result"]["n_other_language"] == 0
+
+
+def test_failure_is_isolated_to_the_failing_text(
+    stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_forward = stance.encoder.forward
+
+    def flaky(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        if inputs["input_ids"].shape[1] > 20:  # the long text's batch fails
+            raise RuntimeError("boom")
+        return real_forward(inputs)
+
+    monkeypatch.setattr(stance.encoder, "forward", flaky)
+    long_text = "The border " * 30
+    outcomes = stance.predict_detailed(["Send them back.", long_text, "Safety for refugees."])
+    assert outcomes[0].prediction is not None
+    assert outcomes[1].prediction is None and "classification failed" in outcomes[1].reason
+    assert outcomes[2].prediction is not None
+
+
+def test_finetune_method_saves_and_serves_its_encoder(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path / "ft", method="finetune", epochs=1, train_batch_size=8, train_layers=1
+    )
+    path = ensure_trained("stance", config, progress=False)
+    assert (path / "encoder" / "config.json").is_file()
+    clf = TextClassifier.load("stance", config)
+    assert clf.encoder.model.training is False
+    (prediction,) = clf.predict(["Deport them all."])
+    assert prediction is not None and prediction.label in STANCES

@@ -1,0 +1,101 @@
+"""Training data loading and the reproducible train/validation split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_models_helpers import write_jsonl
+
+from models.config import TaskConfig, load_model_config
+from models.data import DataError, hash_split, load_examples, split_examples
+
+
+def _task(path: Path, **kw: object) -> TaskConfig:
+    return TaskConfig(
+        name="stance", data=path, labels=("restrictive", "protective", "neutral"), **kw
+    )
+
+
+def test_hash_split_is_deterministic_and_near_the_share() -> None:
+    texts = [f"statement number {i} about the border" for i in range(2000)]
+    first = [hash_split(t, 20) for t in texts]
+    assert first == [hash_split(t, 20) for t in texts]
+    share = first.count("validation") / len(first)
+    assert 0.17 < share < 0.23
+    # whitespace differences do not move a text between splits
+    assert hash_split("a  b\nc", 20) == hash_split("a b c", 20)
+
+
+def test_explicit_split_wins_and_languages_filter(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"text": "one", "label": "neutral", "lang": "en", "split": "validation"},
+            {"text": "two", "label": "neutral", "lang": "fr", "split": "train"},
+            {"text": "three", "label": "protective", "lang": "en-CA", "split": "train"},
+        ],
+    )
+    examples = load_examples(_task(path))
+    assert [e.split for e in examples] == ["validation", "train", "train"]
+    assert examples[2].lang == "en"
+    train, validation = split_examples(examples, ("en",))
+    assert [e.text for e in train] == ["three"]
+    assert [e.text for e in validation] == ["one"]
+
+
+def test_boolean_and_null_labels(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"title": "T", "text": "body", "relevant": True, "article_stance": None},
+            {"text": "other", "relevant": False, "article_stance": None},
+        ],
+    )
+    task = TaskConfig(
+        name="relevance", data=path, labels=("relevant", "not_relevant"), label_field="relevant"
+    )
+    examples = load_examples(task)
+    assert [e.label for e in examples] == ["relevant", "not_relevant"]
+    assert examples[0].text == "T\n\nbody"
+    stance = TaskConfig(
+        name="article_stance",
+        data=path,
+        labels=("restrictive", "protective", "neutral"),
+        label_field="article_stance",
+    )
+    with pytest.raises(DataError, match="no labelled examples"):
+        load_examples(stance)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", ":2: invalid JSON"),
+        ('{"text": "x", "label": "angry"}', ":2: label 'angry'"),
+        ('{"text": "", "label": "neutral"}', ":2: missing or empty 'text'"),
+        ('{"text": "x"}', ":2: missing label field"),
+        ('{"text": "x", "label": "neutral", "split": "test"}', ":2: 'split'"),
+        ("[1, 2]", ":2: expected a JSON object"),
+    ],
+)
+def test_bad_lines_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "fine", "label": "neutral"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_examples(_task(path))
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+
+
+def test_shipped_stance_data_covers_the_issue() -> None:
+    config = load_model_config()
+    examples = load_examples(config.task("stance"))
+    assert len(examples) >= 600
+    assert {e.label for e in examples} == {"restrictive", "protective", "neutral"}
+    assert {e.lang for e in examples} == {"en", "fr"}
+    share = sum(e.split == "validation" for e in examples) / len(examples)
+    assert 0.12 < share < 0.3
+    relevance = load_examples(config.task("relevance"))
+    assert {e.label for e in relevance} == {"relevant", "not_relevant"}
+    assert len(load_examples(config.task("article_stance"))) >= 90

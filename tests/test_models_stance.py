@@ -1,0 +1,205 @@
+"""annotate_stance fills the pipeline records; evaluation and CLI run on tiny gold data."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from test_models_helpers import make_config, write_jsonl
+from typer.testing import CliRunner
+
+from flows.cli_models import evaluate_app, models_app
+from models.classifier import TextClassifier
+from models.config import ModelsConfig
+from models.evaluate import TRAINED, evaluate_stance, render_report
+from models.stance import annotate_stance, combine_article_stance, load_annotators
+from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> ModelsConfig:
+    return make_config(tmp_path_factory.mktemp("tiny-stance"))
+
+
+@pytest.fixture(scope="module")
+def classifiers(
+    config: ModelsConfig,
+) -> tuple[TextClassifier, TextClassifier, TextClassifier | None]:
+    return load_annotators(config)
+
+
+def _article(
+    aid: str, title: str, text: str, language: str | None, quotes: list[str]
+) -> AnnotatedArticle:
+    article = Article(
+        article_id=aid,
+        url=f"https://example.org/{aid}",
+        canonical_url=f"https://example.org/{aid}",
+        outlet="Example",
+        domain="example.org",
+        title=title,
+        authors=[],
+        published_at=None,
+        fetched_at=datetime(2025, 1, 1),
+        language=language,
+        text=text,
+        word_count=len(text.split()),
+    )
+    items = []
+    for k, q in enumerate(quotes):
+        start = text.index(q)
+        items.append(
+            Quote(aid, k, q, "direct", "someone", char_start=start, char_end=start + len(q))
+        )
+    return AnnotatedArticle(article=article, quotes=items)
+
+
+def test_annotate_stance_fills_records(
+    classifiers: tuple[TextClassifier, TextClassifier, TextClassifier | None],
+) -> None:
+    stance, relevance, article_clf = classifiers
+    items = [
+        _article(
+            "a1",
+            "Government plans faster removals of refugee claimants",
+            "The minister said: We must deport them and close the border. Advocates said: "
+            "These families fled persecution and deserve protection.",
+            "en",
+            ["We must deport them and close the border.", "These families fled persecution"],
+        ),
+        _article("a2", "Maple Leafs beat Sabres", "The team won 4-3 in overtime.", "en", []),
+        _article(
+            "a3",
+            "Ottawa veut expulser les demandeurs d'asile",
+            "Le ministre veut expulser les demandeurs d'asile arrivés par le chemin Roxham. "
+            "« Il faut les renvoyer », a-t-il dit. Les réfugiés et leurs avocats dénoncent.",
+            "fr",
+            ["Il faut les renvoyer"],
+        ),
+    ]
+    annotate_stance(items, stance, relevance, article_clf)
+    for item in items:
+        assert item.article.model_version and stance.version in item.article.model_version
+        assert item.article.is_relevant is not None
+        for quote in item.quotes:
+            assert quote.model_version == stance.version
+    a1, a2, a3 = (i.article for i in items)
+    for quote in items[0].quotes:
+        assert quote.stance in STANCES and 0.0 < quote.stance_score <= 1.0
+    if a1.is_relevant:
+        assert a1.stance in STANCES and a1.stance_score is not None
+    else:
+        assert a1.stance is None and a1.stance_note == "not relevant"
+    if not a2.is_relevant:
+        assert a2.stance is None and a2.stance_note == "not relevant"
+    # French: the model covers only en -> NULL quote stance, reason recorded, no guess.
+    assert items[2].quotes[0].stance is None and items[2].quotes[0].stance_score is None
+    assert a3.relevance_score is None
+    assert "language fr not supported" in a3.stance_note
+    assert "keyword lexicon" in a3.stance_note
+    assert a3.is_relevant is True and a3.stance is None
+
+
+def test_combine_article_stance_weights_quotes_by_length() -> None:
+    article = {"restrictive": 0.2, "protective": 0.2, "neutral": 0.6}
+    quotes = [
+        ({"restrictive": 1.0, "protective": 0.0, "neutral": 0.0}, 30.0),
+        ({"restrictive": 0.0, "protective": 1.0, "neutral": 0.0}, 10.0),
+    ]
+    mixed = combine_article_stance(article, quotes, 0.5)
+    assert mixed == pytest.approx({"restrictive": 0.475, "protective": 0.225, "neutral": 0.3})
+    assert combine_article_stance(None, quotes, 0.5)["restrictive"] == pytest.approx(0.75)
+    assert combine_article_stance(article, [], 0.5) == article
+    assert combine_article_stance(None, [], 0.5) is None
+
+
+def _gold(tmp_path: Path) -> Path:
+    return write_jsonl(
+        tmp_path / "gold.jsonl",
+        [
+            {
+                "id": "g1",
+                "title": "Minister vows faster deportations",
+                "text": "The minister said: We will deport them all. Critics said it was cruel.",
+                "language": "en",
+                "relevant": True,
+                "article_stance": "restrictive",
+                "quotes": [{"text": "We will deport them all.", "stance": "restrictive"}],
+            },
+            {
+                "id": "g2",
+                "title": "Lions win",
+                "text": "The Lions won 31-28. It was a great game, the coach said.",
+                "language": "en",
+                "relevant": False,
+                "article_stance": None,
+                "quotes": [{"text": "It was a great game", "stance": "neutral"}],
+            },
+            {
+                "id": "g3",
+                "title": "Des familles craignent l'expulsion",
+                "text": "Des familles craignent d'être renvoyées. "
+                "« Nous avons fui la guerre », dit-elle.",
+                "language": "fr",
+                "relevant": True,
+                "article_stance": "protective",
+                "quotes": [{"text": "Nous avons fui la guerre", "stance": "protective"}],
+            },
+        ],
+    )
+
+
+def test_evaluate_stance_side_by_side(config: ModelsConfig, tmp_path: Path) -> None:
+    report = evaluate_stance(_gold(tmp_path), config)
+    names = [m.name for m in report.methods]
+    assert names[:4] == [
+        "majority class",
+        "keyword lexicon",
+        "embedding similarity (untrained)",
+        TRAINED,
+    ]
+    assert report.n_articles == 3 and report.n_quotes == 3
+    trained = report.method(TRAINED)
+    assert trained.quote.n == 3 and trained.quote.covered == 2  # the French quote is NULL
+    assert trained.quote.confusion["protective"]["NULL"] == 1
+    assert trained.article.n == 2 and trained.relevance.n == 3
+    for m in report.methods[:4]:
+        assert 0.0 <= m.quote.macro_f1 <= 1.0 and m.relevance is not None
+    json.dumps(report.as_dict())
+    render_report(report)
+
+
+def test_cli_user_errors_exit_2_with_one_message(config: ModelsConfig, tmp_path: Path) -> None:
+    runner = CliRunner()
+    cfg = ["--config", str(config.path)]
+    missing = tmp_path / "nope.jsonl"
+    result = runner.invoke(evaluate_app, ["--gold", str(missing), *cfg])
+    assert result.exit_code == 2
+    assert str(missing) in result.output and "Traceback" not in result.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "relevant": true}\n{oops\n', encoding="utf-8")
+    result = runner.invoke(evaluate_app, ["--gold", str(bad), *cfg])
+    assert result.exit_code == 2 and f"{bad}:2" in result.output
+    result = runner.invoke(models_app, ["train", "--task", "nosuch", *cfg])
+    assert result.exit_code == 2 and "nosuch" in result.output
+    result = runner.invoke(models_app, ["train", "--config", str(tmp_path / "none.toml")])
+    assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_cli_train_and_evaluate(config: ModelsConfig, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        models_app, ["train", "--task", "relevance", "--config", str(config.path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "macro-F1=" in result.output and "relevance-" in result.output
+    out = tmp_path / "report.json"
+    result = runner.invoke(
+        evaluate_app,
+        ["--gold", str(_gold(tmp_path)), "--config", str(config.path), "--json", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Summary" in result.output
+    assert json.loads(out.read_text())["n_quotes"] == 3
