@@ -1,0 +1,245 @@
+"""The weekly report's data: one SQL query per file over the trend views, fetched as Arrow.
+
+Column order and meaning are a contract (README.txt of every report and docs/reports.md are
+written from :data:`COLUMNS`): add columns at the end, never rename or reorder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from flows.report_week import IsoWeek
+from pipeline.records import SPEAKER_ROLES, STANCES
+
+# file name -> [(column, description)], in file order.
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "articles.csv": [
+        ("week", "ISO 8601 week of publication (UTC), e.g. 2025-W25"),
+        ("date", "publication date, YYYY-MM-DD (UTC; the fetch date when the page had none)"),
+        ("outlet", "the outlet, as named in the sources file"),
+        ("title", "headline"),
+        ("url", "canonical address of the article"),
+        ("stance", "article stance (codebook label); empty = not classified"),
+        ("stance_score", "classifier confidence for that stance, 0 to 1; empty = none"),
+        ("quotes", "number of quotes stored for the article"),
+        (
+            "duplicate_of",
+            "address of the earlier article this one copies (same story); empty = original",
+        ),
+        ("article_id", "stable identifier of the article (joins quotes.csv)"),
+    ],
+    "quotes.csv": [
+        ("week", "ISO week of the article"),
+        ("date", "publication date of the article, YYYY-MM-DD"),
+        ("outlet", "the outlet"),
+        ("article_title", "headline of the article the quote is from"),
+        ("article_url", "canonical address of that article"),
+        ("speaker", "who is quoted, as the article names them; empty = not attributed"),
+        ("speaker_role", "role of the speaker (codebook label); empty = not classified"),
+        ("speaker_org", "organisation the article ties the speaker to; empty = none"),
+        ("quote_type", "direct (in quotation marks) or indirect (reported speech)"),
+        ("stance", "stance of the quote (codebook label); empty = not classified"),
+        ("quote", "the quoted text"),
+        ("article_id", "identifier of the article (joins articles.csv)"),
+        ("quote_index", "position of the quote in the article, from 0"),
+    ],
+    "stance_by_outlet.csv": [
+        ("week", "ISO week"),
+        ("outlet", "the outlet"),
+        ("stance", "article stance (codebook label); empty = not classified"),
+        ("articles", "relevant articles of the outlet with that stance"),
+        ("share", "articles / the outlet's relevant articles that week, 0 to 1"),
+    ],
+    "sources_by_role.csv": [
+        ("week", "ISO week"),
+        ("speaker_role", "role of the speakers (codebook label); empty = not classified"),
+        ("quotes", "quotes from speakers in that role, in relevant articles"),
+        ("share", "quotes / all quotes of the week, 0 to 1"),
+    ],
+    "top_speakers.csv": [
+        ("week", "ISO week"),
+        ("rank", "1 = most quoted; equal counts share a rank"),
+        ("speaker", "who is quoted"),
+        ("speaker_role", "the role most often given to the speaker that week"),
+        ("speaker_org", "the organisation most often given; empty = none"),
+        ("quotes", "quotes from the speaker in relevant articles that week"),
+        ("outlets", "outlets that quoted the speaker"),
+        ("articles", "articles that quoted the speaker"),
+    ],
+}
+
+_STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
+_ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
+
+QUERIES: dict[str, str] = {
+    "articles.csv": """
+        WITH wk AS (
+            SELECT * FROM article_weeks WHERE week_start = $start AND is_relevant
+        ),
+        nq AS (
+            SELECT article_id, count(*) AS n
+            FROM quotes
+            WHERE article_id IN (SELECT article_id FROM wk)
+            GROUP BY article_id
+        )
+        SELECT wk.week, wk.date, wk.outlet, wk.title, wk.canonical_url AS url, wk.stance,
+               wk.stance_score, coalesce(nq.n, 0) AS quotes,
+               orig.canonical_url AS duplicate_of, wk.article_id
+        FROM wk
+        LEFT JOIN nq USING (article_id)
+        LEFT JOIN articles orig ON orig.article_id = wk.duplicate_of
+        ORDER BY wk.date, wk.outlet, wk.title, wk.article_id
+    """,
+    "quotes.csv": """
+        WITH wk AS (
+            SELECT article_id, week, date, outlet, title, canonical_url
+            FROM article_weeks
+            WHERE week_start = $start AND is_relevant
+        )
+        SELECT wk.week, wk.date, wk.outlet, wk.title AS article_title,
+               wk.canonical_url AS article_url, q.speaker, q.speaker_role, q.speaker_org,
+               q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
+        FROM quotes q
+        JOIN wk USING (article_id)
+        ORDER BY wk.date, wk.outlet, q.article_id, q.quote_index
+    """,
+    "stance_by_outlet.csv": [
+        ("week", "ISO week"),
+        ("outlet", "the outlet"),
+        ("stance", "article stance (codebook label); empty = not classified"),
+        ("articles", "relevant articles of the outlet with that stance"),
+        ("share", "articles / the outlet's relevant articles that week, 0 to 1"),
+    ],
+    "sources_by_role.csv": [
+        ("week", "ISO week"),
+        ("speaker_role", "role of the speakers (codebook label); empty = not classified"),
+        ("quotes", "quotes from speakers in that role, in relevant articles"),
+        ("share", "quotes / all quotes of the week, 0 to 1"),
+    ],
+    "top_speakers.csv": [
+        ("week", "ISO week"),
+        ("rank", "1 = most quoted; equal counts share a rank"),
+        ("speaker", "who is quoted"),
+        ("speaker_role", "the role most often given to the speaker that week"),
+        ("speaker_org", "the organisation most often given; empty = none"),
+        ("quotes", "quotes from the speaker in relevant articles that week"),
+        ("outlets", "outlets that quoted the speaker"),
+        ("articles", "articles that quoted the speaker"),
+    ],
+}
+
+_STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
+_ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
+
+QUERIES: dict[str, str] = {
+    "articles.csv": """
+        WITH wk AS (
+            SELECT * FROM article_weeks WHERE week_start = $start AND is_relevant
+        ),
+        nq AS (
+            SELECT article_id, count(*) AS n
+            FROM quotes
+            WHERE article_id IN (SELECT article_id FROM wk)
+            GROUP BY article_id
+        )
+        SELECT wk.week, wk.date, wk.outlet, wk.title, wk.canonical_url AS url, wk.stance,
+               wk.stance_score, coalesce(nq.n, 0) AS quotes,
+               orig.canonical_url AS duplicate_of, wk.article_id
+        FROM wk
+        LEFT JOIN nq USING (article_id)
+        LEFT JOIN articles orig ON orig.article_id = wk.duplicate_of
+        ORDER BY wk.date, wk.outlet, wk.title, wk.article_id
+    """,
+    "quotes.csv": """
+        SELECT q.week, q.date, q.outlet, w.title AS article_title,
+               w.canonical_url AS article_url, q.speaker, q.speaker_role, q.speaker_org,
+               q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
+        FROM quote_weeks q
+        JOIN article_weeks w USING (article_id)
+        WHERE q.week_start = $start AND q.is_relevant
+        ORDER BY q.date, q.outlet, q.article_id, q.quote_index
+    """,
+    "stance_by_outlet.csv": f"""
+        SELECT week, outlet, stance, articles, share
+        FROM weekly_stance
+        WHERE week_start = $start
+        ORDER BY outlet, {_STANCE_ORDER} NULLS LAST, stance
+    """,
+    "sources_by_role.csv": f"""
+        SELECT week, speaker_role, quotes, share
+        FROM weekly_sources
+        WHERE week_start = $start
+        ORDER BY {_ROLE_ORDER} NULLS LAST, speaker_role
+    """,
+    "top_speakers.csv": """
+        SELECT week, rank, speaker, speaker_role, speaker_org, quotes, outlets, articles
+        FROM top_speakers
+        WHERE week_start = $start
+        ORDER BY rank, speaker
+    """,
+}
+
+# Chart series over the weeks [first, last].
+SERIES: dict[str, str] = {
+    "coverage": """
+        SELECT week_start, outlet, relevant_articles AS n
+        FROM weekly_coverage
+        WHERE week_start BETWEEN $first AND $last
+    """,
+    "stance": """
+        SELECT week_start, stance, count(*) AS n
+        FROM article_weeks
+        WHERE is_relevant AND week_start BETWEEN $first AND $last
+        GROUP BY ALL
+    """,
+    "roles": """
+        SELECT week_start, speaker_role, quotes AS n
+        FROM weekly_sources
+        WHERE week_start BETWEEN $first AND $last
+    """,
+}
+
+TOTALS = """
+    SELECT articles, relevant_articles, unique_stories, outlets, quotes, speakers
+    FROM weekly_totals WHERE week_start = $start
+"""
+
+DATA_RANGE = """
+    SELECT min(week), max(week), count(*) FROM article_weeks WHERE is_relevant
+"""
+
+
+@dataclass(slots=True)
+class ReportData:
+    week: IsoWeek
+    weeks: list[IsoWeek]  # the chart window, oldest first, ending with ``week``
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    series: dict[str, pa.Table] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    first_week: str | None = None  # earliest and latest week with relevant articles stored
+    latest_week: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.tables["articles.csv"].num_rows == 0
+
+
+def fetch(con: duckdb.DuckDBPyConnection, week: IsoWeek, chart_weeks: int = 12) -> ReportData:
+    """Everything the report shows for ``week``; the charts cover ``chart_weeks`` weeks."""
+    weeks = week.back(chart_weeks)
+    data = ReportData(week=week, weeks=weeks)
+    for name, sql in QUERIES.items():
+        table = con.sql(sql, params={"start": week.start}).to_arrow_table()
+        data.tables[name] = table.select([column for column, _ in COLUMNS[name]])
+    window = {"first": weeks[0].start, "last": week.start}
+    for name, sql in SERIES.items():
+        data.series[name] = con.sql(sql, params=window).to_arrow_table()
+    totals = con.execute(TOTALS, {"start": week.start}).fetchall()
+    names = ("articles", "relevant_articles", "unique_stories", "outlets", "quotes", "speakers")
+    data.totals = dict(zip(names, totals[0], strict=True)) if totals else dict.fromkeys(names, 0)
+    first, latest, _ = con.execute(DATA_RANGE).fetchall()[0]
+    data.first_week, data.latest_week = first, latest
+    return data

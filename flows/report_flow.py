@@ -1,0 +1,68 @@
+"""The ``weekly_report`` Prefect flow: write last week's report, leave an artifact saying where.
+
+Scheduled for Mondays at 06:00 by ``asylumwatch serve``; "last week" is the last complete
+ISO week in the schedule's time zone.
+"""
+
+from __future__ import annotations
+
+import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+
+# isort: split
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.monitor import DB_RETRIES, retry_if_transient
+from flows.report import ReportResult, build_report
+from flows.report_week import IsoWeek, last_week
+from pipeline.config import DEFAULT_DB
+
+REPORT_TIMEOUT = 1800
+
+
+@task(
+    name="write report",
+    retries=DB_RETRIES,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_if_transient,
+    timeout_seconds=REPORT_TIMEOUT,
+    cache_policy=NO_CACHE,
+)
+def write_report(db: Path, week: IsoWeek, out_dir: Path | None) -> ReportResult:
+    logger = get_run_logger()
+    result = build_report(db, week, out_dir, on_wait=logger.warning)
+    logger.info("report %s written to %s in %.1f s", week, result.out_dir, result.seconds["total"])
+    return result
+
+
+def _summary(result: ReportResult) -> str:
+    lines = [f"# Weekly report {result.week}", "", f"Folder: `{result.out_dir}`", ""]
+    if result.empty:
+        lines += ["**No relevant articles stored for this week**: files hold headers only.", ""]
+    lines += ["| file | rows |", "| --- | ---: |"]
+    lines += [f"| {name} | {rows} |" for name, rows in result.rows.items()]
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="weekly-report", log_prints=True)
+def weekly_report_flow(
+    db: str = str(DEFAULT_DB),
+    week: str | None = None,
+    out_dir: str | None = None,
+    timezone: str | None = None,
+) -> ReportResult:
+    """Write the report for ``week`` (``2025-W25``; default: last complete week in
+    ``timezone``) into ``out_dir`` (default: ``data/reports/<week>/``)."""
+    iso_week = IsoWeek.parse(week) if week else last_week(timezone)
+    result = write_report(Path(db), iso_week, Path(out_dir) if out_dir else None)
+    create_markdown_artifact(
+        _summary(result), key="weekly-report", description=f"Weekly report {iso_week}"
+    )
+    html = Path(result.out_dir) / "report.html"
+    create_link_artifact(
+        html.resolve().as_uri(), link_text=f"report.html {iso_week}", key="weekly-report-html"
+    )
+    return result

@@ -1,0 +1,146 @@
+"""report.html: the week's charts and key tables on one page that opens with no network.
+
+No scripts, fonts or styles from elsewhere: the CSS is inline and the charts are the PNG files
+next to it. Every value from the database is HTML-escaped (headlines are scraped text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import pyarrow as pa
+
+from flows.report_data import COLUMNS, ReportData
+from flows.report_readme import CHART_FILES, CODEBOOK, FILE_PURPOSE, empty_note
+
+MAX_ARTICLES = 100  # rows of the article list shown on the page (all are in articles.csv)
+MAX_SPEAKERS = 15
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
+       max-width: 1100px; color: #1c2833; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; font-size: 1.2rem; }
+.sub { color: #566573; margin-top: 0; }
+.note { background: #fef9e7; border-left: 4px solid #f1c40f; padding: .7rem 1rem; }
+.totals { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
+.totals div { background: #f4f6f7; border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }
+.totals b { display: block; font-size: 1.4rem; }
+img { max-width: 100%; height: auto; border: 1px solid #eaeded; margin: .5rem 0; }
+table { border-collapse: collapse; font-size: .9rem; margin: .5rem 0; }
+th, td { border-bottom: 1px solid #e5e8e8; padding: .3rem .6rem; text-align: left;
+         vertical-align: top; }
+th { background: #f4f6f7; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.muted { color: #808b96; } a { color: #1a5276; }
+"""
+
+
+def _cell(value: object, share: bool = False) -> str:
+    if value is None:
+        return '<td class="muted">&ndash;</td>'
+    if isinstance(value, float):
+        text = f"{value:.1%}" if share else f"{value:.2f}"
+        return f'<td class="n">{text}</td>'
+    if isinstance(value, int):
+        return f'<td class="n">{value}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) -> str:
+    rows = table.select(list(columns)).to_pylist()
+    if not rows:
+        return '<p class="muted">No rows for this week.</p>'
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows[:limit]:
+        cells = "".join(_cell(row[c], share=c == "share") for c in columns)
+        body.append(f"<tr>{cells}</tr>")
+    more = ""
+    if limit is not None and len(rows) > limit:
+        more = f'<p class="muted">{len(rows) - limit} more rows in the CSV file.</p>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _articles(table: pa.Table) -> str:
+    rows = table.to_pylist()
+    if not rows:
+        return '<p class="muted">No relevant articles this week.</p>'
+    body = []
+    for row in rows[:MAX_ARTICLES]:
+        title = escape(row["title"] or "(no title)")
+        url = row["url"] or ""
+        link = (
+            f'<a href="{escape(url, quote=True)}">{title}</a>'
+            if url.startswith(("http://", "https://"))
+            else title
+        )
+        dup = ' <span class="muted">(copy)</span>' if row["duplicate_of"] else ""
+        body.append(
+            f"<tr><td>{escape(str(row['date']))}</td><td>{escape(row['outlet'])}</td>"
+            f"<td>{link}{dup}</td>{_cell(row['stance'])}{_cell(row['quotes'])}</tr>"
+        )
+    more = ""
+    if len(rows) > MAX_ARTICLES:
+        more = f'<p class="muted">{len(rows) - MAX_ARTICLES} more in articles.csv.</p>'
+    return (
+        "<table><thead><tr><th>date</th><th>outlet</th><th>title</th><th>stance</th>"
+        f"<th>quotes</th></tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    )
+
+
+def render(data: ReportData, generated_at: str) -> str:
+    week = data.week
+    t = data.totals
+    note = empty_note(data)
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>asylumwatch weekly report {week}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>Asylum coverage, week {week}</h1>",
+        f'<p class="sub">Monday {week.start.isoformat()} to Sunday {week.end.isoformat()} (UTC)'
+        f" &middot; generated {escape(generated_at)}</p>",
+    ]
+    if note:
+        parts.append(f'<p class="note">{escape(note)}</p>')
+    parts.append('<div class="totals">')
+    for label, key in (
+        ("relevant articles", "relevant_articles"),
+        ("unique stories", "unique_stories"),
+        ("outlets", "outlets"),
+        ("quotes", "quotes"),
+        ("speakers", "speakers"),
+    ):
+        parts.append(f"<div><b>{int(t.get(key) or 0)}</b>{label}</div>")
+    parts.append("</div>")
+    parts.append(f"<h2>The last {len(data.weeks)} weeks</h2>")
+    for name, meaning in CHART_FILES.items():
+        parts.append(f'<img src="{name}" alt="{escape(meaning, quote=True)}">')
+    parts += [
+        "<h2>Stance of relevant articles, by outlet</h2>",
+        _table(data.tables["stance_by_outlet.csv"], ["outlet", "stance", "articles", "share"]),
+        "<h2>Who is quoted: quotes by speaker role</h2>",
+        _table(data.tables["sources_by_role.csv"], ["speaker_role", "quotes", "share"]),
+        "<h2>Most quoted speakers</h2>",
+        _table(
+            data.tables["top_speakers.csv"],
+            ["rank", "speaker", "speaker_role", "speaker_org", "quotes", "outlets"],
+            limit=MAX_SPEAKERS,
+        ),
+        "<h2>Relevant articles</h2>",
+        _articles(data.tables["articles.csv"]),
+        "<h2>Files</h2><ul>",
+    ]
+    for name in COLUMNS:
+        rows = data.tables[name].num_rows
+        parts.append(
+            f'<li><a href="{name}">{name}</a>: {escape(FILE_PURPOSE[name])} ({rows} rows)</li>'
+        )
+    parts.append('<li><a href="README.txt">README.txt</a>: every column explained</li></ul>')
+    parts.append("<h2>Labels</h2>")
+    for field, labels in CODEBOOK.items():
+        items = "".join(f"<li><b>{escape(lab)}</b>: {escape(mean)}</li>" for lab, mean in labels)
+        parts.append(f"<p><code>{field}</code></p><ul>{items}</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
