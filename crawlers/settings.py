@@ -24,6 +24,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# AutoThrottle that keeps a source's own download_delay as the floor of its slot's delay.
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawlers.throttle.SourceAwareAutoThrottle": 0,
+}
 
 DOWNLOAD_TIMEOUT = 30
 # Pages over the size cap are cut off and recorded as too_large (compressed bodies are
@@ -54,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.redirect.LoopAwareRedirectMiddleware": 600,
 }
 DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
+# Scrapy's downloader, with per-host concurrency limits that hold (crawlers/downloader.py).
+DOWNLOADER = "crawlers.downloader.SlotSafeDownloader"
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

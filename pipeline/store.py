@@ -220,7 +220,9 @@ def load_annotated(con: duckdb.DuckDBPyConnection, batch: Sequence[AnnotatedArti
     ]
     article_table = to_arrow(list(newest.values()), ARTICLE_SCHEMA)
     quote_table = to_arrow(quotes, QUOTE_SCHEMA)
-    update = ", ".join(f"{n} = excluded.{n}" for n in ARTICLE_SCHEMA.names if n != "article_id")
+    # duplicate_of belongs to pipeline.dedup (set after loading): a reload keeps it.
+    kept = ("article_id", "duplicate_of")
+    update = ", ".join(f"{n} = excluded.{n}" for n in ARTICLE_SCHEMA.names if n not in kept)
     con.execute("BEGIN")
     try:
         con.register("incoming_articles", article_table)

@@ -75,6 +75,8 @@ class Site:
         self.log: list[Request] = []
         self._lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests being answered at once
 
     @property
     def base(self) -> str:
@@ -98,6 +100,15 @@ class Site:
             count = sum(1 for r in self.log if r.path == path) + 1
             request = Request(path, dict(handler.headers.items()), time.monotonic(), count)
             self.log.append(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            self._respond(handler, path, request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _respond(self, handler: BaseHTTPRequestHandler, path: str, request: Request) -> None:
         route = self.routes.get(path)
         if route is None:
             route = Route(404, b"not found", content_type="text/plain")
