@@ -97,9 +97,9 @@ def coverage_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) -> Pat
     x = range(len(weeks))
     for outlet in shown:
         ax.plot(x, by_outlet[outlet], marker="o", linewidth=1.8, markersize=4, label=outlet)
-    if rest:
-        other = [sum(by_outlet[o][i] for o in rest) for i in range(len(weeks))]
-        ax.plot(x, other, linestyle="--", color="#888", label=f"{len(rest)} other outlets")
+    for n, outlet in enumerate(rest):  # thin grey lines: the spread, without a legend each
+        label = f"{len(rest)} other outlets" if n == 0 else None
+        ax.plot(x, by_outlet[outlet], color="#c8c8c8", linewidth=0.8, zorder=1, label=label)
     _week_axis(ax, weeks)
     ax.set_ylabel("articles")
     ax.set_ylim(bottom=0)

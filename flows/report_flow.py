@@ -53,11 +53,16 @@ def weekly_report_flow(
     week: str | None = None,
     out_dir: str | None = None,
     timezone: str | None = None,
+    reports_dir: str | None = None,
 ) -> ReportResult:
     """Write the report for ``week`` (``2025-W25``; default: last complete week in
-    ``timezone``) into ``out_dir`` (default: ``data/reports/<week>/``)."""
+    ``timezone``) into ``out_dir`` (default: ``<reports_dir>/<week>/``, and ``reports_dir``
+    defaults to ``reports/`` next to the database)."""
     iso_week = IsoWeek.parse(week) if week else last_week(timezone)
-    result = write_report(Path(db), iso_week, Path(out_dir) if out_dir else None)
+    target = Path(out_dir) if out_dir else None
+    if target is None and reports_dir:
+        target = Path(reports_dir) / str(iso_week)
+    result = write_report(Path(db), iso_week, target)
     create_markdown_artifact(
         _summary(result), key="weekly-report", description=f"Weekly report {iso_week}"
     )

@@ -13,9 +13,12 @@ import pyarrow as pa
 
 from flows.report_data import COLUMNS, ReportData
 from flows.report_readme import CHART_FILES, CODEBOOK, FILE_PURPOSE, empty_note
+from pipeline.records import STANCES
 
 MAX_ARTICLES = 100  # rows of the article list shown on the page (all are in articles.csv)
 MAX_SPEAKERS = 15
+UNCLASSIFIED = "not classified"
+LABEL_COLUMNS = {"stance", "speaker_role"}  # NULL there means "not classified"
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
@@ -35,9 +38,10 @@ th { background: #f4f6f7; } td.n { text-align: right; font-variant-numeric: tabu
 """
 
 
-def _cell(value: object, share: bool = False) -> str:
+def _cell(value: object, share: bool = False, label: bool = False) -> str:
     if value is None:
-        return '<td class="muted">&ndash;</td>'
+        text = UNCLASSIFIED if label else "&ndash;"
+        return f'<td class="muted">{text}</td>'
     if isinstance(value, float):
         text = f"{value:.1%}" if share else f"{value:.2f}"
         return f'<td class="n">{text}</td>'
@@ -53,12 +57,41 @@ def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) ->
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = []
     for row in rows[:limit]:
-        cells = "".join(_cell(row[c], share=c == "share") for c in columns)
+        cells = "".join(
+            _cell(row[c], share=c == "share", label=c in LABEL_COLUMNS) for c in columns
+        )
         body.append(f"<tr>{cells}</tr>")
     more = ""
     if limit is not None and len(rows) > limit:
         more = f'<p class="muted">{len(rows) - limit} more rows in the CSV file.</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _stance_by_outlet(table: pa.Table) -> str:
+    """One row per outlet, one column per stance: "n (share)"."""
+    rows = table.to_pylist()
+    if not rows:
+        return '<p class="muted">No relevant articles this week.</p>'
+    by_outlet: dict[str, dict[str | None, tuple[int, float]]] = {}
+    for row in rows:
+        by_outlet.setdefault(row["outlet"], {})[row["stance"]] = (row["articles"], row["share"])
+    stances: list[str | None] = [*STANCES]
+    stances += sorted({r["stance"] for r in rows if r["stance"] and r["stance"] not in STANCES})
+    if any(r["stance"] is None for r in rows):
+        stances.append(None)
+    head = "".join(f"<th>{escape(s or UNCLASSIFIED)}</th>" for s in stances)
+    body = []
+    for outlet, counts in by_outlet.items():
+        total = sum(n for n, _ in counts.values())
+        cells = []
+        for stance in stances:
+            n, share = counts.get(stance, (0, 0.0))
+            cells.append(f'<td class="n">{n} <span class="muted">({share:.0%})</span></td>')
+        body.append(f'<tr><td>{escape(outlet)}</td><td class="n">{total}</td>{"".join(cells)}</tr>')
+    return (
+        f"<table><thead><tr><th>outlet</th><th>relevant articles</th>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _articles(table: pa.Table) -> str:
@@ -77,7 +110,7 @@ def _articles(table: pa.Table) -> str:
         dup = ' <span class="muted">(copy)</span>' if row["duplicate_of"] else ""
         body.append(
             f"<tr><td>{escape(str(row['date']))}</td><td>{escape(row['outlet'])}</td>"
-            f"<td>{link}{dup}</td>{_cell(row['stance'])}{_cell(row['quotes'])}</tr>"
+            f"<td>{link}{dup}</td>{_cell(row['stance'], label=True)}{_cell(row['quotes'])}</tr>"
         )
     more = ""
     if len(rows) > MAX_ARTICLES:
@@ -119,7 +152,7 @@ def render(data: ReportData, generated_at: str) -> str:
         parts.append(f'<img src="{name}" alt="{escape(meaning, quote=True)}">')
     parts += [
         "<h2>Stance of relevant articles, by outlet</h2>",
-        _table(data.tables["stance_by_outlet.csv"], ["outlet", "stance", "articles", "share"]),
+        _stance_by_outlet(data.tables["stance_by_outlet.csv"]),
         "<h2>Who is quoted: quotes by speaker role</h2>",
         _table(data.tables["sources_by_role.csv"], ["speaker_role", "quotes", "share"]),
         "<h2>Most quoted speakers</h2>",
