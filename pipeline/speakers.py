@@ -487,6 +487,7 @@ def _context_sentences(text: str, speaker: str, limit: int = 3) -> str:
 
 
 STRONG_RULE = 0.85  # rule confidence at which titles / the organisation table decide alone
+WEAK_RULE = 0.55  # weaker cues (and context) that the classifier rarely overrules
 
 
 def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
@@ -505,10 +506,20 @@ def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
         # Titles and the organisation table are reliable: the classifier does not overrule
         # them (assign_roles does not even ask it).
         return rule_role_, rule_score
-    rule_support = scores.get(rule_role_, 0.0)
-    if score >= rule_score or rule_support < 0.1:
-        return label, score
-    return rule_role_, rule_score
+    if rule_score >= WEAK_RULE:
+        # A weaker cue in the description (a department, "director of", a group) still beats
+        # the classifier unless the classifier leaves the cue's role no chance at all.
+        if scores.get(rule_role_, 1.0) < 0.01 and score >= 0.98:
+            return label, score * 0.8
+        return rule_role_, rule_score
+    return label, score
+
+
+def _classifiable(m: SpeakerMention) -> bool:
+    """Whether the classifier is asked: a speaker whose role the title rules and the
+    organisation table did not already settle (a bare name included: the classifier's
+    prior over how news introduces people beats the rules' "other")."""
+    return m.kind != "none" and bool(m.description) and m.rule_score < STRONG_RULE
 
 
 def assign_roles(text: str, quotes: list[Quote], role_clf: TextClassifier | None) -> None:
@@ -534,11 +545,7 @@ def assign_roles_many(
     if role_clf is not None:
         # Titles and the organisation table decide on their own (see ``combine``); the
         # classifier reads the descriptions they leave open, each description once.
-        open_descs = [
-            m.description
-            for _, m in jobs
-            if m.kind != "none" and m.description and m.rule_score < STRONG_RULE
-        ]
+        open_descs = [m.description for _, m in jobs if _classifiable(m)]
         uniq = list(dict.fromkeys(open_descs))
         version = str(getattr(role_clf, "version", id(role_clf)))
         by_desc = {d: _PRED_CACHE[(version, d)] for d in uniq if (version, d) in _PRED_CACHE}
@@ -551,7 +558,7 @@ def assign_roles_many(
             while len(_PRED_CACHE) > _CACHE_SIZE:
                 _PRED_CACHE.popitem(last=False)
     for q, m in jobs:
-        pred = by_desc.get(m.description) if m.rule_score < STRONG_RULE else None
+        pred = by_desc.get(m.description) if _classifiable(m) else None
         role, score = combine(m, pred)
         q.speaker_role = role
         q.speaker_role_score = round(float(score), 4)
