@@ -95,6 +95,7 @@ class StanceReport:
 
 
 TRAINED = "trained model"
+COVERED = "trained model, covered languages only"
 ARTICLE_ONLY = "trained: article model only"
 QUOTES_ONLY = "trained: quotes only"
 
@@ -281,7 +282,55 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
             pred_a = [items[i].article.stance for i in stance_articles]
             scores.article = classification_report(art_gold, pred_a, STANCES)
         report.methods.append(scores)
+        if name == TRAINED:
+            report.methods.append(
+                _covered_only(
+                    gold,
+                    langs,
+                    quote_refs,
+                    stance_articles,
+                    pred_q if quote_refs else [],
+                    pred_a if stance_articles else [],
+                    stance_clf.languages,
+                    articles,
+                    [items[i].article.is_relevant for i in articles],
+                )
+            )
     return report
+
+
+def _covered_only(
+    gold: list[GoldArticle],
+    langs: list[str | None],
+    quote_refs: list[tuple[int, GoldQuote]],
+    stance_articles: list[int],
+    pred_q: list[str | None],
+    pred_a: list[str | None],
+    covered: tuple[str, ...],
+    articles: list[int],
+    rel_pred: list[bool | None],
+) -> MethodScores:
+    """The trained model's scores on the gold items in a language the models cover."""
+    ok = [lang is None or lang in covered for lang in langs]
+    out = MethodScores(COVERED)
+    keep_r = [k for k, i in enumerate(articles) if ok[i]]
+    if keep_r:
+        out.relevance = binary_scores(
+            [bool(gold[articles[k]].relevant) for k in keep_r], [rel_pred[k] for k in keep_r]
+        )
+    keep_q = [k for k, (i, _) in enumerate(quote_refs) if ok[i]]
+    if keep_q:
+        out.quote = classification_report(
+            [quote_refs[k][1].stance for k in keep_q], [pred_q[k] for k in keep_q], STANCES
+        )
+    keep_a = [k for k, i in enumerate(stance_articles) if ok[i]]
+    if keep_a:
+        out.article = classification_report(
+            [gold[stance_articles[k]].article_stance for k in keep_a],
+            [pred_a[k] for k in keep_a],
+            STANCES,
+        )
+    return out
 
 
 def evaluate_stance(gold_path: Path, config: ModelsConfig) -> StanceReport:
