@@ -219,6 +219,8 @@ def run(config: ServeConfig, on_ready: Callable[[str, str], None]) -> None:
         os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             built = deployments(config)
+            for deployment in built:  # registered before we say we are ready (serve re-applies)
+                deployment.apply()
             on_ready(api_url.removesuffix("/api"), api_url)
             serve(*built, print_starting_message=False)
 
