@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from conftest import write_tiny_site
 from flows.demo_site import serve_demo_site
 from pipeline.warc import iter_responses
 
@@ -23,8 +24,10 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def crawled(tiny_site: Path, tmp_path: Path):
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory):
+    tmp_path = tmp_path_factory.mktemp("crawl")
+    tiny_site = write_tiny_site(tmp_path / "site")
     db, warc_dir = tmp_path / "db.duckdb", tmp_path / "warc"
     with serve_demo_site(0, site_dir=tiny_site) as site:
         base = site.base_urls["tiny"]
