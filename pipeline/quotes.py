@@ -535,7 +535,8 @@ class _Resolver:
                     q.speaker, q.kind = org, "org"
                     return
             else:
-                target = self._person_described_as(noun, pos)
+                definite = bool(re.match(r"(?:the|le|la|l['’])\s", np.text, re.IGNORECASE))
+                target = self._person_described_as(noun, pos, definite)
                 if target is None and _GENERIC_PERSON_RE.match(noun):
                     # "the 34-year-old said", "the woman said": the person in focus.
                     m = self._person_before(pos, None)
@@ -576,7 +577,7 @@ class _Resolver:
                 best = om.surface
         return self._org_full_name(best) if best else None
 
-    def _person_described_as(self, noun: str, pos: int) -> str | None:
+    def _person_described_as(self, noun: str, pos: int, definite: bool = False) -> str | None:
         stem = noun.rstrip("s")
         best = None
         after = None
@@ -595,6 +596,12 @@ class _Resolver:
                     continue
                 if stem and re.search(rf"\b{re.escape(stem)}", r.np.description.lower()):
                     best = r.speaker
+        if best is None and definite and self.art.para_of(pos) <= 1:
+            # A lede's "the party's immigration critic said ..." names the person next.
+            nxt_para = self.art.para_of(pos) + 1
+            for m in self.mentions:
+                if m.start > pos and self.art.para_of(m.start) <= nxt_para:
+                    return self.names.canonical(m.name)
         return best
 
 

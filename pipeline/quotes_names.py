@@ -510,7 +510,8 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
     first = app_words[0]
     if first in _NOT_APPOSITIVE:
         return None  # "..., notamment par X," / "..., including X,": not a description
-    if first not in {"who", "qui"} and any(w in _CLAUSE_VERBS for w in app_words[:2]):
+    relative = first in {"who", "qui", "which", "whose", "dont", "que"}
+    if not relative and any(w in _CLAUSE_VERBS for w in app_words[:2]):
         return None
     if text[app_s].islower() or first in DETERMINERS or first in {"who", "qui", "now"}:
         return k, app_s, app_e
@@ -803,8 +804,10 @@ def pre_title(text: str, start: int, floor: int) -> str:
         if not m2:
             return ""
         ws = m2.group(1).split()
-        for i in range(len(ws) - 1, -1, -1):
-            if ws[i].lower() in DETERMINERS - {"de", "d'", "du", "des"}:
+        for i in range(len(ws)):
+            if ws[i].lower() in DETERMINERS - {"de", "d'", "du", "des"} or ws[i].lower().startswith(
+                ("l'", "l’")
+            ):
                 ws = ws[i:]
                 break
         if any(w.lower().rstrip(".") in TITLE_WORDS for w in ws) and len(ws) <= 7:

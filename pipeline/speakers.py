@@ -566,11 +566,22 @@ def assign_roles_many(
             q.speaker_org = m.org
 
 
-_FR_HINT = re.compile(r"\b(?:le|la|les|du|des|une|est|qui|pour|avec|dans|selon)\b")
+_FR_HINT = re.compile(
+    r"\b(?:le|la|les|du|des|une|est|qui|pour|avec|dans|selon|au|aux|et|d['’]\w+|l['’]\w+|"
+    r"directeur|directrice|porte-parole|avocate?|ministre|députée?|organisme|réfugiée?s?|"
+    r"demandeu(?:r|se)s?|présidente?|professeure?|chercheu(?:r|se))\b",
+    re.IGNORECASE,
+)
+_EN_HINT = re.compile(r"\b(?:the|of|for|and|with|who|at|an|a|in|is)\b", re.IGNORECASE)
 
 
 def _guess_langs(texts: list[str]) -> list[str]:
-    return ["fr" if len(_FR_HINT.findall(t)) >= 2 else "en" for t in texts]
+    """Language of short descriptions, where a full language detector has too little text."""
+    out = []
+    for t in texts:
+        fr, en = len(_FR_HINT.findall(t)), len(_EN_HINT.findall(t))
+        out.append("fr" if fr > en else "en")
+    return out
 
 
 def is_role_noun_phrase(np_text: str) -> str | None:
