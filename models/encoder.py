@@ -80,7 +80,7 @@ class Encoder:
         hf_logging.disable_progress_bar()
         try:
             tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-            model = AutoModel.from_pretrained(source, local_files_only=True)
+            model = AutoModel.from_pretrained(source, local_files_only=True, dtype=torch.float32)
         except OSError as exc:
             raise OSError(
                 f"cannot load model {name_or_path!r} offline: {exc}. Configure a local folder "

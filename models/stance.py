@@ -200,7 +200,7 @@ def load_annotators(
 
 
 def annotate_with_config(
-    articles: list[AnnotatedArticle], config: ModelsConfig, progress: bool = False
+    articles: list[AnnotatedArticle], config: ModelsConfig, progress: bool = True
 ) -> None:
     """``annotate_stance`` with the configured models and article weighting."""
     stance, relevance, article = load_annotators(config, progress=progress)
