@@ -544,6 +544,16 @@ class _Resolver:
                 if target is not None:
                     q.speaker, q.kind = target, "person"
                     return
+        if noun and re.match(r"(?:the|le|la|les|l['’])\s", np.text, re.IGNORECASE):
+            # "the source" after "a source familiar with the matter": the same speaker.
+            for r in reversed([r for r in self.quotes if r.start < q.start and r.kind == "group"]):
+                if r.speaker and re.match(
+                    rf"(?:an?|une?|des|some)\s+(?:\w+\s+){{0,2}}{re.escape(noun)}\b",
+                    r.speaker,
+                    re.IGNORECASE,
+                ):
+                    q.speaker, q.kind = r.speaker, "group"
+                    return
         q.speaker, q.kind = _strip_determiner(np.text), "group"
 
     def _org_full_name(self, name: str) -> str:
@@ -575,6 +585,14 @@ class _Resolver:
             names = f"{om.surface} {om.org.name}".lower()
             if generic or noun in names:
                 best = om.surface
+        if best is None:
+            # "the agency" for a body whose name lacks the word: the closest one of its kind.
+            kinds = _ORG_NOUN_ROLES.get(noun, set())
+            for om in self.orgs:
+                if om.start >= pos:
+                    break
+                if om.org.role in kinds:
+                    best = om.surface
         return self._org_full_name(best) if best else None
 
     def _person_described_as(self, noun: str, pos: int, definite: bool = False) -> str | None:
@@ -610,6 +628,23 @@ _GENERIC_PERSON_RE = re.compile(
     r"migrant|refugee|seeker|asylum-seeker|officer|agent|homme|femme|mère|père|"
     r"réfugiée?|migrante?|demandeu(?:r|se))$"
 )
+_ORG_NOUN_ROLES: dict[str, set[str]] = {
+    "agency": {"official", "enforcement", "international"},
+    "agence": {"official", "enforcement", "international"},
+    "department": {"official", "enforcement"},
+    "ministry": {"official"},
+    "ministère": {"official"},
+    "organization": {"advocacy", "international"},
+    "organisation": {"advocacy", "international"},
+    "organisme": {"advocacy"},
+    "group": {"advocacy"},
+    "groupe": {"advocacy"},
+    "court": {"legal"},
+    "tribunal": {"legal"},
+    "board": {"legal", "official"},
+    "union": {"enforcement", "other"},
+    "syndicat": {"enforcement", "other"},
+}
 _ORG_NOUNS = frozenset(
     {
         "department",

@@ -100,10 +100,23 @@ def _valid(np: SpeakerNP | None) -> bool:
     return np is not None
 
 
+def _attaches(text: str, pos: int, limit: int) -> bool:
+    """Whether words after a closing mark can attribute the quote: the quote ends with a
+    comma, question or exclamation mark (``"…," she said``, ``"…?" asked X``), a comma
+    follows the mark, or only a short clause closes the sentence (``"…" she said.``)."""
+    inner_end = text[pos - 2]
+    if inner_end in ",?!…—–-" or text[pos:limit].lstrip(" \u00a0\u202f").startswith(","):
+        return True
+    m = re.match(r"[^.!?;:]*", text[pos:limit])
+    return m is not None and count_words(m.group()) <= 4
+
+
 def attribution_after(text: str, pos: int, limit: int, lang: str) -> Attribution | None:
     """Attribution right after a closing mark: ``," she said.`` ``," said X.`` ``», a-t-il dit``."""
     region = text[pos:limit]
     if not region.strip(" ,\u00a0\u202f"):
+        return None
+    if pos >= 2 and text[pos - 1] in "\"”»“'’" and not _attaches(text, pos, limit):
         return None
     if lang == "fr" or "-t-" in region[:20] or re.match(r"^\W*\w+-(?:il|elle)\b", region):
         m = _FR_INVERTED_AUX_RE.match(region) or _FR_INVERTED_RE.match(region)

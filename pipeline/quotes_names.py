@@ -22,7 +22,7 @@ from pipeline.quotes_lexicon import (
     TITLE_WORDS,
 )
 from pipeline.quotes_orgs import default_table
-from pipeline.quotes_text import strip_span, words
+from pipeline.quotes_text import count_words, strip_span, words
 
 PARTICLES = frozenset(
     {
@@ -527,6 +527,25 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
     return None
 
 
+def _name_then_descriptions(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """``Jane Doe, director of X, the country's largest union,``: the name, then every
+    comma-separated description up to the verb (name end, appositive start, appositive end)."""
+    body = text[start : end - 1]
+    offsets = [start] + [start + i + 1 for i, c in enumerate(body) if c == ","]
+    for k in range(len(offsets) - 1):
+        c_s = offsets[k]
+        c_e = offsets[k + 1] - 1
+        toks = [t[0] for t in words(text, c_s, c_e)]
+        if not toks or len(toks) > 5:
+            continue
+        _, name = split_title(toks)
+        if len(name) >= 2 and looks_like_person(name):
+            app_s, app_e = strip_span(text, c_e + 1, end - 1)
+            if app_e > app_s and count_words(text[app_s:app_e]) <= 25:
+                return c_e, app_s, app_e
+    return None
+
+
 def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     """The subject of a speech verb starting at ``verb_start``, reading back to ``floor``."""
     seg_s, seg_e = strip_span(text, floor, verb_start)
@@ -534,6 +553,8 @@ def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
         return None
     appositive = ""
     split = _find_appositive_split(text, seg_s, seg_e)
+    if split is None and text[seg_s:seg_e].endswith(","):
+        split = _name_then_descriptions(text, seg_s, seg_e)
     if split is not None:
         name_end, app_s, app_e = split
         appositive = text[app_s:app_e]

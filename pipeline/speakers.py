@@ -171,7 +171,7 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"government|city|province|office|minister|prime\s+minister|premier|white\s+house)|"
             r"government|gouvernement|federal|fédéral|ministry|ministère|department|"
             r"city['’]s|city\s+of|municipal|municipalit[yé]|province|provincial|"
-            r"officials?|administration|president|président|cabinet|communications?\s+"
+            r"officials?|administration|cabinet|communications?\s+"
             r"(?:officer|director|manager)|directeur\s+des\s+communications|agency|agence|"
             r"city|ville|town|mayor['’]s)\b",
             _R,
@@ -231,7 +231,7 @@ _UNKNOWN_GROUPS = re.compile(
 )
 # Role nouns that refer back to a described person ("the minister said").
 _ROLE_NOUN_RE = re.compile(
-    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?)\s+(?:(?:[A-Z][\w\-]+|federal|former|"
+    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?)\s+(?:(?:[A-Z][\w\-]+|\w+['’]s|federal|former|"
     r"provincial|city['’]s|"
     r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
     r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
@@ -464,7 +464,8 @@ def describe_speaker(
 
 
 _AFFECTED_CONTEXT = re.compile(
-    r"\b(?:asylum|refugee\s+claim|claimants?|fled|flee|crossed|crossing|walked\s+across|"
+    r"\b(?:asylum|refugee\s+claim|claimants?|fled|flee|crossed|"
+    r"walked\s+across|"
     r"deport\w*|detained|detention|removal\s+order|hearing|his\s+claim|her\s+claim|"
     r"their\s+claim|decision\s+on|arrived\s+in\s+canada|arrived\s+in\s+the|"
     r"cousin|relatives?|husband\s+is\s+still|demande\s+d['’]asile|a\s+fui|traversé|"
@@ -586,7 +587,13 @@ def _guess_langs(texts: list[str]) -> list[str]:
 
 def is_role_noun_phrase(np_text: str) -> str | None:
     """The role noun in "the minister" / "le ministre", or None."""
-    m = _ROLE_NOUN_RE.match(np_text.strip())
+    head = re.split(
+        r"\s+(?:responsible|in\s+charge|that|which|who|familiar|close|charged|chargée?|"
+        r"qui|responsable)\b",
+        np_text.strip(),
+        maxsplit=1,
+    )[0]
+    m = _ROLE_NOUN_RE.match(head)
     if not m:
         return None
     noun = m.group("noun").lower()
