@@ -7,7 +7,8 @@ outlets, sitemap index -> sitemaps of 1,000 URLs, RSS feed), serve it on 127.0.0
 it twice with politeness delays off:
 
 1. the first crawl fetches everything: requests/s over the whole crawl subprocess (Scrapy
-   start-up included) and the subprocess's peak resident memory (``ru_maxrss``);
+   start-up included) and the subprocess's peak resident memory (``VmHWM``, which the
+   crawler writes to its stats file);
 2. its fetch log is loaded into DuckDB (what ``process`` does with it; extraction is left
    out, bench/bench_pipeline.py measures it), then the second crawl runs over the same site:
    it must fetch only robots.txt, feeds and sitemaps.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -49,7 +49,7 @@ def one(pages: int) -> dict:
             started = time.perf_counter()
             first = stages.crawl(sources, db, warc_dir, polite=False)
             first_seconds = time.perf_counter() - started
-            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            peak_kib = first.stats().get("peak_rss_kib") or 0
             first_log = read_fetch_log(first.fetch_log)
             with connect(db) as con:
                 load_fetches(con, first_log)

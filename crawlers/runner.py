@@ -107,12 +107,17 @@ def run_crawl(
         stats_file=str(stats_file),
         check_file=str(check_file) if check_file else None,
     )
+    # Scrapy keeps its request queue on disk under JOBDIR, so memory stays flat however
+    # many URLs a sitemap lists. The queue is not used to resume: a killed run's state is in
+    # its WARC, its fetch log and the database.
+    jobdir = tempfile.TemporaryDirectory(prefix=f"asylumwatch-{run_id}-")
+    job.extra_settings = {"JOBDIR": jobdir.name, **job.extra_settings}
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)
     log_path = log_file or warc_file.with_name(f"{run_id}.log")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    with open(log_path, "ab") as log:
+    with jobdir, open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "crawlers", str(job_file)],
             stdout=log,

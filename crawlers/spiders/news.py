@@ -313,6 +313,7 @@ class NewsSpider(Spider):
             "finish_reason": reason,
             "sources": {name: dict(counts) for name, counts in self.counts.items()},
             "articles_requested": self.articles_requested,
+            "peak_rss_kib": _peak_rss_kib(),
             "scrapy": {
                 k: v
                 for k, v in stats.items()
@@ -321,6 +322,19 @@ class NewsSpider(Spider):
         }
         with open(self.job.stats_file, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=1, default=str)
+
+
+def _peak_rss_kib() -> int | None:
+    """This process's peak resident memory (Linux ``VmHWM``: unlike ``ru_maxrss`` it does
+    not count the parent's memory that the process held between fork and exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def _sitemap_kind(url: str) -> str:
