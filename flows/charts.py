@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import pyarrow as pa  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from flows.report_week import IsoWeek  # noqa: E402
 from pipeline.records import SPEAKER_ROLES, STANCES  # noqa: E402
@@ -103,6 +104,7 @@ def coverage_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) -> Pat
     _week_axis(ax, weeks)
     ax.set_ylabel("articles")
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if by_outlet:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
@@ -151,6 +153,7 @@ def roles_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) -> Path:
         bottom = [b + c for b, c in zip(bottom, counts[role], strict=True)]
     _week_axis(ax, weeks)
     ax.set_ylabel("quotes")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if counts:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:

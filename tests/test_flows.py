@@ -190,3 +190,18 @@ def test_only_transient_failures_are_retried() -> None:
     assert _transient(OSError(errno.ENOSPC, "No space left on device"))
     assert not _transient(FileNotFoundError(errno.ENOENT, "missing"))
     assert not _transient(ValueError("bad configuration"))
+
+
+def test_weekly_report_flow_leaves_an_artifact(harness, tmp_path: Path) -> None:
+    from test_report_fixtures import WEEK, build_db
+
+    from flows.report_flow import weekly_report_flow
+
+    db = build_db(tmp_path / "aw.duckdb")
+    result = weekly_report_flow(db=str(db), week=WEEK, reports_dir=str(tmp_path / "reports"))
+    assert Path(result.out_dir) == tmp_path / "reports" / WEEK
+    assert result.rows["articles.csv"] == 4 and not result.empty
+    summary = _artifact("weekly-report")
+    assert f"# Weekly report {WEEK}" in summary and "| articles.csv | 4 |" in summary
+    link = _artifact("weekly-report-html")
+    assert f"{WEEK}/report.html" in link and "file://" in link
