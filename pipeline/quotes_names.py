@@ -248,10 +248,17 @@ def is_title_token(w: str, first: bool) -> bool:
 
 def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split a capitalised chain into (title words, name words)."""
+    flags = []
     last = -1
     for i, w in enumerate(tokens):
-        if is_title_token(w, i == 0 or last == i - 1):
+        flags.append(is_title_token(w, i == 0 or last == i - 1))
+        if flags[-1]:
             last = i
+    if last == len(tokens) - 1 and not all(flags):
+        # A surname that is also a title word ("Amy Pope", "John Chief"): the name starts
+        # after the last title word that a non-title word follows.
+        inner = [i for i in range(len(tokens) - 1) if flags[i] and not flags[i + 1]]
+        last = inner[-1] if inner else -1
     return tokens[: last + 1], tokens[last + 1 :]
 
 
