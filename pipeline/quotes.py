@@ -179,6 +179,28 @@ _CHARACTERISE_RE = re.compile(
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "l'", "l’", "its", "this"})
 
 
+def _sentence_speaker(art: _Article, s: int, e: int) -> Attribution | None:
+    """A partial quote's speaker is the subject of the sentence's speech verb (outside quote
+    marks): ``Pour répondre à la « détresse » des migrants, le milieu communautaire demande``."""
+    text = art.text
+    local = _within(art.marked_spans, art._marked_starts, s, e)
+    for rx in (_SPEECH_VERB_RE, _FR_SPEECH_VERB_RE):
+        for m in rx.finditer(text, s, e):
+            if overlaps_any((m.start(), m.end()), local):
+                continue
+            floor = max([s] + [b for a, b in local if b <= m.start()])
+            np = subject_before(text, floor, m.start())
+            if np is not None and np.kind in {"person", "org", "group"}:
+                return Attribution(np, m.start(), m.end(), "sentence")
+    return None
+
+
+_SPEECH_VERB_RE = re.compile(rf"(?<![\w\-’'])(?:{EN_SPEECH_RE})(?![\w\-’'])", re.IGNORECASE)
+_FR_SPEECH_VERB_RE = re.compile(
+    rf"(?<![\w\-’'])(?:(?:a|ont|avait)\s+)?(?:{FR_SPEECH_RE})(?![\w\-’'])", re.IGNORECASE
+)
+
+
 def _characterisation(text: str, floor: int, pos: int, lang: str) -> Attribution | None:
     """``X called the deal "tough"``: the subject of an evaluative verb speaks the words."""
     best: Attribution | None = None
@@ -260,6 +282,8 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
             att = last_att[1]  # a second partial quote in the same attributed sentence
         if att is None and m.start > head_floor:
             att = _characterisation(text, sent_s, m.start, art.lang)
+        if att is None and m.paragraphs == 1 and (m.end - m.start) < 0.6 * (sent_e - sent_s):
+            att = _sentence_speaker(art, sent_s, sent_e)
         if att is not None and not _speaker_np_is_usable(att.speaker):
             att = None
         if _is_scare_or_title(text, m, att is not None):
