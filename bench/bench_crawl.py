@@ -7,8 +7,9 @@ outlets, sitemap index -> sitemaps of 1,000 URLs, RSS feed), serve it on 127.0.0
 it twice with politeness delays off:
 
 1. the first crawl fetches everything: requests/s over the whole crawl subprocess (Scrapy
-   start-up included) and the subprocess's peak resident memory (``VmHWM``, which the
-   crawler writes to its stats file);
+   start-up included), the CPU seconds the crawler used (requests per CPU-second is what
+   one free core would do, whatever else the machine is running) and its peak resident
+   memory (``VmHWM``); the crawler writes both to its stats file;
 2. its fetch log is loaded into DuckDB (what ``process`` does with it; extraction is left
    out, bench/bench_pipeline.py measures it), then the second crawl runs over the same site:
    it must fetch only robots.txt, feeds and sitemaps.
@@ -50,6 +51,7 @@ def one(pages: int) -> dict:
             first = stages.crawl(sources, db, warc_dir, polite=False)
             first_seconds = time.perf_counter() - started
             peak_kib = first.stats().get("peak_rss_kib") or 0
+            cpu = first.stats().get("cpu_seconds") or 0.0
             first_log = read_fetch_log(first.fetch_log)
             with connect(db) as con:
                 load_fetches(con, first_log)
@@ -66,6 +68,7 @@ def one(pages: int) -> dict:
         "articles": sum(1 for f in first_log if f.kind == "article" and f.status == 200),
         "seconds": first_seconds,
         "peak_mib": peak_kib / 1024,
+        "cpu_seconds": cpu,
         "warc_mib": warc_bytes / 2**20,
         "second_seconds": second_seconds,
         "second_requests": len(second_log),
@@ -82,7 +85,8 @@ def main() -> None:
         print(json.dumps(one(args.one)))
         return
     print(
-        f"{'pages':>6} {'requests':>8} {'crawl s':>8} {'req/s':>7} {'peak MiB':>8} "
+        f"{'pages':>6} {'requests':>8} {'crawl s':>8} {'req/s':>7} {'CPU s':>6} {'req/CPU-s':>9} "
+        f"{'peak MiB':>8} "
         f"{'WARC MiB':>8} | {'2nd run s':>9} {'2nd reqs':>8} {'2nd/1st':>7}"
     )
     for pages in args.pages:
@@ -95,7 +99,9 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{r['pages']:>6} {r['requests']:>8} {r['seconds']:>8.1f} "
-            f"{r['requests'] / r['seconds']:>7.1f} {r['peak_mib']:>8.0f} {r['warc_mib']:>8.1f} | "
+            f"{r['requests'] / r['seconds']:>7.1f} {r['cpu_seconds']:>6.1f} "
+            f"{r['requests'] / max(r['cpu_seconds'], 1e-9):>9.1f} "
+            f"{r['peak_mib']:>8.0f} {r['warc_mib']:>8.1f} | "
             f"{r['second_seconds']:>9.1f} {r['second_requests']:>8} "
             f"{r['second_seconds'] / r['seconds']:>7.1%}",
             flush=True,

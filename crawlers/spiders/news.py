@@ -10,6 +10,7 @@ job's check file: status, reason code, number of entries, newest entry date.
 from __future__ import annotations
 
 import json
+import resource
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
@@ -314,6 +315,7 @@ class NewsSpider(Spider):
             "sources": {name: dict(counts) for name, counts in self.counts.items()},
             "articles_requested": self.articles_requested,
             "peak_rss_kib": _peak_rss_kib(),
+            "cpu_seconds": _cpu_seconds(),
             "scrapy": {
                 k: v
                 for k, v in stats.items()
@@ -335,6 +337,11 @@ def _peak_rss_kib() -> int | None:
     except OSError:
         pass
     return None
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 3)
 
 
 def _sitemap_kind(url: str) -> str:
