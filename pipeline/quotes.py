@@ -35,7 +35,7 @@ from pipeline.quotes_lexicon import (
     PRONOUNS,
 )
 from pipeline.quotes_names import PersonMention, SpeakerNP, person_mentions, subject_before
-from pipeline.quotes_orgs import default_table
+from pipeline.quotes_orgs import Organisation, default_table
 from pipeline.quotes_text import (
     QUOTE_CHARS,
     Span,
@@ -400,8 +400,12 @@ class _Resolver:
     def __init__(self, art: _Article, quotes: list[_Raw]) -> None:
         self.art = art
         text = art.text
-        self.quotes = quotes
+        self.quotes = sorted(quotes, key=lambda r: r.start)
+        self._groups: list[str] = []  # group speakers so far, in text order
+        self._quote_starts = [r.start for r in self.quotes]
         self.orgs = default_table().find_all(text)
+        self._org_starts = [om.start for om in self.orgs]
+        self._full_names: dict[str, str] = {}
         body = [sp for sp in _outside_quotes(art) if art.is_body(art.para_of(sp[0]))]
         self._standalone = _standalone_capitalised(text, body)
         mentions = person_mentions(text, body)
@@ -460,9 +464,9 @@ class _Resolver:
         if not ok:
             return None
         last_q = None
-        for r in self.quotes:
-            if r.start >= pos or r.start < pos - _PRONOUN_WINDOW:
-                continue
+        q_lo = bisect.bisect_left(self._quote_starts, pos - _PRONOUN_WINDOW)
+        q_hi = bisect.bisect_left(self._quote_starts, pos)
+        for r in self.quotes[q_lo:q_hi]:
             if r.speaker is None or r.kind != "person":
                 continue
             g = self.genders.get(r.speaker)
@@ -570,21 +574,29 @@ class _Resolver:
                     return
         if noun and re.match(r"(?:the|le|la|les|l['’])\s", np.text, re.IGNORECASE):
             # "the source" after "a source familiar with the matter": the same speaker.
-            for r in reversed([r for r in self.quotes if r.start < q.start and r.kind == "group"]):
-                if r.speaker and re.match(
-                    rf"(?:an?|une?|des|some)\s+(?:\w+\s+){{0,2}}{re.escape(noun)}\b",
-                    r.speaker,
-                    re.IGNORECASE,
-                ):
-                    q.speaker, q.kind = r.speaker, "group"
+            rx = re.compile(
+                rf"(?:an?|une?|des|some)\s+(?:\w+\s+){{0,2}}{re.escape(noun)}\b", re.IGNORECASE
+            )
+            for speaker in reversed(self._groups[-20:]):
+                if rx.match(speaker):
+                    q.speaker, q.kind = speaker, "group"
                     return
         q.speaker, q.kind = _strip_determiner(np.text), "group"
+        if not self._groups or self._groups[-1] != q.speaker:
+            self._groups.append(q.speaker)
 
     def _org_full_name(self, name: str) -> str:
         """The longest name the article uses for an organisation ("CBSA" -> its full name)."""
         org = default_table().lookup(name)
         if org is None:
             return name
+        if name in self._full_names:
+            return self._full_names[name]
+        full = self._longest_org_name(org, name)
+        self._full_names[name] = full
+        return full
+
+    def _longest_org_name(self, org: Organisation, name: str) -> str:
         best = name
         text = self.art.text
         for om in self.orgs:
@@ -601,31 +613,35 @@ class _Resolver:
 
     def _org_named_as(self, noun: str, pos: int) -> str | None:
         """The organisation "the department" / "l'agence" refers to: the closest one before."""
-        best: str | None = None
         generic = noun in {"organization", "organisation", "group", "organisme", "groupe"}
-        for om in self.orgs:
-            if om.start >= pos:
-                break
-            names = f"{om.surface} {om.org.name}".lower()
-            if generic or noun in names:
-                best = om.surface
+        hi = bisect.bisect_left(self._org_starts, pos)
+        lo = bisect.bisect_left(self._org_starts, pos - _PRONOUN_WINDOW)
+        before = self.orgs[lo:hi]
+        best = next(
+            (
+                om.surface
+                for om in reversed(before)
+                if generic or noun in f"{om.surface} {om.org.name}".lower()
+            ),
+            None,
+        )
         if best is None:
             # "the agency" for a body whose name lacks the word: the closest one of its kind.
             kinds = _ORG_NOUN_ROLES.get(noun, set())
-            for om in self.orgs:
-                if om.start >= pos:
-                    break
-                if om.org.role in kinds:
-                    best = om.surface
+            best = next((om.surface for om in reversed(before) if om.org.role in kinds), None)
         return self._org_full_name(best) if best else None
 
     def _person_described_as(self, noun: str, pos: int, definite: bool = False) -> str | None:
         stem = noun.rstrip("s")
+        if not stem:
+            return None
+        rx = re.compile(rf"\b{re.escape(stem)}")
+        lo = bisect.bisect_left(self._mention_starts, pos - _PRONOUN_WINDOW)
+        hi = bisect.bisect_left(self._mention_starts, pos + _PRONOUN_WINDOW)
         best = None
         after = None
-        for m in self.mentions:
-            desc = f"{m.title} {m.appositive}".lower()
-            if stem and re.search(rf"\b{re.escape(stem)}", desc):
+        for m in self.mentions[lo:hi]:
+            if rx.search(f"{m.title} {m.appositive}".lower()):
                 if m.start < pos:
                     best = self.names.canonical(m.name)
                 elif after is None:
@@ -634,16 +650,19 @@ class _Resolver:
             return after  # "A Montreal lawyer says ..." in the lede, named below
         if best is None:
             for r in self.quotes:
-                if r.start >= pos or r.np is None or r.kind != "person":
+                if r.start >= pos:
+                    break
+                if r.start < pos - _PRONOUN_WINDOW or r.np is None or r.kind != "person":
                     continue
-                if stem and re.search(rf"\b{re.escape(stem)}", r.np.description.lower()):
+                if rx.search(r.np.description.lower()):
                     best = r.speaker
         if best is None and definite and self.art.para_of(pos) <= 1:
             # A lede's "the party's immigration critic said ..." names the person next.
             nxt_para = self.art.para_of(pos) + 1
-            for m in self.mentions:
-                if m.start > pos and self.art.para_of(m.start) <= nxt_para:
-                    return self.names.canonical(m.name)
+            for m in self.mentions[bisect.bisect_right(self._mention_starts, pos) :]:
+                if self.art.para_of(m.start) > nxt_para:
+                    break
+                return self.names.canonical(m.name)
         return best
 
 
