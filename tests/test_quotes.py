@@ -310,6 +310,7 @@ def test_500kb_article_is_processed_quickly() -> None:
     para = (
         '"We need more officers at the border," said Jane Okoye, a union leader. '
         'The agency said it would hire 200 staff. Scare "quotes" and apostrophes\' abound.\n\n'
+        '"It will take years," she said. The minister said the plan would work.\n\n'
     )
     text = para * (500_000 // len(para) + 1)
     assert len(text) >= 500_000
