@@ -74,6 +74,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 _STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
 _ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
 
+# Queried from the database for the report week. ``story_id`` (articles) is used for the
+# totals and dropped before writing.
 QUERIES: dict[str, str] = {
     "articles.csv": """
         WITH wk AS (
@@ -87,7 +89,7 @@ QUERIES: dict[str, str] = {
         )
         SELECT wk.week, wk.date, wk.outlet, wk.title, wk.canonical_url AS url, wk.stance,
                wk.stance_score, coalesce(nq.n, 0) AS quotes,
-               orig.canonical_url AS duplicate_of, wk.article_id
+               orig.canonical_url AS duplicate_of, wk.article_id, wk.story_id
         FROM wk
         LEFT JOIN nq USING (article_id)
         LEFT JOIN articles orig ON orig.article_id = wk.duplicate_of
@@ -106,74 +108,6 @@ QUERIES: dict[str, str] = {
         JOIN wk USING (article_id)
         ORDER BY wk.date, wk.outlet, q.article_id, q.quote_index
     """,
-    "stance_by_outlet.csv": [
-        ("week", "ISO week"),
-        ("outlet", "the outlet"),
-        ("stance", "article stance (codebook label); empty = not classified"),
-        ("articles", "relevant articles of the outlet with that stance"),
-        ("share", "articles / the outlet's relevant articles that week, 0 to 1"),
-    ],
-    "sources_by_role.csv": [
-        ("week", "ISO week"),
-        ("speaker_role", "role of the speakers (codebook label); empty = not classified"),
-        ("quotes", "quotes from speakers in that role, in relevant articles"),
-        ("share", "quotes / all quotes of the week, 0 to 1"),
-    ],
-    "top_speakers.csv": [
-        ("week", "ISO week"),
-        ("rank", "1 = most quoted; equal counts share a rank"),
-        ("speaker", "who is quoted"),
-        ("speaker_role", "the role most often given to the speaker that week"),
-        ("speaker_org", "the organisation most often given; empty = none"),
-        ("quotes", "quotes from the speaker in relevant articles that week"),
-        ("outlets", "outlets that quoted the speaker"),
-        ("articles", "articles that quoted the speaker"),
-    ],
-}
-
-_STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
-_ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
-
-QUERIES: dict[str, str] = {
-    "articles.csv": """
-        WITH wk AS (
-            SELECT * FROM article_weeks WHERE week_start = $start AND is_relevant
-        ),
-        nq AS (
-            SELECT article_id, count(*) AS n
-            FROM quotes
-            WHERE article_id IN (SELECT article_id FROM wk)
-            GROUP BY article_id
-        )
-        SELECT wk.week, wk.date, wk.outlet, wk.title, wk.canonical_url AS url, wk.stance,
-               wk.stance_score, coalesce(nq.n, 0) AS quotes,
-               orig.canonical_url AS duplicate_of, wk.article_id
-        FROM wk
-        LEFT JOIN nq USING (article_id)
-        LEFT JOIN articles orig ON orig.article_id = wk.duplicate_of
-        ORDER BY wk.date, wk.outlet, wk.title, wk.article_id
-    """,
-    "quotes.csv": """
-        SELECT q.week, q.date, q.outlet, w.title AS article_title,
-               w.canonical_url AS article_url, q.speaker, q.speaker_role, q.speaker_org,
-               q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
-        FROM quote_weeks q
-        JOIN article_weeks w USING (article_id)
-        WHERE q.week_start = $start AND q.is_relevant
-        ORDER BY q.date, q.outlet, q.article_id, q.quote_index
-    """,
-    "stance_by_outlet.csv": f"""
-        SELECT week, outlet, stance, articles, share
-        FROM weekly_stance
-        WHERE week_start = $start
-        ORDER BY outlet, {_STANCE_ORDER} NULLS LAST, stance
-    """,
-    "sources_by_role.csv": f"""
-        SELECT week, speaker_role, quotes, share
-        FROM weekly_sources
-        WHERE week_start = $start
-        ORDER BY {_ROLE_ORDER} NULLS LAST, speaker_role
-    """,
     "top_speakers.csv": """
         SELECT week, rank, speaker, speaker_role, speaker_org, quotes, outlets, articles
         FROM top_speakers
@@ -182,30 +116,57 @@ QUERIES: dict[str, str] = {
     """,
 }
 
-# Chart series over the weeks [first, last].
+# Chart series over the weeks [first, last]; ``n`` is what the charts plot.
 SERIES: dict[str, str] = {
     "coverage": """
-        SELECT week_start, outlet, relevant_articles AS n
+        SELECT week_start, week, outlet, relevant_articles AS n, articles
         FROM weekly_coverage
         WHERE week_start BETWEEN $first AND $last
     """,
     "stance": """
-        SELECT week_start, stance, count(*) AS n
-        FROM article_weeks
-        WHERE is_relevant AND week_start BETWEEN $first AND $last
-        GROUP BY ALL
+        SELECT week_start, week, outlet, stance, articles AS n, share
+        FROM weekly_stance
+        WHERE week_start BETWEEN $first AND $last
     """,
     "roles": """
-        SELECT week_start, speaker_role, quotes AS n
+        SELECT week_start, week, speaker_role, quotes AS n, share
         FROM weekly_sources
         WHERE week_start BETWEEN $first AND $last
     """,
 }
 
+# Files cut from a chart series (the report week's rows of the same view), with DuckDB SQL
+# over the Arrow table, so the database is not scanned twice for the same numbers.
+FROM_SERIES: dict[str, tuple[str, str]] = {
+    "stance_by_outlet.csv": (
+        "stance",
+        f"""
+        SELECT week, outlet, stance, n AS articles, share
+        FROM series WHERE week_start = $start
+        ORDER BY outlet, {_STANCE_ORDER} NULLS LAST, stance
+        """,
+    ),
+    "sources_by_role.csv": (
+        "roles",
+        f"""
+        SELECT week, speaker_role, n AS quotes, share
+        FROM series WHERE week_start = $start
+        ORDER BY {_ROLE_ORDER} NULLS LAST, speaker_role
+        """,
+    ),
+}
+
+# The week's totals, as ``weekly_totals`` defines them, from the tables already fetched.
 TOTALS = """
-    SELECT articles, relevant_articles, unique_stories, outlets, quotes, speakers
-    FROM weekly_totals WHERE week_start = $start
+    SELECT
+        (SELECT coalesce(sum(articles), 0) FROM coverage WHERE week_start = $start),
+        (SELECT count(*) FROM articles),
+        (SELECT count(DISTINCT story_id) FROM articles),
+        (SELECT count(DISTINCT outlet) FROM articles),
+        (SELECT count(*) FROM quotes),
+        (SELECT count(DISTINCT speaker) FROM quotes)
 """
+TOTAL_NAMES = ("articles", "relevant_articles", "unique_stories", "outlets", "quotes", "speakers")
 
 DATA_RANGE = """
     SELECT min(week), max(week), count(*) FROM article_weeks WHERE is_relevant
@@ -231,15 +192,27 @@ def fetch(con: duckdb.DuckDBPyConnection, week: IsoWeek, chart_weeks: int = 12) 
     """Everything the report shows for ``week``; the charts cover ``chart_weeks`` weeks."""
     weeks = week.back(chart_weeks)
     data = ReportData(week=week, weeks=weeks)
-    for name, sql in QUERIES.items():
-        table = con.sql(sql, params={"start": week.start}).to_arrow_table()
-        data.tables[name] = table.select([column for column, _ in COLUMNS[name]])
+    start = {"start": week.start}
+    fetched = {name: con.sql(sql, params=start).to_arrow_table() for name, sql in QUERIES.items()}
     window = {"first": weeks[0].start, "last": week.start}
     for name, sql in SERIES.items():
         data.series[name] = con.sql(sql, params=window).to_arrow_table()
-    totals = con.execute(TOTALS, {"start": week.start}).fetchall()
-    names = ("articles", "relevant_articles", "unique_stories", "outlets", "quotes", "speakers")
-    data.totals = dict(zip(names, totals[0], strict=True)) if totals else dict.fromkeys(names, 0)
-    first, latest, _ = con.execute(DATA_RANGE).fetchall()[0]
-    data.first_week, data.latest_week = first, latest
+    local = duckdb.connect()  # in memory: SQL over the Arrow tables just fetched
+    try:
+        for name, (series, sql) in FROM_SERIES.items():
+            local.register("series", data.series[series])
+            fetched[name] = local.sql(sql, params=start).to_arrow_table()
+            local.unregister("series")
+        local.register("articles", fetched["articles.csv"])
+        local.register("quotes", fetched["quotes.csv"])
+        local.register("coverage", data.series["coverage"])
+        totals = local.execute(TOTALS, start).fetchall()[0]
+    finally:
+        local.close()
+    data.totals = dict(zip(TOTAL_NAMES, (int(v) for v in totals), strict=True))
+    for name, columns in COLUMNS.items():
+        data.tables[name] = fetched[name].select([column for column, _ in columns])
+    if data.empty:  # say which weeks do hold data
+        first, latest, _ = con.execute(DATA_RANGE).fetchall()[0]
+        data.first_week, data.latest_week = first, latest
     return data

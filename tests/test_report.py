@@ -241,3 +241,16 @@ def test_iso_weeks() -> None:
     with pytest.raises(WeekError):
         last_week("Mars/Olympus")
     assert last_week("Pacific/Auckland") <= IsoWeek.of(date.today()).shift(1)
+
+
+def test_week_totals_equal_the_weekly_totals_view(report) -> None:
+    from flows.report import report_data
+
+    data = report_data(report["db"], IsoWeek.parse(WEEK))
+    [row] = sql(
+        report["db"],
+        "SELECT articles, relevant_articles, unique_stories, outlets, quotes, speakers "
+        "FROM weekly_totals WHERE week = ?",
+        [WEEK],
+    )
+    assert tuple(data.totals.values()) == row == (5, 4, 3, 2, 7, 3)
