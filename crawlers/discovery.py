@@ -77,8 +77,9 @@ def parse_feed(body: bytes, base_url: str) -> Listing:
                 url=urljoin(base_url, link.strip()),
                 title=_clean(item.get("title")),
                 summary=_clean(item.get("summary")),
-                published=_struct_time(item.get("published_parsed")),
-                updated=_struct_time(item.get("updated_parsed")),
+                # dict.get: FeedParserDict.get falls back from updated to published
+                published=_struct_time(dict.get(item, "published_parsed")),
+                updated=_struct_time(dict.get(item, "updated_parsed")),
             )
         )
     not_a_feed = not parsed.get("version") and not entries

@@ -30,6 +30,11 @@ sources_app = typer.Typer(
 STALE_DAYS = 30
 
 
+@sources_app.callback()
+def _sources() -> None:
+    """Check the configured sources."""
+
+
 @sources_app.command("check")
 def check(
     sources: Annotated[

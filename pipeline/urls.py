@@ -31,7 +31,8 @@ def canonicalize(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     host = _MOBILE_HOST.sub("", host)
-    path = _AMP_PATH.sub("", parts.path) or "/"
+    # ".../story/amp/" is the AMP twin of ".../story/": keep the slash the page has
+    path = _AMP_PATH.sub(lambda m: "/" if m.group(0) == "/amp/" else "", parts.path) or "/"
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
