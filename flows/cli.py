@@ -22,7 +22,8 @@ from rich.table import Table
 
 from flows import stages
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
-from pipeline.annotate import Annotator
+from models.config import ConfigError as ModelConfigError
+from pipeline.annotate import Annotator, Classifiers
 from pipeline.config import (
     DEFAULT_DB,
     DEFAULT_SOURCES,
@@ -58,6 +59,13 @@ WarcDirOpt = Annotated[Path, typer.Option("--warc-dir", help="Where WARC archive
 NoDelaysOpt = Annotated[
     bool,
     typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),
+]
+NoModelsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-models",
+        help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
+    ),
 ]
 ContactOpt = Annotated[
     str | None,
@@ -96,6 +104,15 @@ def _progress() -> Progress:
     )
 
 
+def _annotator(topic_path: Path, no_models: bool) -> Annotator:
+    """The annotate stage, its classifiers loaded once (and trained on first use)."""
+    topic = load_topic(topic_path)
+    if no_models:
+        return Annotator(topic)
+    err_console.print("loading classifiers (the first run trains them: a few minutes)...")
+    return Annotator(topic, Classifiers.load(progress=True))
+
+
 def _run_pipeline(
     sources_path: Path,
     topic_path: Path,
@@ -106,9 +123,10 @@ def _run_pipeline(
     contact_url: str | None,
     substitutions: dict | None = None,
     max_articles: int | None = None,
+    no_models: bool = False,
 ) -> stages.RunSummary:
     sources = load_sources(sources_path, substitutions)
-    annotator = Annotator(load_topic(topic_path))
+    annotator = _annotator(topic_path, no_models)
     with _progress() as progress:
         crawl_task = progress.add_task("crawling", total=None)
         process_task = progress.add_task("extracting + loading", total=None, visible=False)
@@ -155,13 +173,20 @@ def run(
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
+    no_models: NoModelsOpt = False,
 ) -> None:
-    """Crawl every source once, extract the articles and load them.
+    """Crawl every source once, extract the articles, annotate them and load them.
 
     Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
     """
     summary = _run_pipeline(
-        sources, topic, db, warc_dir, polite=not no_delays, contact_url=contact_url
+        sources,
+        topic,
+        db,
+        warc_dir,
+        polite=not no_delays,
+        contact_url=contact_url,
+        no_models=no_models,
     )
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
@@ -213,8 +238,9 @@ def process(
     topic: TopicOpt = DEFAULT_TOPIC,
     db: DbOpt = DEFAULT_DB,
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_models: NoModelsOpt = False,
 ) -> None:
-    """Extract and load articles from archived WARC files (idempotent).
+    """Extract, annotate and load articles from archived WARC files (idempotent).
 
     Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/]
     """
@@ -226,7 +252,7 @@ def process(
     for path in files:
         if not path.is_file():
             raise UserError(f"{path}: no such WARC file")
-    annotator = Annotator(load_topic(topic))
+    annotator = _annotator(topic, no_models)
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
         stats = process_warcs(
@@ -272,6 +298,7 @@ def demo(
     port_base: Annotated[
         int, typer.Option("--port-base", help="First port of the demo servers (0: any free).")
     ] = DEFAULT_PORT_BASE,
+    no_models: NoModelsOpt = False,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
@@ -287,6 +314,7 @@ def demo(
             polite=False,
             contact_url=None,
             substitutions=site.substitutions,
+            no_models=no_models,
         )
     _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
     if not summary.crawl.ok:
@@ -374,7 +402,7 @@ def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
     try:
         app()
-    except (ConfigError, UserError, DatabaseBusy, FileNotFoundError, OSError) as exc:
+    except (ConfigError, ModelConfigError, UserError, DatabaseBusy, OSError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         sys.exit(2)
     except KeyboardInterrupt:

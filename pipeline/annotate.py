@@ -1,33 +1,126 @@
-"""The annotate stage: relevance, quotes, speaker roles and stance for a batch of articles.
+"""The annotate stage: quotes, speaker roles, relevance and stance for a batch of articles.
 
-An :class:`Annotator` is built once per process (it holds the loaded models) and applied to
-batches of extracted articles. Each component is optional so that a stage can run without the
-models (e.g. ``--no-models``); what a component does not fill stays NULL.
+An :class:`Annotator` is built once per process (it holds the loaded classifiers, trained on
+first use and cached) and applied to batches of extracted articles:
+
+1. quotes and speakers (:func:`pipeline.quotes.extract_quotes`), one article at a time;
+2. speaker roles for the whole batch in one classifier call
+   (:func:`pipeline.speakers.assign_roles_many`: organisation table + role classifier);
+3. quote stance, relevance and article stance for the whole batch
+   (:func:`models.stance.annotate_stance`).
+
+Without classifiers (``--no-models``) relevance comes from the topic profile's keywords,
+roles from the organisation table and title rules, and stance stays NULL. An article whose
+annotation fails is still loaded, with what could be filled and the reason logged.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import TopicProfile
-from pipeline.records import AnnotatedArticle, Article
+from pipeline.records import AnnotatedArticle, Article, Quote
 from pipeline.topic import is_on_topic, topic_score
+
+if TYPE_CHECKING:
+    from models.classifier import TextClassifier
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(slots=True)
+class Classifiers:
+    """The loaded transformer classifiers (one load per process)."""
+
+    stance: TextClassifier
+    relevance: TextClassifier
+    article_stance: TextClassifier | None
+    role: TextClassifier | None
+    author_weight: float = 0.5
+
+    @classmethod
+    def load(cls, config_path: Path | None = None, progress: bool = True) -> Classifiers:
+        """Load (training first where no cached model matches the data) every classifier."""
+        from models.classifier import TextClassifier
+        from models.config import load_model_config
+        from models.stance import load_annotators
+
+        config = load_model_config(config_path)
+        stance, relevance, article = load_annotators(config, progress=progress)
+        role = None
+        if "role" in config.tasks:
+            role = TextClassifier.load("role", config, progress=progress)
+        return cls(stance, relevance, article, role, config.article.author_weight)
+
+
 class Annotator:
-    def __init__(self, topic: TopicProfile):
+    def __init__(
+        self,
+        topic: TopicProfile,
+        classifiers: Classifiers | None = None,
+        *,
+        quotes: bool = True,
+    ):
         self.topic = topic
+        self.classifiers = classifiers
+        self.quotes = quotes
 
     def annotate(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
-        annotated = []
-        for article in articles:
+        batch = [AnnotatedArticle(article, self._quotes(article)) for article in articles]
+        self._keyword_relevance(batch)
+        if self.quotes:
+            self._roles(batch)
+        if self.classifiers is not None:
+            self._stance(batch)
+        return batch
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def _quotes(self, article: Article) -> list[Quote]:
+        if not self.quotes:
+            return []
+        from pipeline.quotes import extract_quotes
+
+        try:
+            return extract_quotes(article.text, article.language, article.article_id)
+        except Exception:  # noqa: BLE001 - one odd article must not stop the run
+            log.exception("%s: quote extraction failed; stored without quotes", article.url)
+            return []
+
+    def _keyword_relevance(self, batch: list[AnnotatedArticle]) -> None:
+        """The topic profile's verdict: final without classifiers, else overwritten."""
+        for item in batch:
+            article = item.article
             score = topic_score(article.title, article.text, article.language, self.topic)
             article.relevance_score = round(min(score, 10.0) / 10.0, 4)
             article.is_relevant = is_on_topic(
                 article.title, article.text, article.language, self.topic
             )
-            annotated.append(AnnotatedArticle(article=article))
-        return annotated
+
+    def _roles(self, batch: list[AnnotatedArticle]) -> None:
+        from pipeline.speakers import assign_roles_many
+
+        role_clf = self.classifiers.role if self.classifiers else None
+        try:
+            assign_roles_many([(item.article.text, item.quotes) for item in batch], role_clf)
+        except Exception:  # noqa: BLE001
+            log.exception("speaker roles failed for a batch of %d articles", len(batch))
+
+    def _stance(self, batch: list[AnnotatedArticle]) -> None:
+        from models.stance import annotate_stance
+
+        clf = self.classifiers
+        assert clf is not None
+        try:
+            annotate_stance(batch, clf.stance, clf.relevance, clf.article_stance, clf.author_weight)
+        except Exception:  # noqa: BLE001
+            log.exception(
+                "stance classification failed for a batch of %d articles; stance left NULL",
+                len(batch),
+            )
+            for item in batch:
+                item.article.stance_note = "stance classification failed (see log)"
