@@ -90,7 +90,7 @@ def retry_urls(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RETRY_RUNS) -
         f"""
         SELECT url, any_value(source) FROM fetches WHERE kind = 'article'
         GROUP BY url
-        HAVING bool_and(error IN ({marks})) AND count(DISTINCT run_id) < ?
+        HAVING bool_and(coalesce(error IN ({marks}), false)) AND count(DISTINCT run_id) < ?
         ORDER BY url
         """,
         [*transient, max_runs],

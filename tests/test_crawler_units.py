@@ -252,3 +252,30 @@ def test_html_to_utf8_puts_a_bom_that_parsers_trust() -> None:
 )
 def test_canonical_variants(variant: str) -> None:
     assert canonicalize(variant) == "https://ledger.example/news/story/"
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_retry_list_keeps_only_urls_that_never_succeeded_in_fewer_than_three_runs() -> None:
+    import duckdb
+
+    from crawlers.history import retry_urls
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE fetches (run_id VARCHAR, url VARCHAR, source VARCHAR, kind VARCHAR, "
+        "status INT, error VARCHAR, fetched_at TIMESTAMP)"
+    )
+    con.execute("CREATE TABLE articles (canonical_url VARCHAR)")
+    con.execute(
+        "INSERT INTO fetches VALUES "
+        "('r1', 'https://x/ok', 'S', 'article', 503, 'http_503', now()), "
+        "('r1', 'https://x/ok', 'S', 'article', 200, NULL, now()), "
+        "('r1', 'https://x/busy', 'S', 'article', 503, 'http_503', now()), "
+        "('r1', 'https://x/gone', 'S', 'article', 404, 'http_404', now()), "
+        "('r1', 'https://x/slow', 'S', 'article', NULL, 'timeout', now()), "
+        "('r2', 'https://x/slow', 'S', 'article', NULL, 'timeout', now()), "
+        "('r3', 'https://x/slow', 'S', 'article', NULL, 'timeout', now())"
+    )
+    assert retry_urls(con) == [["https://x/busy", "S"]]
