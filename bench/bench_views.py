@@ -35,13 +35,15 @@ from pipeline.views import VIEWS  # noqa: E402
 TREND_VIEWS = [v for v in VIEWS if v not in ("article_weeks", "quote_weeks", "crawl_health")]
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    runs = []
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    """Median and best wall-clock seconds, and median CPU seconds (all threads)."""
+    runs, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         runs.append(time.perf_counter() - started)
-    return statistics.median(runs), min(runs)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(runs), min(runs), statistics.median(cpu)
 
 
 def main() -> None:
@@ -63,8 +65,8 @@ def main() -> None:
         f"{quotes:,} quotes; {os.cpu_count()} CPUs; duckdb {duckdb.__version__}; "
         f"load average before: {os.getloadavg()[0]:.1f}\n"
     )
-    print("| query | rows | median s | best s |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| query | rows | median s | best s | CPU s |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for view in TREND_VIEWS:
         cases = {
             "all weeks": f"SELECT * FROM {view}",
@@ -74,11 +76,15 @@ def main() -> None:
         }
         for label, sql in cases.items():
             n = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
-            median, best = timed(lambda sql=sql: con.execute(sql).fetchall(), args.repeat)
-            print(f"| `{view}`, {label} | {n:,} | {median:.2f} | {best:.2f} |", flush=True)
+            median, best, cpu = timed(lambda sql=sql: con.execute(sql).fetchall(), args.repeat)
+            print(
+                f"| `{view}`, {label} | {n:,} | {median:.2f} | {best:.2f} | {cpu:.2f} |", flush=True
+            )
     window = week.back(8)
-    median, best = timed(lambda: trend_tables(con, window), args.repeat)
-    print(f"| `asylumwatch trends` tables, 8 weeks | - | {median:.2f} | {best:.2f} |", flush=True)
+    median, best, cpu = timed(lambda: trend_tables(con, window), args.repeat)
+    print(
+        f"| `asylumwatch trends`, 8 weeks | - | {median:.2f} | {best:.2f} | {cpu:.2f} |", flush=True
+    )
     con.close()
 
     with tempfile.TemporaryDirectory() as out:
@@ -87,11 +93,11 @@ def main() -> None:
         def report() -> None:
             results.append(build_report(args.db, week, Path(out) / str(week)))
 
-        median, best = timed(report, args.repeat)
+        median, best, cpu = timed(report, args.repeat)
         last = results[-1]
         print(
             f"| weekly report {week} ({last.rows['articles.csv']:,} articles, "
-            f"{last.rows['quotes.csv']:,} quotes) | - | {median:.2f} | {best:.2f} |"
+            f"{last.rows['quotes.csv']:,} quotes) | - | {median:.2f} | {best:.2f} | {cpu:.2f} |"
         )
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in last.seconds.items())
         print(f"\nlast report run: {parts}")

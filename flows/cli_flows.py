@@ -44,6 +44,13 @@ NoDelaysOpt = Annotated[
 ContactOpt = Annotated[
     str | None, typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent.")
 ]
+NoModelsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-models",
+        help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
+    ),
+]
 
 
 def _week(value: str | None) -> IsoWeek | None:
@@ -96,6 +103,7 @@ def serve(
             "--reports-dir", help="Where weekly reports go [default: <db folder>/reports]"
         ),
     ] = None,
+    no_models: NoModelsOpt = False,
 ) -> None:
     """Start Prefect on 127.0.0.1 and run the monitor and the weekly report on their schedules.
 
@@ -118,6 +126,7 @@ def serve(
         polite=not no_delays,
         contact_url=contact_url,
         reports_dir=reports_dir,
+        use_models=not no_models,
     )
     if not serving.check_timezone(config.timezone):
         _fail(f"unknown time zone '{config.timezone}': use an IANA name such as Europe/Berlin.")
@@ -230,6 +239,7 @@ def backfill(
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
+    no_models: NoModelsOpt = False,
 ) -> None:
     """Run the stages again over archived WARC files, or over a date range of sitemap entries.
 
@@ -260,6 +270,7 @@ def backfill(
             warc_dir=str(warc_dir),
             polite=not no_delays,
             contact_url=contact_url,
+            use_models=not no_models,
         )
     except (ConfigError, DatabaseBusy, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))

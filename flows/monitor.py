@@ -75,9 +75,15 @@ def retry_if_transient(task, task_run, state) -> bool:  # type: ignore[no-untype
     return False
 
 
-def build_annotator(topic_path: Path) -> Annotator:
-    """The annotator, built once per flow run (it holds the loaded models)."""
-    return Annotator(load_topic(topic_path))
+def build_annotator(topic_path: Path, use_models: bool = True) -> Annotator:
+    """The annotator, built once per flow run: it holds the loaded classifiers (trained on
+    first use and cached). Without models: keyword relevance, rule-based roles, no stance."""
+    topic = load_topic(topic_path)
+    if not use_models:
+        return Annotator(topic)
+    from pipeline.annotate import Classifiers  # loads torch: only when the models are used
+
+    return Annotator(topic, Classifiers.load(progress=False))
 
 
 # --- tasks ---------------------------------------------------------------------------------
@@ -250,16 +256,18 @@ def monitor_flow(
     export_dir: str | None = None,
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
+    use_models: bool = True,
 ) -> RunCounts:
     """Crawl every source once, then extract, annotate and load what was fetched.
 
     ``substitutions`` fills ``{{KEY}}`` placeholders of the sources file (the demo site);
-    ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d).
+    ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d);
+    ``use_models=False`` annotates without the transformer classifiers (no stance).
     """
     started = _now()
     db_path, warc_path = Path(db), Path(warc_dir)
     source_list = load_sources(Path(sources), substitutions)
-    annotator = build_annotator(Path(topic))
+    annotator = build_annotator(Path(topic), use_models)
     total = ProcessStats()
 
     leftover = find_pending(warc_path, db_path)
@@ -327,6 +335,7 @@ def backfill_flow(
     export_dir: str | None = None,
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
+    use_models: bool = True,
 ) -> RunCounts:
     """Run the stages again over the past.
 
@@ -337,7 +346,7 @@ def backfill_flow(
     """
     started = _now()
     db_path, warc_path = Path(db), Path(warc_dir)
-    annotator = build_annotator(Path(topic))
+    annotator = build_annotator(Path(topic), use_models)
     notes: list[str] = []
     crawl_ok = True
     crawl_state = None

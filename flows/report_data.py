@@ -75,25 +75,14 @@ _STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
 _ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
 
 # Queried from the database for the report week. ``story_id`` (articles) is used for the
-# totals and dropped before writing.
+# totals and dropped before writing; the articles' quote counts come from the quotes fetched.
 QUERIES: dict[str, str] = {
     "articles.csv": """
-        WITH wk AS (
-            SELECT * FROM article_weeks WHERE week_start = $start AND is_relevant
-        ),
-        nq AS (
-            SELECT article_id, count(*) AS n
-            FROM quotes
-            WHERE article_id IN (SELECT article_id FROM wk)
-            GROUP BY article_id
-        )
-        SELECT wk.week, wk.date, wk.outlet, wk.title, wk.canonical_url AS url, wk.stance,
-               wk.stance_score, coalesce(nq.n, 0) AS quotes,
-               orig.canonical_url AS duplicate_of, wk.article_id, wk.story_id
-        FROM wk
-        LEFT JOIN nq USING (article_id)
-        LEFT JOIN articles orig ON orig.article_id = wk.duplicate_of
-        ORDER BY wk.date, wk.outlet, wk.title, wk.article_id
+        SELECT w.week, w.date, w.outlet, w.title, w.canonical_url AS url, w.stance,
+               w.stance_score, orig.canonical_url AS duplicate_of, w.article_id, w.story_id
+        FROM article_weeks w
+        LEFT JOIN articles orig ON orig.article_id = w.duplicate_of
+        WHERE w.week_start = $start AND w.is_relevant
     """,
     "quotes.csv": """
         WITH wk AS (
@@ -156,6 +145,16 @@ FROM_SERIES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# articles.csv: the week's articles with their number of quotes, in file order.
+ARTICLES = """
+    SELECT a.week, a.date, a.outlet, a.title, a.url, a.stance, a.stance_score,
+           coalesce(n.n, 0) AS quotes, a.duplicate_of, a.article_id, a.story_id
+    FROM articles a
+    LEFT JOIN (SELECT article_id, count(*) AS n FROM quotes GROUP BY article_id) n
+        USING (article_id)
+    ORDER BY a.date, a.outlet, a.title, a.article_id
+"""
+
 # The week's totals, as ``weekly_totals`` defines them, from the tables already fetched.
 TOTALS = """
     SELECT
@@ -205,6 +204,7 @@ def fetch(con: duckdb.DuckDBPyConnection, week: IsoWeek, chart_weeks: int = 12) 
             local.unregister("series")
         local.register("articles", fetched["articles.csv"])
         local.register("quotes", fetched["quotes.csv"])
+        fetched["articles.csv"] = local.sql(ARTICLES).to_arrow_table()
         local.register("coverage", data.series["coverage"])
         totals = local.execute(TOTALS, start).fetchall()[0]
     finally:

@@ -66,6 +66,7 @@ class ServeConfig:
     polite: bool = True
     contact_url: str | None = None
     reports_dir: Path | None = None  # default: <db folder>/reports/<week>/
+    use_models: bool = True  # False: no transformer classifiers (keyword relevance, no stance)
 
 
 def local_timezone() -> str:
@@ -184,6 +185,7 @@ def deployments(config: ServeConfig) -> list[RunnerDeployment]:
             "warc_dir": str(Path(config.warc_dir).resolve()),
             "polite": config.polite,
             "contact_url": config.contact_url,
+            "use_models": config.use_models,
         },
         concurrency_limit=1,  # a slow crawl delays the next run rather than overlapping it
         paused=False,

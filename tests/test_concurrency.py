@@ -89,6 +89,7 @@ def test_queries_in_a_loop_during_a_monitor_run(tmp_path: Path, caplog) -> None:
                 polite=False,
                 substitutions=site.substitutions,
                 retry_delay_seconds=1,
+                use_models=False,
             )
         time.sleep(1.0)
     finally:

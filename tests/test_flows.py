@@ -50,6 +50,7 @@ def _params(tmp_path: Path, tiny_site: Path, served) -> dict:
         "polite": False,
         "substitutions": served.substitutions,
         "retry_delay_seconds": 1,
+        "use_models": False,  # keyword relevance, rule roles: no classifier training in tests
     }
 
 
@@ -131,6 +132,7 @@ def test_rerun_finishes_what_a_dead_run_left(harness, site, tmp_path: Path) -> N
         db=params["db"],
         warc_dir=params["warc_dir"],
         export_dir=params["export_dir"],
+        use_models=False,
     )
     assert again.articles_extracted == 4
     assert _rows(params["db"], "SELECT count(*), count(DISTINCT url) FROM articles") == [(4, 4)]

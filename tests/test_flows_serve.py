@@ -74,7 +74,7 @@ def test_serve_registers_schedules_runs_and_stops_cleanly(tiny_site: Path, tmp_p
         proc = subprocess.Popen(
             [sys.executable, "-m", "flows.cli_flows", "serve", "--port", "0",
              "--sources", str(sources), "--db", str(db), "--warc-dir", str(warc_dir),
-             "--reports-dir", str(reports), "--no-delays", "--timezone", TZ,
+             "--reports-dir", str(reports), "--no-delays", "--no-models", "--timezone", TZ,
              "--monitor-cron", "0 */6 * * *", "--report-cron", "0 6 * * 1"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO,
         )  # fmt: skip
@@ -130,7 +130,7 @@ def _check_deployments() -> None:
         assert schedule.schedule.cron == cron
         assert schedule.schedule.timezone == TZ
         assert not deployment.paused
-    assert monitor.parameters["polite"] is False
+    assert monitor.parameters["polite"] is False and monitor.parameters["use_models"] is False
     assert report.parameters["timezone"] == TZ
 
 

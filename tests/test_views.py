@@ -150,3 +150,24 @@ def test_crawl_health(tmp_path: Path) -> None:
         "robots_blocked, skipped FROM crawl_health",
     )
     assert got == [("Outlet A", 6, 2, 1, 2, 2, 1, 1)]
+
+
+def test_example_queries_of_the_schema_doc_run(db: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "schema.md").read_text()
+    examples = re.findall(r"```sql\n(.*?)```", doc, flags=re.S)
+    assert len(examples) >= 8
+    for sql in examples:
+        rows(db, sql)  # raises on a wrong column or view name
+
+
+def test_schema_doc_names_every_column(db: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "schema.md").read_text()
+    columns = rows(
+        db,
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main'",
+    )
+    missing = [(t, c) for t, c in columns if f"`{c}`" not in doc and c not in doc]
+    assert not missing, missing
