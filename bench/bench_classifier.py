@@ -81,12 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quotes", type=int, default=1000, help="quote texts to classify")
     parser.add_argument("--articles", type=int, default=200, help="article texts to classify")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=0, help="0 = the configured size")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON")
     args = parser.parse_args(argv)
 
     config: ModelsConfig = load_model_config(args.config)
-    config = dataclasses.replace(config, serving=ServingConfig(device=args.device, threads=0))
+    serving = ServingConfig(device=args.device, threads=0, batch_size=args.batch_size)
+    config = dataclasses.replace(config, serving=serving)
     device = torch.device(args.device)
     stance = TextClassifier.load("stance", config, progress=True)
     relevance = TextClassifier.load("relevance", config, progress=True)
@@ -110,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         "relevance_model": relevance.version,
         "quotes": args.quotes,
         "articles": args.articles,
+        "batch_size": stance.batch_size,
         "stance_max_length": stance.max_length,
         "relevance_max_length": relevance.max_length,
     }

@@ -84,7 +84,7 @@ class TextClassifier:
             encoder=encoder,
             head=head,
             max_length=meta["max_length"],
-            batch_size=meta["settings"].get("batch_size", 32) if "settings" in meta else 32,
+            batch_size=config.serving.batch_size or meta["settings"].get("batch_size", 32),
         )
 
     def supports(self, language: str | None) -> bool:
@@ -139,11 +139,16 @@ class TextClassifier:
 
     def _run(self, texts: list[str]) -> list[Outcome]:
         token_ids = self.encoder.tokenize(texts, self.max_length)
-        probs = torch.empty(len(texts), len(self.labels))
+        order: list[int] = []
+        parts: list[torch.Tensor] = []
         with torch.inference_mode():
             for batch in self.encoder.batches(token_ids, self.batch_size):
-                logits = self.head(self.encoder.forward(batch.inputs))
-                probs[batch.indices] = torch.softmax(logits.float(), dim=-1).cpu()
+                parts.append(self.head(self.encoder.forward(batch.inputs)))
+                order.extend(batch.indices)
+            # one device-to-host copy for the whole call
+            sorted_probs = torch.softmax(torch.cat(parts).float(), dim=-1).cpu()
+        probs = torch.empty_like(sorted_probs)
+        probs[torch.tensor(order)] = sorted_probs
         return [self._outcome(row) for row in probs.tolist()]
 
     def _outcome(self, row: list[float]) -> Outcome:

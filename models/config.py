@@ -82,6 +82,7 @@ class TaskConfig:
 class ServingConfig:
     device: str = "auto"
     threads: int = 0
+    batch_size: int = 0  # inference batch size; 0 = each task's batch_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +162,18 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
         _check_keys(table, _TASK_KEYS, path, f"tasks.{name}")
         tasks[name] = _task(name, {**defaults, **table}, root, path)
     serving_raw = _table(raw, "serving", path)
-    _check_keys(serving_raw, {"device": str, "threads": int}, path, "serving")
+    _check_keys(serving_raw, {"device": str, "threads": int, "batch_size": int}, path, "serving")
     serving = ServingConfig(
-        device=serving_raw.get("device", "auto"), threads=serving_raw.get("threads", 0)
+        device=serving_raw.get("device", "auto"),
+        threads=serving_raw.get("threads", 0),
+        batch_size=serving_raw.get("batch_size", 0),
     )
     if serving.device not in DEVICES:
         raise ConfigError(
             f"{path}: [serving] device must be one of {DEVICES}, got {serving.device!r}"
         )
+    if serving.batch_size < 0:
+        raise ConfigError(f"{path}: [serving] batch_size must be >= 0, got {serving.batch_size}")
     if serving.threads < 0:
         raise ConfigError(f"{path}: [serving] threads must be >= 0, got {serving.threads}")
     article_raw = _table(raw, "article", path)

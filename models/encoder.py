@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as hf_logging
@@ -109,11 +110,23 @@ class Encoder:
             gen = torch.Generator().manual_seed(shuffle_seed)
             chunks = [chunks[i] for i in torch.randperm(len(chunks), generator=gen).tolist()]
         for chunk in chunks:
-            padded = self.tokenizer.pad(
-                {"input_ids": [token_ids[i] for i in chunk]}, return_tensors="pt"
-            )
-            inputs = {k: v.to(self.device) for k, v in padded.items()}
-            yield Batch(indices=chunk, inputs=inputs)
+            yield Batch(indices=chunk, inputs=self.pad([token_ids[i] for i in chunk]))
+
+    def pad(self, sequences: Sequence[list[int]]) -> dict[str, torch.Tensor]:
+        """Right-pad ``sequences`` to the longest one: ``input_ids`` and ``attention_mask``."""
+        width = max(len(s) for s in sequences)
+        pad_id = self.tokenizer.pad_token_id or 0
+        flat = np.full((len(sequences), width), pad_id, dtype=np.int64)
+        mask = np.zeros((len(sequences), width), dtype=np.int64)
+        left = getattr(self.tokenizer, "padding_side", "right") == "left"
+        for row, seq in enumerate(sequences):
+            cols = slice(width - len(seq), width) if left else slice(0, len(seq))
+            flat[row, cols] = seq
+            mask[row, cols] = 1
+        inputs = {"input_ids": torch.from_numpy(flat), "attention_mask": torch.from_numpy(mask)}
+        if self.device.type == "cuda":
+            return {k: v.pin_memory().to(self.device, non_blocking=True) for k, v in inputs.items()}
+        return inputs
 
     def forward(self, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
         """Mean-pooled vectors for one padded batch (gradients follow the caller's mode)."""
