@@ -25,7 +25,7 @@ class CrawlJob:
     extra_settings: dict = field(default_factory=dict)
     mode: str = "crawl"  # "crawl", or "check": fetch feeds and sitemaps only, report on them
     topic: dict | None = None  # TopicProfile as a dict, for sources with filter = "topic"
-    since: str | None = None  # horizon for every source (see crawlers.since); a source's wins
+    since: str | None = None  # horizon for every source (see pipeline.since); a source's wins
     # ETag/Last-Modified of feeds and sitemaps from the last complete run: url -> [etag, lm]
     validators: dict[str, list[str | None]] = field(default_factory=dict)
     # Articles whose fetch failed for a passing reason in an earlier run: [url, source name]

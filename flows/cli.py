@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from flows import stages
+from flows.cli_sources import print_crawl_report
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from models.config import ConfigError as ModelConfigError
 from pipeline.annotate import Annotator, Classifiers
@@ -65,6 +66,13 @@ NoModelsOpt = Annotated[
     typer.Option(
         "--no-models",
         help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Skip feed and sitemap entries older than this: an age (30d, 12h, 2w) or a date.",
     ),
 ]
 ContactOpt = Annotated[
@@ -124,6 +132,7 @@ def _run_pipeline(
     substitutions: dict | None = None,
     max_articles: int | None = None,
     no_models: bool = False,
+    since: str | None = None,
 ) -> stages.RunSummary:
     sources = load_sources(sources_path, substitutions)
     annotator = _annotator(topic_path, no_models)
@@ -147,6 +156,7 @@ def _run_pipeline(
             max_articles=max_articles,
             on_crawl_progress=on_crawl,
             on_response=on_response,
+            since=since,
         )
     return summary
 
@@ -174,6 +184,7 @@ def run(
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
+    since: SinceOpt = None,
 ) -> None:
     """Crawl every source once, extract the articles, annotate them and load them.
 
@@ -187,7 +198,9 @@ def run(
         polite=not no_delays,
         contact_url=contact_url,
         no_models=no_models,
+        since=since,
     )
+    print_crawl_report(db, summary.crawl)
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
@@ -205,6 +218,8 @@ def crawl(
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
+    since: SinceOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
 ) -> None:
     """Crawl every source once and archive what was fetched (no extraction).
 
@@ -221,7 +236,10 @@ def crawl(
             polite=not no_delays,
             contact_url=contact_url,
             on_progress=lambda n: progress.update(task, completed=n),
+            topic=load_topic(topic),
+            since=since,
         )
+    print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")
     if not result.ok:
         raise UserError(f"the crawl exited with code {result.returncode}")
@@ -258,7 +276,9 @@ def process(
         stats = process_warcs(
             files, db, annotator, on_response=lambda: progress.update(task, advance=1)
         )
+    duplicates = stages.dedup(db)
     _print_stats(stats, f"{len(files)} WARC file(s)")
+    console.print(f"duplicates: {duplicates}")
 
 
 @app.command()
@@ -316,6 +336,7 @@ def demo(
             substitutions=site.substitutions,
             no_models=no_models,
         )
+    print_crawl_report(db, summary.crawl)
     _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
     if not summary.crawl.ok:
         raise UserError(f"the crawl exited with code {summary.crawl.returncode}")

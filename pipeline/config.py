@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.since import parse_since
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_SOURCES = DATA_DIR / "sources.toml"
@@ -44,6 +46,7 @@ class Source:
     filter: str = "all"  # "all": fetch every entry; "topic": only entries matching the topic
     download_delay: float | None = None  # seconds between requests to this outlet
     concurrency: int | None = None  # parallel requests to this outlet
+    since: str | None = None  # skip feed/sitemap entries older than this (age or date)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -125,6 +128,7 @@ _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "filter": str,
     "download_delay": (int, float),
     "concurrency": int,
+    "since": str,
 }
 _REQUIRED = ("name", "homepage")
 
@@ -212,6 +216,11 @@ def _source(path: Path, text: str, index: int, table: dict, subs: dict[str, str]
         raise fail("filter", f"'filter' must be one of {', '.join(FILTERS)}.")
     if values.get("concurrency") is not None and values["concurrency"] < 1:
         raise fail("concurrency", "'concurrency' must be 1 or more.")
+    if values.get("since") is not None:
+        try:
+            parse_since(values["since"])
+        except ValueError as exc:
+            raise fail("since", f"'since': {exc}") from None
     return Source(
         name=name,
         homepage=values["homepage"],
@@ -224,6 +233,7 @@ def _source(path: Path, text: str, index: int, table: dict, subs: dict[str, str]
         filter=values.get("filter", "all"),
         download_delay=values.get("download_delay"),
         concurrency=values.get("concurrency"),
+        since=values.get("since"),
     )
 
 

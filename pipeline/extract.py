@@ -16,14 +16,8 @@ from htmldate import find_date
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
-from w3lib.encoding import (
-    html_body_declared_encoding,
-    html_to_unicode,
-    http_content_type_encoding,
-    read_bom,
-    resolve_encoding,
-)
 
+from pipeline.encoding import decode_html
 from pipeline.records import ArchivedResponse, Article
 from pipeline.urls import article_id, domain_of, resolve_canonical
 
@@ -73,27 +67,6 @@ class Page:
     @property
     def word_count(self) -> int:
         return len(_WORDS.findall(self.text))
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode a page as a browser would, but survive wrong declarations.
-
-    A byte-order mark wins; then the charset of the HTTP header or the page's ``<meta>``
-    (ISO-8859-1 read as Windows-1252, as browsers do), if the bytes really decode with it;
-    then UTF-8; then Windows-1252, which decodes anything.
-    """
-    bom, _ = read_bom(body)
-    if bom:
-        return html_to_unicode(content_type, body)[1]
-    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
-    for encoding in (resolve_encoding(declared) if declared else None, "utf-8", "cp1252"):
-        if not encoding:
-            continue
-        try:
-            return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return body.decode("cp1252", errors="replace")
 
 
 def parse_page(

@@ -4,9 +4,8 @@ A WARC file cut off mid-record (a crawl killed while writing) is read up to its 
 record; the partial record at the end is skipped with a warning, never an exception.
 
 The archive keeps bodies exactly as they came over the wire. Reading them back undoes the
-Content-Encoding (gzip, deflate, br) and hands HTML over as UTF-8 with a byte-order mark,
-whatever charset the server used or claimed (see :func:`html_to_utf8`): lxml and trafilatura
-then read Windows-1252, ISO-8859-1, undeclared and mislabelled pages correctly.
+Content-Encoding (gzip, deflate, br); the charset is left to the reader
+(:func:`pipeline.encoding.decode_html`).
 """
 
 from __future__ import annotations
@@ -23,12 +22,6 @@ from io import BytesIO
 from pathlib import Path
 
 import brotli
-from w3lib.encoding import (
-    html_body_declared_encoding,
-    http_content_type_encoding,
-    read_bom,
-    resolve_encoding,
-)
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
@@ -69,9 +62,6 @@ def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
                     )
                     continue
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
-                if _is_html(headers.get("content-type"), body):
-                    body = html_to_utf8(body, headers.get("content-type"))
-                    headers.setdefault("content-type", "text/html; charset=utf-8")
                 yield ArchivedResponse(
                     url=record.rec_headers.get_header("WARC-Target-URI"),
                     status=int(record.http_headers.get_statuscode() or 0),
@@ -143,60 +133,6 @@ def _unbrotli(payload: bytes, limit: int = 0) -> bytes:
             break
         chunk = decompressor.process(b"", output_buffer_limit=65536)
     return b"".join(chunks)
-
-
-_decode = decode_body  # the name older callers used
-
-
-def _is_html(content_type: str | None, body: bytes) -> bool:
-    ctype = (content_type or "").lower()
-    if ctype:
-        return "html" in ctype
-    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower()
-    return head.startswith((b"<!doctype html", b"<html"))
-
-
-def html_encoding(body: bytes, content_type: str | None = None) -> str:
-    """The charset an HTML body is really in.
-
-    A byte-order mark wins; then UTF-8 when the bytes are valid UTF-8 (undeclared UTF-8 and
-    UTF-8 served as ISO-8859-1 are common; valid UTF-8 by accident is not); then the charset
-    of the Content-Type header, then the one the page declares, each only if the bytes decode
-    with it; Windows-1252 (what browsers use for ISO-8859-1 and undeclared pages) last.
-    """
-    bom, _ = read_bom(body)
-    if bom:
-        return bom
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared = [
-        http_content_type_encoding(content_type) if content_type else None,
-        html_body_declared_encoding(body[:4096]),
-    ]
-    for name in declared:
-        encoding = resolve_encoding(name) if name else None
-        if not encoding or encoding.replace("_", "-") in ("utf-8", "utf8"):
-            continue
-        try:
-            body.decode(encoding)
-            return encoding
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return "cp1252"
-
-
-def html_to_utf8(body: bytes, content_type: str | None = None) -> bytes:
-    """``body`` re-encoded as UTF-8 behind a byte-order mark (which parsers trust over any
-    ``<meta charset>`` the page carries)."""
-    encoding = html_encoding(body, content_type)
-    bom, raw_bom = read_bom(body)
-    if bom == "utf-8":
-        return body
-    text = body[len(raw_bom or b"") :].decode(encoding, errors="replace")
-    return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
 def _warc_date(value: str | None) -> datetime:

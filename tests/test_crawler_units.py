@@ -16,10 +16,10 @@ from crawlers.decide import decide
 from crawlers.discovery import Entry, looks_like_article, parse_feed, parse_sitemap
 from crawlers.faults import exception_code, retry_after_seconds
 from crawlers.seen import SeenIndex, SeenRow, write_seen_file
-from crawlers.since import parse_since
 from pipeline.config import Source, TopicProfile
+from pipeline.encoding import decode_html, html_encoding
+from pipeline.since import parse_since
 from pipeline.urls import canonicalize
-from pipeline.warc import html_encoding, html_to_utf8
 
 NOW = datetime(2026, 11, 26, 12, 0)
 SOURCE = Source("Ledger", "https://www.ledger.example/", feeds=("https://ledger.example/f",))
@@ -225,13 +225,13 @@ def test_html_encoding(body: bytes, content_type: str | None, expected: str) -> 
     assert html_encoding(body, content_type) == expected
 
 
-def test_html_to_utf8_puts_a_bom_that_parsers_trust() -> None:
+def test_decoded_html_parses_whatever_the_page_claims() -> None:
     from lxml import html
 
     page = f'<html><head><meta charset="iso-8859-1"></head><body><p>{TEXT}</p></body></html>'
-    fixed = html_to_utf8(page.encode("utf-8"), "text/html; charset=iso-8859-1")
-    assert fixed.startswith(b"\xef\xbb\xbf")
-    assert html.fromstring(fixed).xpath("//p/text()")[0] == TEXT
+    text = decode_html(page.encode("utf-8"), "text/html; charset=iso-8859-1")
+    assert html.fromstring(text).xpath("//p/text()")[0] == TEXT
+    assert decode_html(b"\xef\xbb\xbf<p>x</p>") == "<p>x</p>"
 
 
 # --- canonical URLs --------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from crawlers.faults import exception_code
 from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
 from crawlers.seen import SeenIndex
-from crawlers.since import parse_since
 from pipeline.config import Source, host_key
+from pipeline.since import parse_since
 from pipeline.urls import canonicalize
 
 # Scrapy's link extractor drops links to files (PDF, images...); courlan's filters and our
