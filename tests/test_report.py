@@ -254,3 +254,11 @@ def test_week_totals_equal_the_weekly_totals_view(report) -> None:
         [WEEK],
     )
     assert tuple(data.totals.values()) == row == (5, 4, 3, 2, 7, 3)
+
+
+def test_reports_doc_lists_every_column_in_file_order() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "reports.md").read_text()
+    for name, columns in COLUMNS.items():
+        section = doc.split(f"### `{name}`", 1)[1].split("###", 1)[0]
+        listed = re.findall(r"^\| \d+ \| `([a-z_]+)` \|", section, flags=re.M)
+        assert listed == [c for c, _ in columns], name
