@@ -30,6 +30,7 @@ from pipeline.quotes_direct import MarkedSpan, find_marked_spans
 from pipeline.quotes_lexicon import (
     DETERMINERS,
     EN_SPEECH_RE,
+    FR_AUX,
     FR_SPEECH_RE,
     NAMING_CUES,
     PRONOUNS,
@@ -168,9 +169,11 @@ def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
 
 
 _CHARACTERISE_RE = re.compile(
-    r"(?<![\w\-])(?:(?:a|ont|avait|avaient)\s+)?(?P<verb>called|calls|call|described|describes|denounced|denounces|"
-    r"labelled|labeled|labels|branded|characterized|characterised|slammed|blasted|"
-    r"praised|hailed|qualifié|qualifie|qualifiée|décrit|dénoncé|dénonce|traité|traite)"
+    rf"(?<![\w\-]){FR_AUX}(?P<verb>called|calls|call|described|describes|denounced|"
+    r"denounces|labelled|labeled|labels|branded|characterized|characterised|slammed|blasted|"
+    r"praised|hailed|accused|accuses|criticized|criticised|dismissed|mocked|"
+    r"qualifié|qualifie|qualifiée|décrit|dénoncé|dénonce|traité|traite|accusé|accuse|reproché|"
+    r"reproche|critiqué)"
     r"(?![\w\-])",
     re.IGNORECASE,
 )
@@ -414,9 +417,10 @@ class _Resolver:
         self.mentions = [m for m in mentions if self._is_person(m)]
         self.names = NameIndex(self.mentions)
         self.mentions = _add_short_mentions(text, body, self.mentions, self.names)
-        self.genders = learn_genders(text, self.mentions)
         self._mention_starts = [m.start for m in self.mentions]
         self._subject = {id(m): self._in_subject_position(m) for m in self.mentions}
+        subj = {i for i, m in enumerate(self.mentions) if self._subject[id(m)]}
+        self.genders = learn_genders(text, self.mentions, subj, self.names.canonical)
 
     def _is_person(self, m: PersonMention) -> bool:
         """A capitalised chain is a person when the article treats it like one: a title or

@@ -181,10 +181,16 @@ EN_VERB_MODIFIERS = (
     r"repeatedly|publicly|privately|long|often|already|simply|flatly|only|first|"
     r"would|will|could|may|might|\w+ly)\s+)*"
 )
+_FR_ADVERBIALS = (
+    r"aussi|également|d['’]ailleurs|par\s+ailleurs|encore|toutefois|cependant|pourtant|"
+    r"néanmoins|déjà|récemment|notamment|enfin|en\s+outre|plutôt|alors|ensuite|"
+    r"pour\s+sa\s+part|pour\s+leur\s+part|de\s+son\s+côté|de\s+leur\s+côté|"
+    r"quant\s+à\s+(?:lui|elle|eux|elles)|lui-même|elle-même|publiquement|clairement"
+)
+# "a déclaré", "a de son côté rappelé", "avait par ailleurs indiqué": up to two adverbials.
 FR_AUX = (
-    r"(?:(?:a|ont|avait|avaient|aurait|auraient|avait\s+déjà|a\s+aussi|a\s+également|"
-    r"a\s+d'ailleurs|a\s+encore|a\s+toutefois|a\s+pour\s+sa\s+part|a\s+quant\s+à\s+lui|"
-    r"a\s+quant\s+à\s+elle)\s+)?"
+    r"(?:(?:a|ont|avait|avaient|aurait|auraient)\s+"
+    rf"(?:(?:{_FR_ADVERBIALS}),?\s+){{0,2}})?"
 )
 
 # --- pronouns ---------------------------------------------------------------------------

@@ -491,6 +491,10 @@ _TIME_NOUNS = frozenset(
 )  # fmt: skip
 
 
+# US party-and-state designations: "R-N.Y.", "D-Calif.", "I-Vt."
+PARTY_STATE_RE = re.compile(r"^\(?[RDI]-[A-Z][A-Za-z.]*\)?$")
+
+
 def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, int] | None:
     """For ``Name, description,`` return (name end, appositive start, appositive end)."""
     seg = text[start:end].rstrip()
@@ -522,8 +526,14 @@ def _find_appositive_split(text: str, start: int, end: int) -> tuple[int, int, i
         return None
     if text[app_s].islower() or first in DETERMINERS or first in {"who", "qui", "now"}:
         return k, app_s, app_e
-    # "Jane Doe, 42, said" / "Jane Doe, Canadian Council for Refugees' director, said"
-    if text[app_s].isdigit() or first.endswith("'s") or first.endswith("’s"):
+    # "Jane Doe, 42, said" / "Jane Doe, Canadian Council for Refugees' director, said" /
+    # "Rep. Jane Doe, D-Calif., said" (a US party and state designation)
+    if (
+        PARTY_STATE_RE.match(text[app_s:app_e])
+        or text[app_s].isdigit()
+        or first.endswith("'s")
+        or first.endswith("’s")
+    ):
         return k, app_s, app_e
     # "Jane Doe, Executive Director of the Council, said": a capitalised title.
     if is_title_token(text[app_s:app_e].split()[0], True):
@@ -722,6 +732,25 @@ _MALE_HON = frozenset({"mr", "m", "monsieur", "father", "brother", "sir"})
 _FEMALE_HON = frozenset({"mrs", "ms", "miss", "mme", "mlle", "madame", "sister"})
 
 
+# What introduces a person known by one name: an appositive saying who they are, or a phrase
+# saying the article gives only that name.
+_SINGLE_NAME_AFTER_RE = re.compile(
+    r",\s+(?:\d{1,2}\s*(?:,|ans\b)|"
+    r"(?:a|an|un|une)\s+(?:(?:\d{1,2}-year-old|young|jeune|former|ancien|ancienne)\s+)?"
+    r"(?:[A-ZÀ-Þ][a-zà-ÿ]+(?:an|ian|ais|aise|ien|ienne|ain|aine|ois|oise|ese|i|ine)\b|man\b|"
+    r"woman\b|mother\b|father\b|asylum\b|refugee\b|migrant\b|claimant\b|student\b|"
+    r"\d{1,2}-year-old\b|homme\b|femme\b|mère\b|père\b|demandeu\w+|réfugiée?\b|"
+    r"étudiante?\b|migrante?\b)|"
+    r"(?:arrivée?s?|originaire|who\s+(?:fled|arrived|crossed|came)|qui\s+(?:a\s+fui|est\s+"
+    r"arrivée?))\b)"
+)
+_SINGLE_NAME_BEFORE_RE = re.compile(
+    r"(?:(?:name|nom|prénom)\s+(?:only\s+)?(?:as|comme)|identified\s+(?:only\s+)?as|"
+    r"known\s+only\s+as|only\s+as|seulement\s+comme|first\s+name,?|prénom,?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def person_mentions(text: str, spans: list[tuple[int, int]]) -> list[PersonMention]:
     """People named in the given spans (paragraphs or sentences outside quotes)."""
     out: list[PersonMention] = []
@@ -729,10 +758,21 @@ def person_mentions(text: str, spans: list[tuple[int, int]]) -> list[PersonMenti
         toks = words(text, ps, pe)
         for i, j in _split_and_chains(toks, _chains(toks)):
             ctoks = [t[0] for t in toks[i:j]]
+            if len(ctoks) >= 3 and _strip_dot(ctoks[0]) in NOT_NAME_WORDS:
+                # A capitalised sentence opener before a name ("Pour François Demers, ...").
+                i += 1
+                ctoks = ctoks[1:]
             title, name = split_title(ctoks)
             if not name:
                 continue
             ok = looks_like_person(name) and (len(name) >= 2 or bool(title))
+            if not ok and len(name) == 1 and looks_like_person(name):
+                # A person known by one name, as news often gives people seeking protection:
+                # "Samuel, un Congolais arrivé en 2024," / "gave his name only as Joseph".
+                ok = bool(
+                    _SINGLE_NAME_AFTER_RE.match(text, toks[j - 1][2])
+                    or _SINGLE_NAME_BEFORE_RE.search(text[max(ps, toks[i][1] - 40) : toks[i][1]])
+                )
             if not ok:
                 continue
             name_start = toks[i + len(title)][1]
@@ -815,6 +855,31 @@ _TITLEISH = (
             "demandeur",
             "demandeuse",
             "d'asile",
+            # party and place adjectives between a title and the name ("le député
+            # conservateur Marc Roy", "Republican state Sen. Jane Doe")
+            "conservateur",
+            "conservatrice",
+            "libéral",
+            "libérale",
+            "bloquiste",
+            "néo-démocrate",
+            "péquiste",
+            "solidaire",
+            "républicain",
+            "républicaine",
+            "démocrate",
+            "republican",
+            "democratic",
+            "democrat",
+            "provincial",
+            "provinciale",
+            "québécoise",
+            "canadien",
+            "canadienne",
+            "américain",
+            "américaine",
+            "state",
+            "senior",
         }
     )
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "politician",
         re.compile(
-            r"\b(?:sens?|reps?)\.(?=\s)|"
+            r"\b(?:sens?|reps?)\.(?=\s)|(?-i:\b[RD]-[A-Z][A-Za-z]*\.)|"
             r"\b(?:senators?|sénat(?:eur|rice)|congress(?:man|woman|member)|"
             r"member\s+of\s+(?:parliament|congress|the\s+house)|député(?:e)?|MPP|MNA|MLA|MPs?|"
             r"immigration\s+critic|critic\s+for|porte-parole\s+(?:du|de\s+l['’]|de\s+la)\s+"
@@ -334,15 +335,28 @@ class NameIndex:
             self.full.append(name)
 
 
-def learn_genders(text: str, mentions: list[PersonMention]) -> dict[str, str]:
-    """Gender of each named person, from honorifics and the first pronoun after a mention."""
+def learn_genders(
+    text: str,
+    mentions: list[PersonMention],
+    subjects: set[int] | None = None,
+    canonical: Callable[[str], str] | None = None,
+) -> dict[str, str]:
+    """Gender of each named person, from honorifics and the pronouns after its mentions.
+
+    Each mention votes with the first personal pronoun before the next mention; a mention in
+    subject position (``subjects``: indexes into ``mentions``) votes twice as strongly, since
+    a pronoun after an object ("defeating Jane Roe in a race he ...") usually refers back to
+    the sentence's subject. Honorifics decide outright. ``canonical`` maps a mention's name
+    to the person's full name, so that "Roe" and "Jane Roe" vote together.
+    """
     genders: dict[str, str] = {}
+    votes: dict[str, dict[str, float]] = {}
     pron = re.compile(r"\b(he|him|his|she|her|hers|il|elle)\b", re.IGNORECASE)
     for i, m in enumerate(mentions):
+        name = canonical(m.name) if canonical is not None else m.name
         if m.gender:
+            genders.setdefault(name, m.gender)
             genders.setdefault(m.name, m.gender)
-            continue
-        if m.name in genders:
             continue
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         window = text[m.end : min(nxt, m.end + 250)]
@@ -350,8 +364,12 @@ def learn_genders(text: str, mentions: list[PersonMention]) -> dict[str, str]:
         if pm:
             w = pm.group(1).lower()
             g = "m" if w in MALE_PRONOUNS else "f"
-            # "lui" and "il" are French male; "her" may be an object but still female.
-            genders[m.name] = g
+            weight = 1.0 if subjects is None or i in subjects else 0.5
+            v = votes.setdefault(name, {})
+            v[g] = v.get(g, 0.0) + weight
+    for name, v in votes.items():
+        if name not in genders:
+            genders[name] = max(v, key=lambda g: (v[g], g == "f"))
     return genders
 
 
