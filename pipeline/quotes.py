@@ -567,7 +567,9 @@ class _Resolver:
                     q.speaker, q.kind = org, "org"
                     return
             else:
-                definite = bool(re.match(r"(?:the|le|la|l['’])\s", np.text, re.IGNORECASE))
+                definite = bool(
+                    re.match(r"(?:the|le|la|l['’])\s|[A-Z][\w\-]+['’]s\s", np.text, re.IGNORECASE)
+                )
                 target = self._person_described_as(noun, pos, definite)
                 if target is None and _GENERIC_PERSON_RE.match(noun):
                     # "the 34-year-old said", "the woman said": the person in focus.

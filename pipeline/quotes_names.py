@@ -563,11 +563,28 @@ def _name_then_descriptions(text: str, start: int, end: int) -> tuple[int, int, 
     return None
 
 
+_DATELINE_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ.,'’\- ]{1,40}(?:,\s*[\w. ]{1,20})?\s+[—–]\s+")
+_TRAILING_TIME_RE = re.compile(
+    r"\s+(?:(?:on|this|last|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|today|morning|afternoon|evening|night|week|lundi|mardi|"
+    r"mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|lors\s+d['’]un\s+point\s+de"
+    r"\s+presse)$"
+)
+
+
 def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     """The subject of a speech verb starting at ``verb_start``, reading back to ``floor``."""
     seg_s, seg_e = strip_span(text, floor, verb_start)
     if seg_e <= seg_s:
         return None
+    # A dateline is not part of the subject ("QUEBEC CITY — The minister said").
+    dash = _DATELINE_RE.match(text, seg_s, seg_e)
+    if dash:
+        seg_s = dash.end()
+    # Nor is a time adverbial before the verb ("the minister on Thursday demanded").
+    when = _TRAILING_TIME_RE.search(text, seg_s, seg_e)
+    if when and when.start() > seg_s:
+        seg_e = when.start()
     appositive = ""
     split = _find_appositive_split(text, seg_s, seg_e)
     if split is None and text[seg_s:seg_e].endswith(","):

@@ -76,7 +76,8 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:opposition|parti|bloc|npd|pq)|opposition|lawmakers?|legislators?|"
             r"(?:party|conservative|liberal|ndp|bloc|republican|democratic)\s+leader|"
             r"leader\s+of\s+the|chef\s+(?:du\s+parti|conservateur|bloquiste|péquiste)|candidate|"
-            r"candidat(?:e)?|state\s+representative|assemblyman|assemblywoman)\b",
+            r"candidat(?:e)?|state\s+representative|assemblyman|assemblywoman|challenger|"
+            r"nominee|incumbent|running\s+for|(?-i:(?:Democrat|Republican)\s+[A-Z]))\b",
             _R,
         ),
     ),
@@ -188,7 +189,8 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"coordonnat(?:eur|rice)|founder|fondat(?:eur|rice)|pastor|priest|imam|rabbi|church|"
             r"église|mosque|synagogue|shelter|refuge|centre|center|clinic|clinique|"
             r"intervenante?s?|travailleu(?:r|se)\s+social|social\s+worker|rights|droits|"
-            r"association|committee|comité|collective|collectif|union)\b",
+            r"association|committee|comité|collective|collectif|union|"
+            r"(?-i:Project|Alliance|Initiative|Foundation|Solidarity|Fund|Society|Mission))\b",
             _R,
         ),
     ),
@@ -232,12 +234,17 @@ _UNKNOWN_GROUPS = re.compile(
 )
 # Role nouns that refer back to a described person ("the minister said").
 _ROLE_NOUN_RE = re.compile(
-    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?)\s+(?:(?:[A-Z][\w\-]+|\w+['’]s|federal|former|"
+    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?|[A-Z][\w\-]+['’]s)\s+(?:(?:[A-Z][\w\-]+|\w+['’]s|federal|former|"
     r"provincial|city['’]s|"
     r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
     r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
     r"(?P<noun>[\w\-]+)(?:\s+(?:of|for|du|de|des|de\s+la)\s+[A-ZÀ-Þ][\w\-.’']*)?$",
     _R,
+)
+
+
+_PAST_ROLE_RE = re.compile(
+    r"\b(?:former|retired|onetime|one-time|ex-|ancien|ancienne|retraitée?)\s*[^,;]{0,40}", _R
 )
 
 
@@ -252,6 +259,9 @@ def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, f
         return "unknown", 0.6  # "a senior government source"
     if kind == "org" and orgs:
         return orgs[0].org.role, 0.9
+    # A past role is not the role the speaker is quoted in ("a retired corrections officer
+    # who voted for Harkavy", "Democrat Jane Roe, a former county attorney").
+    desc = _PAST_ROLE_RE.sub(" ", desc)
     no_orgs = desc
     for om in orgs:
         no_orgs = no_orgs.replace(om.surface, " ")
