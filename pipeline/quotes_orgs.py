@@ -48,7 +48,9 @@ class OrgTable:
                     continue
                 self._by_alias[key] = org
                 esc = re.escape(alias).replace(r"\ ", r"\s+")
-                esc = esc.replace("'", "['’]").replace("’", "['’]")
+                # Either apostrophe matches either (one pass: a second replace would rewrite
+                # the class the first one wrote).
+                esc = re.sub("['’]", "['’]", esc)
                 parts.append((alias, esc if _case_sensitive(alias) else f"(?i:{esc})"))
         parts.sort(key=lambda p: len(p[0]), reverse=True)
         alternation = "|".join(p[1] for p in parts)
