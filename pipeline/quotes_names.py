@@ -572,6 +572,10 @@ _TRAILING_TIME_RE = re.compile(
 )
 
 
+_DET_ONLY_RE = re.compile(r"\s*(?:(?:the|la|le|les|l['’])\s*)?", re.IGNORECASE)
+_ACRONYM_TAIL_RE = re.compile(r"\s*(?:\([^()]{1,15}\))?\s*,?\s*")
+
+
 def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     """The subject of a speech verb starting at ``verb_start``, reading back to ``floor``."""
     seg_s, seg_e = strip_span(text, floor, verb_start)
@@ -585,6 +589,13 @@ def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     when = _TRAILING_TIME_RE.search(text, seg_s, seg_e)
     if when and when.start() > seg_s:
         seg_e = when.start()
+    # A subject that is a listed organisation's whole name, which may hold "et"/"and" and
+    # lowercase words ("La Commission de l'immigration et du statut de réfugié (CISR) a dit").
+    for om in default_table().find_all(text, seg_s, seg_e):
+        if _DET_ONLY_RE.fullmatch(text, seg_s, om.start) and _ACRONYM_TAIL_RE.fullmatch(
+            text, om.end, seg_e
+        ):
+            return classify_np(text, om.start, om.end)
     appositive = ""
     split = _find_appositive_split(text, seg_s, seg_e)
     if split is None and text[seg_s:seg_e].endswith(","):
@@ -761,6 +772,15 @@ _SINGLE_NAME_AFTER_RE = re.compile(
     r"(?:arrivée?s?|originaire|who\s+(?:fled|arrived|crossed|came)|qui\s+(?:a\s+fui|est\s+"
     r"arrivée?))\b)"
 )
+# Capitalised sentence openers that a comma and a description can follow ("Outside, a man").
+_OPENER_WORDS = frozenset(
+    {"outside", "inside", "upstairs", "downstairs", "today", "yesterday", "tonight", "meanwhile",
+     "still", "instead", "here", "there", "nearby", "overall", "later", "earlier", "now",
+     "then", "elsewhere", "afterward", "afterwards", "ici", "dehors", "hier",
+     "ensuite", "puis", "depuis", "pourtant", "cependant", "ailleurs", "enfin", "aujourd'hui",
+     "aujourd’hui", "alors", "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+     "samedi", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)  # fmt: skip
 _SINGLE_NAME_BEFORE_RE = re.compile(
     r"(?:(?:name|nom|prénom)\s+(?:only\s+)?(?:as|comme)|identified\s+(?:only\s+)?as|"
     r"known\s+only\s+as|only\s+as|seulement\s+comme|first\s+name,?|prénom,?)\s*$",
@@ -783,7 +803,12 @@ def person_mentions(text: str, spans: list[tuple[int, int]]) -> list[PersonMenti
             if not name:
                 continue
             ok = looks_like_person(name) and (len(name) >= 2 or bool(title))
-            if not ok and len(name) == 1 and looks_like_person(name):
+            if (
+                not ok
+                and len(name) == 1
+                and looks_like_person(name)
+                and name[0].lower() not in _OPENER_WORDS
+            ):
                 # A person known by one name, as news often gives people seeking protection:
                 # "Samuel, un Congolais arrivé en 2024," / "gave his name only as Joseph".
                 ok = bool(

@@ -78,7 +78,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:party|conservative|liberal|ndp|bloc|republican|democratic)\s+leader|"
             r"leader\s+of\s+the|chef\s+(?:du\s+parti|conservateur|bloquiste|péquiste)|candidate|"
             r"candidat(?:e)?|state\s+representative|assemblyman|assemblywoman|challenger|"
-            r"nominee|incumbent|running\s+for|(?-i:(?:Democrat|Republican)\s+[A-Z]))\b",
+            r"nominee|incumbent|running\s+for|(?-i:(?:Democrat|Republican)(?=\s+[A-Z])))\b",
             _R,
         ),
     ),
@@ -498,6 +498,7 @@ _AFFECTED_CONTEXT = re.compile(
     r"deport\w*|detained|detention|removal\s+order|hearing|his\s+claim|her\s+claim|"
     r"their\s+claim|decision\s+on|arrived\s+in\s+canada|arrived\s+in\s+the|"
     r"cousin|relatives?|husband\s+is\s+still|demande\s+d['’]asile|a\s+fui|traversé|"
+    r"arrivée?s?\s+(?:en|au|à|il\s+y\s+a|avec|par)|"
     r"expulsé\w*|détenu\w*)\b",
     _R,
 )
