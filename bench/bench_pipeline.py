@@ -5,7 +5,8 @@
 Writes a synthetic site (bench/synthetic_site.py) to a temporary folder, serves it on
 127.0.0.1, crawls it with politeness delays off (pages/s over the whole crawl subprocess,
 start-up included), then extracts and loads the archive on one pinned core (articles/s for
-extraction + keyword relevance + DuckDB load). Figures go to docs/performance.md.
+extraction + keyword relevance + DuckDB load + duplicate marking).
+Quotes and the classifiers have their own benchmarks (bench_quotes.py, bench_classifier.py).
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ def main() -> None:
             pinned = "one pinned core"
         except (AttributeError, OSError):
             pinned = "unpinned"
-        annotator = Annotator(load_topic())
+        annotator = Annotator(load_topic(), quotes=False)  # quotes and models: own benches
         started = time.perf_counter()
         stats = process_warcs([result.warc_file], db, annotator)
+        stages.dedup(db)
         process_seconds = time.perf_counter() - started
     print(f"site: {args.pages} article pages, {fetched} requests (feeds, sitemaps, robots incl.)")
     print(f"crawl:          {fetched / crawl_seconds:7.1f} pages/s  ({crawl_seconds:.1f} s)")
