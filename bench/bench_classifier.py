@@ -9,7 +9,8 @@ end to end (language check, tokenization, length sorting, dynamic padding, forwa
 softmax, result objects). "bare encoder" times only ``model(**batch)`` under
 ``torch.inference_mode`` on the same texts, pre-tokenized into the same length-sorted, dynamically
 padded batches: the best case for the encoder alone. ratio = serving / bare (1.0 = no overhead).
-The best of ``--repeat`` runs is reported, after one warm-up run each.
+Serving and bare runs alternate, ``--repeat`` times each after one warm-up, and the best time of
+each is reported, so that load from other processes skews both alike.
 """
 
 from __future__ import annotations
@@ -39,18 +40,14 @@ def _cycle(texts: list[str], n: int) -> list[str]:
     return [texts[i % len(texts)] for i in range(n)]
 
 
-def _best_rate(run: Callable[[], None], items: int, repeat: int, device: torch.device) -> float:
-    run()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        run()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - start)
-    return items / best
+def _timed(run: Callable[[], None], device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    run()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
 
 
 def _bare(clf: TextClassifier, texts: list[str]) -> Callable[[], None]:
@@ -69,18 +66,28 @@ def _bare(clf: TextClassifier, texts: list[str]) -> Callable[[], None]:
 def measure(
     clf: TextClassifier, texts: list[str], repeat: int, device: torch.device
 ) -> dict[str, float]:
+    """Best-of-``repeat`` rates; serving and bare runs alternate so load swings hit both."""
     languages = ["en"] * len(texts)
-    serving = _best_rate(lambda: clf.predict(texts, languages), len(texts), repeat, device)
-    bare = _best_rate(_bare(clf, texts), len(texts), repeat, device)
-    return {"serving_per_s": serving, "bare_per_s": bare, "ratio": serving / bare}
+
+    def serve() -> None:
+        clf.predict(texts, languages)
+
+    bare = _bare(clf, texts)
+    serve(), bare()  # warm-up
+    serving_s, bare_s = float("inf"), float("inf")
+    for _ in range(repeat):
+        serving_s = min(serving_s, _timed(serve, device))
+        bare_s = min(bare_s, _timed(bare, device))
+    n = len(texts)
+    return {"serving_per_s": n / serving_s, "bare_per_s": n / bare_s, "ratio": bare_s / serving_s}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--quotes", type=int, default=1000, help="quote texts to classify")
-    parser.add_argument("--articles", type=int, default=200, help="article texts to classify")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quotes", type=int, default=200, help="quote texts to classify")
+    parser.add_argument("--articles", type=int, default=50, help="article texts to classify")
+    parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=0, help="0 = the configured size")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON")
