@@ -44,8 +44,10 @@ def test_good_file(tmp_path: Path) -> None:
     [
         (GOOD + 'colour = "blue"\n', r"sources.toml:8: unknown key 'colour'"),
         (GOOD.replace('language = "en"', "language = 3"), r"sources.toml:6: 'language' must be"),
-        (GOOD.replace('feeds = ["https://example.com/feed.xml"]', "feeds = []"),
-         "has no feeds, sitemaps or start_urls"),
+        (
+            GOOD.replace('feeds = ["https://example.com/feed.xml"]', "feeds = []"),
+            "has no feeds, sitemaps or start_urls",
+        ),
         (GOOD.replace('name = "Example"', "name = Example"), "TOML syntax error"),
         (GOOD.replace("https://example.com/feed.xml", "example.com/feed"), "not an http(s) URL"),
         (GOOD + 'filter = "maybe"\n', "'filter' must be one of all, topic"),
@@ -53,8 +55,13 @@ def test_good_file(tmp_path: Path) -> None:
     ],
 )
 def test_bad_sources_name_file_line_and_fix(tmp_path: Path, text: str, expected: str) -> None:
-    with pytest.raises(ConfigError, match=expected.replace("(", r"\(").replace(")", r"\)")
-                       .replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        ConfigError,
+        match=expected.replace("(", r"\(")
+        .replace(")", r"\)")
+        .replace("[", r"\[")
+        .replace("]", r"\]"),
+    ):
         load_sources(write(tmp_path, text))
 
 
@@ -78,8 +85,16 @@ def test_bad_topic(tmp_path: Path) -> None:
 def test_cli_reports_config_error_without_traceback(tmp_path: Path) -> None:
     bad = write(tmp_path, GOOD + "colour = 1\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--sources", str(bad), "--db",
-         str(tmp_path / "x.duckdb")],
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            "--sources",
+            str(bad),
+            "--db",
+            str(tmp_path / "x.duckdb"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import write_tiny_site
 from warcio.archiveiterator import ArchiveIterator
 
-from conftest import write_tiny_site
 from flows.demo_site import serve_demo_site
 from pipeline.warc import iter_responses
 
@@ -34,8 +34,16 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
         text = (tiny_site / "sources.toml").read_text().replace("{{BASE_URL:tiny}}", base)
         sources = tmp_path / "sources.toml"
         sources.write_text(text)
-        args = ("run", "--sources", str(sources), "--db", str(db), "--warc-dir", str(warc_dir),
-                "--no-delays")
+        args = (
+            "run",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+            "--warc-dir",
+            str(warc_dir),
+            "--no-delays",
+        )
         first = cli(*args)
         second = cli(*args)
     return {"db": db, "warc_dir": warc_dir, "base": base, "first": first, "second": second}
@@ -49,8 +57,12 @@ def test_crawl_archives_extracts_and_loads(crawled) -> None:
         "FROM articles ORDER BY published_at"
     ).fetchall()
     titles = [r[0] for r in rows]
-    assert titles == ["Asylum story number zero", "Asylum story number one",
-                      "Asylum story number two", "Hockey team wins in overtime again"]
+    assert titles == [
+        "Asylum story number zero",
+        "Asylum story number one",
+        "Asylum story number two",
+        "Hockey team wins in overtime again",
+    ]
     first = rows[0]
     assert first[1] == "Tiny Times"
     assert str(first[2]) == "2026-09-01 18:30:00"  # 14:30 at UTC-4, stored in UTC

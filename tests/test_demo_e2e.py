@@ -24,9 +24,21 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("demo")
     db = tmp / "demo.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "demo", "--db", str(db), "--warc-dir",
-         str(tmp / "warc"), "--port-base", "0"],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "demo",
+            "--db",
+            str(db),
+            "--warc-dir",
+            str(tmp / "warc"),
+            "--port-base",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Articles per outlet and week" in proc.stdout
@@ -43,10 +55,12 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 
 def test_every_article_and_only_articles(demo_db: Path) -> None:
-    stored = {urlsplit(url).path: (outlet, title, published, language)
-              for url, outlet, title, published, language in rows(
-                  demo_db, "SELECT canonical_url, outlet, title, published_at, language "
-                  "FROM articles")}
+    stored = {
+        urlsplit(url).path: (outlet, title, published, language)
+        for url, outlet, title, published, language in rows(
+            demo_db, "SELECT canonical_url, outlet, title, published_at, language FROM articles"
+        )
+    }
     names = {o["slug"]: o["name"] for o in MANIFEST["outlets"]}
     expected = {a["path"]: a for a in MANIFEST["articles"]}
     assert set(stored) == set(expected)  # no section, author, about or private page
@@ -67,8 +81,10 @@ def test_authors_from_bylines(demo_db: Path) -> None:
 
 def test_relevance_against_the_site(demo_db: Path) -> None:
     truth = {a["path"]: a["relevant"] for a in MANIFEST["articles"]}
-    got = {urlsplit(u).path: r for u, r in rows(demo_db,
-                                                "SELECT canonical_url, is_relevant FROM articles")}
+    got = {
+        urlsplit(u).path: r
+        for u, r in rows(demo_db, "SELECT canonical_url, is_relevant FROM articles")
+    }
     assert all(r is not None for r in got.values())
     agree = sum(got[p] == truth[p] for p in truth) / len(truth)
     assert agree >= 0.8, agree

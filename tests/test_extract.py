@@ -6,8 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import BODY, SHARED, article_html
+
 from pipeline.extract import extract_article, parse_page
 from pipeline.extract_eval import body_score, shingle_match
 from pipeline.records import ArchivedResponse
@@ -15,13 +15,24 @@ from pipeline.records import ArchivedResponse
 ZYTE = SHARED / "benchmarks" / "article-extraction-benchmark"
 
 
-def response(body: str | bytes, *, ctype: str = "text/html; charset=utf-8", status: int = 200,
-             kind: str = "article") -> ArchivedResponse:
+def response(
+    body: str | bytes,
+    *,
+    ctype: str = "text/html; charset=utf-8",
+    status: int = 200,
+    kind: str = "article",
+) -> ArchivedResponse:
     data = body.encode("utf-8") if isinstance(body, str) else body
     return ArchivedResponse(
-        url="http://news.test/news/2026/09/01/asylum-story/?utm_source=rss", status=status,
-        headers={"content-type": ctype}, body=data, fetched_at=datetime(2026, 9, 2),
-        source="Test News", kind=kind, warc_file="x.warc.gz", record_offset=0,
+        url="http://news.test/news/2026/09/01/asylum-story/?utm_source=rss",
+        status=status,
+        headers={"content-type": ctype},
+        body=data,
+        fetched_at=datetime(2026, 9, 2),
+        source="Test News",
+        kind=kind,
+        warc_file="x.warc.gz",
+        record_offset=0,
     )
 
 
@@ -45,8 +56,11 @@ def test_article_fields() -> None:
     ["listing", "pdf", "error", "feed", "empty"],
 )
 def test_non_articles_are_not_articles(case: str) -> None:
-    listing = "<html><body><ul>" + "".join(
-        f"<li><a href='/a{i}'>Headline number {i}</a></li>" for i in range(40)) + "</ul></body></html>"
+    listing = (
+        "<html><body><ul>"
+        + "".join(f"<li><a href='/a{i}'>Headline number {i}</a></li>" for i in range(40))
+        + "</ul></body></html>"
+    )
     article = article_html("A", "2026-09-01T10:00:00Z", BODY, "/a/")
     made = {
         "listing": response(listing),
@@ -79,7 +93,8 @@ def test_real_pages_extract_well() -> None:
     keys = sorted(truth)[:20]
     matches = []
     for key in keys:
-        raw = gzip.open(Path(ZYTE / "html" / f"{key}.html.gz")).read()
+        with gzip.open(Path(ZYTE / "html" / f"{key}.html.gz")) as handle:
+            raw = handle.read()
         page = parse_page(raw, truth[key].get("url"))
         matches.append(shingle_match(truth[key]["articleBody"], page.text if page else ""))
     assert body_score(matches).f1 > 0.9

@@ -12,15 +12,31 @@ from pipeline.store import connect, load_annotated
 
 def article(fetched: datetime, title: str = "T", aid: str = "a1") -> Article:
     return Article(
-        article_id=aid, url="https://e.com/x", canonical_url="https://e.com/x", outlet="E",
-        domain="e.com", title=title, authors=["A B"], published_at=datetime(2026, 9, 1, 12),
-        fetched_at=fetched, language="en", text="Some text here.", word_count=3,
+        article_id=aid,
+        url="https://e.com/x",
+        canonical_url="https://e.com/x",
+        outlet="E",
+        domain="e.com",
+        title=title,
+        authors=["A B"],
+        published_at=datetime(2026, 9, 1, 12),
+        fetched_at=fetched,
+        language="en",
+        text="Some text here.",
+        word_count=3,
     )
 
 
 def quote(aid: str, index: int, text: str) -> Quote:
-    return Quote(article_id=aid, quote_index=index, text=text, quote_type="direct",
-                 speaker="X", char_start=0, char_end=len(text))
+    return Quote(
+        article_id=aid,
+        quote_index=index,
+        text=text,
+        quote_type="direct",
+        speaker="X",
+        char_start=0,
+        char_end=len(text),
+    )
 
 
 def test_schema_is_versioned(tmp_path: Path) -> None:
@@ -35,8 +51,10 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
 def test_load_is_idempotent_and_newest_fetch_wins(tmp_path: Path) -> None:
     db = tmp_path / "t.duckdb"
     old = AnnotatedArticle(article(datetime(2026, 9, 1), "Old"), [quote("a1", 0, "old quote")])
-    new = AnnotatedArticle(article(datetime(2026, 9, 2), "New"), [quote("a1", 0, "new quote"),
-                                                                   quote("a1", 1, "second")])
+    new = AnnotatedArticle(
+        article(datetime(2026, 9, 2), "New"),
+        [quote("a1", 0, "new quote"), quote("a1", 1, "second")],
+    )
     with connect(db) as con:
         assert load_annotated(con, [old]) == 1
         assert load_annotated(con, [old]) == 1  # same fetch again: same rows

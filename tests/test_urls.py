@@ -6,7 +6,9 @@ def test_tracking_fragment_www_and_mobile_are_dropped() -> None:
         canonicalize("https://WWW.Example.com/news/a-story/?utm_source=rss&fbclid=x&id=7#top")
         == "https://example.com/news/a-story/?id=7"
     )
-    assert canonicalize("https://m.example.com/news/a-story/") == "https://example.com/news/a-story/"
+    assert (
+        canonicalize("https://m.example.com/news/a-story/") == "https://example.com/news/a-story/"
+    )
 
 
 def test_amp_variant_maps_to_the_article() -> None:
