@@ -243,9 +243,14 @@ def train(
         predicted = _predict_labels(head, encoder, validation, task)
     report = classification_report([e.label for e in validation], predicted, task.labels)
     weights = {f"head.{k}": v.detach().contiguous() for k, v in head.state_dict().items()}
-    weights_sha = hashlib.sha256(
-        b"".join(weights[k].numpy().tobytes() for k in sorted(weights))
-    ).hexdigest()
+    digest = hashlib.sha256()
+    for k in sorted(weights):
+        digest.update(weights[k].numpy().tobytes())
+    if task.method == "finetune":  # the encoder is part of the trained model
+        state = encoder.model.state_dict()
+        for k in sorted(state):
+            digest.update(state[k].detach().cpu().contiguous().numpy().tobytes())
+    weights_sha = digest.hexdigest()
     result = TrainResult(
         task=task.name,
         version=version,

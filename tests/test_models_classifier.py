@@ -129,6 +129,8 @@ def test_finetune_method_saves_and_serves_its_encoder(tmp_path: Path) -> None:
     )
     path = ensure_trained("stance", config, progress=False)
     assert (path / "encoder" / "config.json").is_file()
+    again = train("stance", config, progress=False, output_dir=tmp_path / "again")
+    assert again.weights_sha256 == read_meta(path)["train_result"]["weights_sha256"]
     clf = TextClassifier.load("stance", config)
     assert clf.encoder.model.training is False
     (prediction,) = clf.predict(["Deport them all."])
