@@ -1,7 +1,7 @@
 """Keyword lexicons: the keyword baselines, and relevance for languages no model covers.
 
-Relevance: an article is relevant when at least ``RELEVANCE_MIN_TERMS`` (2) distinct topic terms
-occur in headline + text (the headline's terms count twice). Stance: count restrictive and
+Relevance: the project's topic profile (``data/topic.toml``, :mod:`pipeline.topic`), one keyword
+list for the whole pipeline. Stance: count restrictive and
 protective cue phrases; the larger count wins, a tie (including none) is ``neutral``.
 Matching is case-insensitive on word boundaries; a term ending in ``*`` matches any ending.
 The lists are written from the codebook's definitions, not from any evaluation text.
@@ -12,67 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-RELEVANCE_MIN_TERMS = 2  # best F1 on the team training split (2, 3, 4, 5 tried)
-
-RELEVANCE_TERMS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "asylum*",
-        "refugee*",
-        "claimant*",
-        "irregular*",
-        "deport*",
-        "removal*",
-        "migrant*",
-        "migration",
-        "undocumented",
-        "detention",
-        "detained",
-        "border crossing*",
-        "crossed the border",
-        "safe third country",
-        "strong borders act",
-        "bill c-2",
-        "roxham",
-        "cbsa",
-        "border services",
-        "ice",
-        "immigration and customs enforcement",
-        "border patrol",
-        "ircc",
-        "immigration and refugee board",
-        "unhcr",
-        "persecution",
-        "temporary protected status",
-        "sanctuary",
-        "smuggl*",
-        "immigration",
-    ),
-    "fr": (
-        "asile",
-        "demandeur* d'asile",
-        "réfugié*",
-        "irrégulier*",
-        "irrégulière*",
-        "expuls*",
-        "renvoi*",
-        "migrant*",
-        "migration*",
-        "sans-papiers",
-        "détention",
-        "tiers pays sûr*",
-        "projet de loi c-2",
-        "roxham",
-        "asfc",
-        "services frontaliers",
-        "ircc",
-        "statut de réfugié",
-        "hcr",
-        "persécution",
-        "passeur*",
-        "immigration",
-        "frontière",
-    ),
-}
+from pipeline.config import TopicProfile, load_topic
+from pipeline.topic import is_on_topic
 
 STANCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -199,16 +140,22 @@ def count_terms(text: str, terms: tuple[str, ...]) -> int:
     return sum(1 for t in terms if _pattern(t).search(text))
 
 
-def lexicon_relevance(
-    text: str, language: str | None, min_terms: int = RELEVANCE_MIN_TERMS
-) -> bool | None:
-    """Keyword relevance of ``text`` (headline included); ``None`` without a lexicon."""
-    terms = RELEVANCE_TERMS.get(language or "en")
-    if terms is None:
+def lexicon_relevance(text: str, language: str | None) -> bool | None:
+    """The topic profile's verdict on ``text`` ("headline\n\nbody"): the same keyword
+    relevance the pipeline uses without classifiers (``data/topic.toml``, see
+    :mod:`pipeline.topic`). ``None`` for a language the profile has no terms for."""
+    profile = _topic_profile()
+    if (language or "en") not in profile.terms:
         return None
-    title, _, _ = text.partition("\n\n")
-    hits = count_terms(text, terms) + (count_terms(title, terms) if "\n\n" in text else 0)
-    return hits >= min_terms
+    title, sep, body = text.partition("\n\n")
+    if not sep:
+        title, body = "", text
+    return is_on_topic(title, body, language or "en", profile)
+
+
+@cache
+def _topic_profile() -> TopicProfile:
+    return load_topic()
 
 
 def lexicon_stance(text: str, language: str | None) -> str | None:

@@ -179,7 +179,7 @@ def _fill_relevance(
         return
     article.is_relevant = verdict
     article.stance_note = _join(
-        article.stance_note, f"{outcome.reason}; relevance from the {language} keyword lexicon"
+        article.stance_note, f"{outcome.reason}; relevance from the {language} topic keywords"
     )
 
 

@@ -98,7 +98,7 @@ def test_annotate_stance_fills_records(
     assert items[2].quotes[0].stance is None and items[2].quotes[0].stance_score is None
     assert a3.relevance_score is None
     assert "language fr not supported" in a3.stance_note
-    assert "keyword lexicon" in a3.stance_note
+    assert "topic keywords" in a3.stance_note
     assert a3.is_relevant is True and a3.stance is None
 
 
