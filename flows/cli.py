@@ -352,20 +352,46 @@ def print_demo_summary(db: Path) -> None:
             FROM articles GROUP BY ALL ORDER BY outlet, week
             """
         ).fetchall()
-        totals = con.execute(
+        total, relevant, outlets = con.execute(
             "SELECT count(*), count(*) FILTER (is_relevant), count(DISTINCT outlet) FROM articles"
         ).fetchall()[0]
+        stances = con.execute(
+            "SELECT coalesce(stance, 'NULL'), count(*) FROM articles WHERE is_relevant "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        roles = con.execute(
+            "SELECT speaker_role, count(*), count(*) FILTER (stance = 'restrictive'), "
+            "count(*) FILTER (stance = 'protective'), count(*) FILTER (stance = 'neutral') "
+            "FROM quotes GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
     table = Table(
         "outlet", "ISO week", "articles", "relevant", title="Articles per outlet and week"
     )
-    for outlet, week, articles, relevant in weekly:
-        table.add_row(outlet, week or "(no date)", str(articles), str(relevant))
+    for outlet, week, articles, relevant_count in weekly:
+        table.add_row(outlet, week or "(no date)", str(articles), str(relevant_count))
     console.print(table)
-    total, relevant, outlets = totals
+    if roles:
+        who = Table(
+            "speaker role",
+            "quotes",
+            "restrictive",
+            "protective",
+            "neutral",
+            title="Who is quoted (quote stance)",
+        )
+        for row in roles:
+            who.add_row(*(str(v) for v in row))
+        console.print(who)
     share = relevant / total if total else 0.0
     console.print(
         f"{total} articles from {outlets} outlets in {db}; {relevant} relevant ({share:.0%})."
     )
+    if stances:
+        console.print(
+            "Stance of the relevant articles: "
+            + ", ".join(f"{label} {n}" for label, n in stances)
+            + "."
+        )
 
 
 evaluate_app = typer.Typer(
