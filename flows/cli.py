@@ -21,6 +21,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from flows import stages
+from flows.cli_options import (
+    ContactOpt,
+    DbOpt,
+    NoDelaysOpt,
+    NoModelsOpt,
+    SinceOpt,
+    SourcesOpt,
+    TopicOpt,
+    WarcDirOpt,
+)
 from flows.cli_sources import print_crawl_report
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from models.config import ConfigError as ModelConfigError
@@ -50,35 +60,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-SourcesOpt = Annotated[
-    Path, typer.Option("--sources", help="Outlets to crawl (TOML).", show_default=True)
-]
-TopicOpt = Annotated[Path, typer.Option("--topic", help="Topic profile (TOML).")]
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
-WarcDirOpt = Annotated[Path, typer.Option("--warc-dir", help="Where WARC archives are written.")]
-NoDelaysOpt = Annotated[
-    bool,
-    typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),
-]
-NoModelsOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-models",
-        help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
-    ),
-]
-SinceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--since",
-        help="Skip feed and sitemap entries older than this: an age (30d, 12h, 2w) or a date.",
-    ),
-]
-ContactOpt = Annotated[
-    str | None,
-    typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent."),
-]
 
 
 class UserError(Exception):

@@ -19,6 +19,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_options import (
+    ContactOpt,
+    DbOpt,
+    NoDelaysOpt,
+    NoModelsOpt,
+    SourcesOpt,
+    TopicOpt,
+    WarcDirOpt,
+)
 from flows.report_week import IsoWeek, WeekError, last_week
 from pipeline.config import (
     DEFAULT_DB,
@@ -33,24 +42,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 flows_app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
-SourcesOpt = Annotated[Path, typer.Option("--sources", help="Outlets to crawl (TOML).")]
-TopicOpt = Annotated[Path, typer.Option("--topic", help="Topic profile (TOML).")]
-WarcDirOpt = Annotated[Path, typer.Option("--warc-dir", help="Where WARC archives are written.")]
-NoDelaysOpt = Annotated[
-    bool, typer.Option("--no-delays", help="Turn politeness delays off (local test sites only).")
-]
-ContactOpt = Annotated[
-    str | None, typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent.")
-]
-NoModelsOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-models",
-        help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
-    ),
-]
 
 
 def _week(value: str | None) -> IsoWeek | None:

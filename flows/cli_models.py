@@ -1,6 +1,6 @@
 """CLI for the classifiers: ``asylumwatch train`` and ``asylumwatch evaluate stance``.
 
-``models_app`` holds ``train`` and ``evaluate-stance``; ``evaluate_app`` holds ``stance`` for
+``models_app`` holds ``train``; ``evaluate_app`` holds ``stance`` for
 mounting as ``asylumwatch evaluate stance --gold FILE``. User mistakes (missing file, bad JSON
 line, bad config) print one message naming the file and line and exit with code 2.
 """
@@ -78,7 +78,10 @@ def train(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Train the classifiers from models/training_data/ and print validation figures."""
+    """Train the classifiers from models/training_data/ and print validation figures.
+
+    Example: [bold]asylumwatch train --task stance[/]
+    """
     settings = _config(config)
     names = task or _trainable(settings)
     if not names:
@@ -118,17 +121,6 @@ TeamOption = Annotated[
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")]
 
 
-@models_app.command("evaluate-stance")
-def evaluate_stance(
-    gold: GoldOption = None,
-    team: TeamOption = False,
-    config: ConfigOption = None,
-    json_out: JsonOption = None,
-) -> None:
-    """Quote stance, article stance and relevance vs baselines on gold data."""
-    _evaluate(gold, team, config, json_out)
-
-
 @evaluate_app.command("stance")
 def evaluate_stance_command(
     gold: GoldOption = None,
@@ -136,5 +128,8 @@ def evaluate_stance_command(
     config: ConfigOption = None,
     json_out: JsonOption = None,
 ) -> None:
-    """Quote stance, article stance and relevance vs baselines on gold data."""
+    """Quote stance, article stance and relevance vs baselines on gold data.
+
+    Example: [bold]asylumwatch evaluate stance --gold ../shared/devset/devset.jsonl[/]
+    """
     _evaluate(gold, team, config, json_out)

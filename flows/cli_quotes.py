@@ -107,7 +107,10 @@ def quotes(
         int, typer.Option("--errors", help="Also list this many misses and mistakes.")
     ] = 0,
 ) -> None:
-    """Run the quote stage on each gold article and score it."""
+    """Run the quote stage on each gold article and score it.
+
+    Example: [bold]asylumwatch evaluate quotes --gold tests/data/quotes_gold.jsonl[/]
+    """
     console = Console()
     try:
         articles = load_gold(gold)
