@@ -182,16 +182,16 @@ def test_cli_user_errors_exit_2_with_one_message(config: ModelsConfig, tmp_path:
     bad.write_text('{"text": "x", "relevant": true}\n{oops\n', encoding="utf-8")
     result = runner.invoke(evaluate_app, ["--gold", str(bad), *cfg])
     assert result.exit_code == 2 and f"{bad}:2" in result.output
-    result = runner.invoke(models_app, ["train", "--task", "nosuch", *cfg])
+    result = runner.invoke(models_app, ["--task", "nosuch", *cfg])
     assert result.exit_code == 2 and "nosuch" in result.output
-    result = runner.invoke(models_app, ["train", "--config", str(tmp_path / "none.toml")])
+    result = runner.invoke(models_app, ["--config", str(tmp_path / "none.toml")])
     assert result.exit_code == 2 and "not found" in result.output
 
 
 def test_cli_train_and_evaluate(config: ModelsConfig, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
-        models_app, ["train", "--task", "relevance", "--config", str(config.path)]
+        models_app, ["--task", "relevance", "--config", str(config.path)]
     )
     assert result.exit_code == 0, result.output
     assert "macro-F1=" in result.output and "relevance-" in result.output
