@@ -18,8 +18,8 @@ import torch
 from models.config import ModelsConfig, resolve_base_model
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head
-from models.language import guess_language, normalize_language
 from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
+from pipeline.language import guess_language, normalize_language
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from rich.table import Table
 from models.baselines import LexiconBaseline, MajorityBaseline, SimilarityBaseline
 from models.config import ModelsConfig
 from models.data import DataError, compose_article_text, hash_split, read_jsonl
-from models.language import guess_language, normalize_language
 from models.metrics import BinaryScores, Report, binary_scores, classification_report
 from models.stance import annotate_stance_with, load_annotators
+from pipeline.language import guess_language, normalize_language
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
 

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
 from models.data import compose_article_text
-from models.language import guess_language, normalize_language
 from models.lexicon import lexicon_relevance
+from pipeline.language import guess_language, normalize_language
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
 log = logging.getLogger(__name__)

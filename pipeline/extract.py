@@ -18,6 +18,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from pipeline.encoding import decode_html
+from pipeline.language import guess_language, normalize_language
 from pipeline.records import ArchivedResponse, Article
 from pipeline.urls import article_id, domain_of, resolve_canonical
 
@@ -34,8 +35,6 @@ _DATE_PARAMS = {
     "deferred_url_extractor": True,
 }
 _WORDS = re.compile(r"\w+", re.UNICODE)
-_EN = frozenset("the and of to in is that for was on with said as by are from it at".split())
-_FR = frozenset("le la les des et est une dans du pour que qui sur pas au aux a été".split())
 
 
 def is_html(response: ArchivedResponse) -> bool:
@@ -256,14 +255,7 @@ def _precise_timestamp(tree: lxml_html.HtmlElement, day: date) -> datetime | Non
 
 
 def detect_language(tree: lxml_html.HtmlElement, text: str) -> str | None:
-    """The page's declared language (``<html lang>``), checked against a stop-word count."""
-    declared = (tree.get("lang") or "").split("-")[0].lower() or None
-    tokens = [t.lower() for t in _WORDS.findall(text[:5000])]
-    en = sum(t in _EN for t in tokens)
-    fr = sum(t in _FR for t in tokens)
-    guessed = None
-    if en + fr >= 10:
-        guessed = "en" if en >= fr else "fr"
-    if declared and (guessed is None or declared not in ("en", "fr") or declared == guessed):
-        return declared
-    return guessed or declared
+    """The page's declared language (``<html lang>``) unless its words clearly say otherwise."""
+    declared = normalize_language(tree.get("lang"))
+    guessed = guess_language(text[:5000], min_hits=10)
+    return guessed if guessed and guessed != declared else declared

@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from pipeline.language import guess_language
 from pipeline.quotes_attribution import (
     _ACCORDING_RE,
     Attribution,
@@ -63,10 +64,6 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 2_000_000  # longer texts are cut (a 500 KB article is processed whole)
 _NAMING_BEFORE_RE = re.compile(rf"{NAMING_CUES}[\s,:]*$", re.IGNORECASE)
 _TERMINAL_RE = re.compile(r"[.!?…:;][\"'”“’»)\]]*$|[\"”“»]$")
-_FR_WORDS_RE = re.compile(
-    r"\b(?:le|la|les|des|du|une|est|sont|qui|que|dans|pour|avec|selon|pas|aux|été)\b"
-)
-_EN_WORDS_RE = re.compile(r"\b(?:the|and|of|to|is|are|was|that|with|for|said|has)\b")
 
 
 @dataclass(slots=True)
@@ -80,13 +77,6 @@ class _Raw:
     speaker: str | None = None
     kind: str = "none"
     np: SpeakerNP | None = None
-
-
-def detect_language(text: str) -> str:
-    sample = text[:5000]
-    fr = len(_FR_WORDS_RE.findall(sample))
-    en = len(_EN_WORDS_RE.findall(sample))
-    return "fr" if fr > en else "en"
 
 
 class _Article:
@@ -850,7 +840,7 @@ def _extract(text: str, language: str | None, article_id: str) -> list[Quote]:
         return []
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-    lang = (language or "").lower()[:2] or detect_language(text)
+    lang = (language or "").lower()[:2] or (guess_language(text[:5000]) or "en")
     art = _Article(text, "fr" if lang == "fr" else "en")
     direct = _direct_quotes(art)
     reported = _reported_quotes(art, direct)
