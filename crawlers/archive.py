@@ -27,10 +27,7 @@ from crawlers.faults import exception_code
 from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
 from pipeline.config import host_key
-
-KIND_HEADER = "Asylumwatch-Kind"
-SOURCE_HEADER = "Asylumwatch-Source"
-RUN_HEADER = "Asylumwatch-Run"
+from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER
 
 # Hop-by-hop headers that no longer describe the body Scrapy hands us.
 _DROP_HEADERS = {"transfer-encoding", "connection", "keep-alive"}

@@ -30,8 +30,10 @@ from pipeline.records import ArchivedResponse, Fetch
 
 log = logging.getLogger(__name__)
 
+# WARC headers the crawler adds to every record (crawlers/archive.py writes them).
 KIND_HEADER = "Asylumwatch-Kind"
 SOURCE_HEADER = "Asylumwatch-Source"
+RUN_HEADER = "Asylumwatch-Run"
 
 
 def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
