@@ -265,9 +265,18 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
     if article_clf is not None:
         variants += [(ARTICLE_ONLY, article_clf, 1.0), (QUOTES_ONLY, None, 0.0)]
     stance_for = [g.article_stance is not None for g in gold]
+    topic_gate = [g.relevant is not None for g in gold]
     for name, art_clf, w in variants:
         items = _records(gold)
-        annotate_stance_with(items, stance_clf, relevance_clf, art_clf, w, stance_for=stance_for)
+        annotate_stance_with(
+            items,
+            stance_clf,
+            relevance_clf,
+            art_clf,
+            w,
+            stance_for=stance_for,
+            topic_gate=topic_gate,
+        )
         scores = MethodScores(name)
         if name == TRAINED:
             by_article = [{q.text: q.stance for q in items[i].quotes} for i in range(len(gold))]

@@ -9,6 +9,11 @@
   quote stance scores weighted by quote length (the quotes the article chooses to give space to).
   Without an article model the quotes alone decide; without quotes the article model alone does.
   Non-relevant articles get NULL stance with ``stance_note = "not relevant"``.
+* Quotes in articles judged not relevant are ``neutral``: the codebook's stance target is access
+  to asylum, and an article off that subject gives its quotes no position on it. Their
+  ``stance_score`` is the relevance model's ``not_relevant`` probability and their
+  ``model_version`` the relevance model's, so the row says which model decided. Where relevance
+  is unknown (NULL) the stance classifier's verdict stands.
 
 Nothing is guessed: a text the models cannot classify keeps NULL labels and the reason.
 """
@@ -86,9 +91,12 @@ def annotate_stance_with(
     article_clf: TextClassifier | None = None,
     author_weight: float = 0.5,
     stance_for: Sequence[bool] | None = None,
+    topic_gate: Sequence[bool] | None = None,
 ) -> None:
     """``annotate_stance``; ``stance_for`` (evaluation) picks the articles that get a stance
-    instead of the predicted relevance, so article stance can be measured on its own."""
+    instead of the predicted relevance, so article stance can be measured on its own;
+    ``topic_gate`` (evaluation) names the items whose quotes the off-topic rule applies to
+    (standalone statements are not articles). Default: every item."""
     if not articles:
         return
     languages = [article_language(a.article) for a in articles]
@@ -112,6 +120,8 @@ def annotate_stance_with(
     relevant_idx = []
     for i, (item, outcome) in enumerate(zip(articles, relevance_out, strict=True)):
         _fill_relevance(item.article, outcome, languages[i], relevance_clf)
+        if item.article.is_relevant is False and (topic_gate is None or topic_gate[i]):
+            _neutral_off_topic(item.quotes, item.article.relevance_score, relevance_clf.version)
         wanted = stance_for[i] if stance_for is not None else item.article.is_relevant
         if wanted:
             relevant_idx.append(i)
@@ -162,6 +172,14 @@ def _fill_quote(quote: Quote, outcome: Outcome, version: str) -> dict[str, float
         return None
     quote.stance, quote.stance_score = prediction.label, prediction.score
     return prediction.scores
+
+
+def _neutral_off_topic(quotes: list[Quote], relevance: float | None, version: str) -> None:
+    """Quotes of a non-relevant article: ``neutral`` on access to asylum (see module doc)."""
+    for quote in quotes:
+        quote.stance = "neutral"
+        quote.stance_score = None if relevance is None else 1.0 - relevance
+        quote.model_version = version
 
 
 def _fill_relevance(

@@ -11,7 +11,7 @@ from test_models_helpers import make_config, write_jsonl
 from typer.testing import CliRunner
 
 from flows.cli_models import evaluate_app, models_app
-from models.classifier import TextClassifier
+from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
 from models.evaluate import TRAINED, evaluate_stance, render_report
 from models.stance import annotate_stance, combine_article_stance, load_annotators
@@ -102,6 +102,40 @@ def test_annotate_stance_fills_records(
     assert a3.is_relevant is True and a3.stance is None
 
 
+class _FixedRelevance:
+    """A relevance classifier stand-in with one fixed verdict (the gate is under test)."""
+
+    version = "relevance-fixed"
+    languages = ("en",)
+
+    def __init__(self, relevant: bool) -> None:
+        self.relevant = relevant
+
+    def predict_detailed(self, texts: list[str], languages: list[str | None]) -> list[Outcome]:
+        p = 0.9 if self.relevant else 0.2
+        scores = {"relevant": p, "not_relevant": 1.0 - p}
+        label = max(scores, key=lambda k: scores[k])
+        return [Outcome(Prediction(label, scores[label], scores), None) for _ in texts]
+
+
+@pytest.mark.parametrize("relevant", [False, True])
+def test_quotes_of_off_topic_articles_are_neutral(
+    classifiers: tuple[TextClassifier, TextClassifier, TextClassifier | None], relevant: bool
+) -> None:
+    stance = classifiers[0]
+    quote = "We must deport them all and close the border for good."
+    items = [_article("s1", "Storm closes highway", f"The mayor said: {quote}", "en", [quote])]
+    annotate_stance(items, stance, _FixedRelevance(relevant))  # type: ignore[arg-type]
+    q = items[0].quotes[0]
+    if relevant:
+        assert q.model_version == stance.version
+        assert q.stance == stance.predict([quote], ["en"])[0].label
+    else:
+        assert (q.stance, q.model_version) == ("neutral", "relevance-fixed")
+        assert q.stance_score == pytest.approx(0.8)
+        assert items[0].article.stance is None
+
+
 def test_combine_article_stance_weights_quotes_by_length() -> None:
     article = {"restrictive": 0.2, "protective": 0.2, "neutral": 0.6}
     quotes = [
@@ -140,7 +174,7 @@ def _gold(tmp_path: Path) -> Path:
             {
                 "id": "g3",
                 "title": "Des familles craignent l'expulsion",
-                "text": "Des familles craignent d'être renvoyées. "
+                "text": "Des familles de demandeurs d'asile craignent d'être expulsées. "
                 "« Nous avons fui la guerre », dit-elle.",
                 "language": "fr",
                 "relevant": True,
@@ -190,9 +224,7 @@ def test_cli_user_errors_exit_2_with_one_message(config: ModelsConfig, tmp_path:
 
 def test_cli_train_and_evaluate(config: ModelsConfig, tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(
-        models_app, ["--task", "relevance", "--config", str(config.path)]
-    )
+    result = runner.invoke(models_app, ["--task", "relevance", "--config", str(config.path)])
     assert result.exit_code == 0, result.output
     assert "macro-F1=" in result.output and "relevance-" in result.output
     out = tmp_path / "report.json"
