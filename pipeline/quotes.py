@@ -181,8 +181,13 @@ def _sentence_speaker(art: _Article, s: int, e: int) -> Attribution | None:
         for m in rx.finditer(text, s, e):
             if overlaps_any((m.start(), m.end()), local):
                 continue
-            floor = max([s] + [b for a, b in local if b <= m.start()])
+            before = [(a, b) for a, b in local if b <= m.start()]
+            floor = max([s] + [b for _, b in before])
             np = subject_before(text, floor, m.start())
+            if np is None and before and not text[floor : m.start()].strip():
+                # "X "formally" asks ...": a quoted adverb between subject and verb.
+                floor = max([s] + [b for _, b in before[:-1]])
+                np = subject_before(text, floor, before[-1][0])
             if np is not None and np.kind in {"person", "org", "group"}:
                 return Attribution(np, m.start(), m.end(), "sentence")
     return None
@@ -403,6 +408,8 @@ class _Resolver:
         self._standalone = _standalone_capitalised(text, body)
         mentions = person_mentions(text, body)
         _attach_appositives(text, mentions)
+        self._named = mentions  # every name, also those not otherwise seen to be persons
+        self._named_starts = [m.start for m in mentions]
         self.names = NameIndex(mentions)
         self.mentions = [m for m in mentions if self._is_person(m)]
         self.names = NameIndex(self.mentions)
@@ -548,6 +555,12 @@ class _Resolver:
         if np.kind == "org":
             q.speaker, q.kind = self._org_full_name(np.name or np.text), "org"
             return
+        if _NAMED_GROUP_RE.match(np.text):
+            # "the authors said" after "a study by A, B and C": the people listed.
+            listed = self._listed_people(pos)
+            if listed:
+                q.speaker, q.kind = listed, "person"
+                return
         # A described group or a role noun ("the minister", "la porte-parole").
         noun = is_role_noun_phrase(np.text)
         if noun:
@@ -580,6 +593,26 @@ class _Resolver:
         q.speaker, q.kind = _strip_determiner(np.text), "group"
         if not self._groups or self._groups[-1] != q.speaker:
             self._groups.append(q.speaker)
+
+    def _listed_people(self, pos: int) -> str | None:
+        """The closest list of two or more people named before ``pos`` (``A (York
+        University), B and C``), written ``A and B`` / ``A, B, and C``."""
+        text = self.art.text
+        lo = bisect.bisect_left(self._named_starts, pos - _PRONOUN_WINDOW)
+        hi = bisect.bisect_left(self._named_starts, pos)
+        cands = self._named[lo:hi]
+        i = len(cands) - 1
+        while i > 0:
+            j = i
+            while j > 0 and _LIST_JOIN_RE.fullmatch(text, cands[j - 1].end, cands[j].start):
+                j -= 1
+            if j < i:
+                names = [self.names.canonical(m.name) for m in cands[j : i + 1]]
+                if len(names) == 2:
+                    return " and ".join(names)
+                return f"{', '.join(names[:-1])}, and {names[-1]}"
+            i -= 1
+        return None
 
     def _org_full_name(self, name: str) -> str:
         """The longest name the article uses for an organisation ("CBSA" -> its full name)."""
@@ -662,6 +695,18 @@ class _Resolver:
         return best
 
 
+# Plural descriptions of people the article has listed by name ("the authors wrote").
+_NAMED_GROUP_RE = re.compile(
+    r"^(?:the|these|both|les|ces)\s+(?:(?:study|report|paper|article|letter|book|étude|"
+    r"rapport)['’]s\s+|two\s+|three\s+|four\s+|deux\s+|trois\s+)?(?:co-?authors|authors|"
+    r"researchers|scholars|academics|economists|scientists|professors|pair|duo|trio|two|three|"
+    r"four|co-?auteur(?:e|ice)?s|auteur(?:e|ice)?s|chercheu(?:r|se)s|deux|trois)$",
+    re.IGNORECASE,
+)
+# What joins the names of a list: commas, "and", a parenthesis after each name.
+_LIST_JOIN_RE = re.compile(
+    r"(?:\s*\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et|&)\s+)"
+)
 _GENERIC_PERSON_RE = re.compile(
     r"^(?:\d+-year-old|man|woman|mother|father|teen|teenager|boy|girl|resident|claimant|"
     r"migrant|refugee|seeker|asylum-seeker|officer|agent|homme|femme|mère|père|"

@@ -111,6 +111,18 @@ def _attaches(text: str, pos: int, limit: int) -> bool:
     return m is not None and count_words(m.group()) <= 4
 
 
+def _inversion_closes(text: str, pos: int, np: SpeakerNP | None, limit: int) -> bool:
+    """Whether ``VERB X`` after a quote is an inverted attribution (``"…," asks X.``) rather
+    than a verb with its object (``X "formally" asks Y to "act"``, Y being asked): a quote
+    that ends without ``, ? !`` is only attributed by an inversion that closes the clause."""
+    if np is None or pos < 2 or text[pos - 1] not in "\"”»“'’":
+        return True
+    if text[pos - 2] in ",?!…—–-" or text[pos:limit].lstrip(" \u00a0\u202f").startswith(","):
+        return True
+    rest = text[max(np.end, pos) : limit].lstrip(" \u00a0\u202f")
+    return not rest[:1].isalpha()
+
+
 def attribution_after(text: str, pos: int, limit: int, lang: str) -> Attribution | None:
     """Attribution right after a closing mark: ``," she said.`` ``," said X.`` ``», a-t-il dit``."""
     region = text[pos:limit]
@@ -127,7 +139,7 @@ def attribution_after(text: str, pos: int, limit: int, lang: str) -> Attribution
         m = _FR_VERB_FIRST_RE.match(region)
         if m:
             np = np_after(text, pos + m.end("verb"), limit)
-            if _valid(np):
+            if _valid(np) and _inversion_closes(text, pos, np, limit):
                 return Attribution(np, pos + m.start("verb"), pos + m.end("verb"), "after")
         m = _FR_VERB_RE.search(region)
         if m and m.start() < 120:
@@ -137,7 +149,7 @@ def attribution_after(text: str, pos: int, limit: int, lang: str) -> Attribution
     m = _EN_VERB_FIRST_RE.match(region)
     if m:
         np = np_after(text, pos + m.end("verb"), limit)
-        if _valid(np):
+        if _valid(np) and _inversion_closes(text, pos, np, limit):
             return Attribution(np, pos + m.start("verb"), pos + m.end("verb"), "after")
     m = _SPEECH_ANY_RE.search(region)
     if m and m.start() < 160:

@@ -90,3 +90,43 @@ def test_gender_votes_prefer_subject_mentions() -> None:
 )
 def test_role_rules_for_news_descriptions(description: str, role: str) -> None:
     assert rule_role(description, default_table().find_all(description), "person")[0] == role
+
+
+# --- attribution patterns of news writing (team-written sentences) ------------------------
+
+
+def _speakers(text: str, language: str = "en") -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extract_quotes(text, language)}
+
+
+def test_verb_after_a_mid_sentence_quote_keeps_its_subject() -> None:
+    # The person after "asks" is asked, not speaking; the quoted adverb sits between the
+    # subject and its verb.
+    text = (
+        "Premier Nadia Okafor wrote to Prime Minister Colin Marsh on Monday.\n\n"
+        "Ms. Okafor \u201cformally\u201d asks Mr. Marsh to \u201cshare the cost of housing "
+        "new arrivals\u201d and \u201creturn the funds owed to the province\u201d."
+    )
+    got = _speakers(text)
+    assert got["formally"] == "Nadia Okafor"
+    assert got["share the cost of housing new arrivals"] == "Nadia Okafor"
+    assert got["return the funds owed to the province"] == "Nadia Okafor"
+
+
+def test_plural_authors_resolve_to_the_people_listed() -> None:
+    text = (
+        "In a paper for a policy journal, Mara Lindgren (McGill University), Tobias Reyes "
+        "(University of Leeds) and Ines Halvorsen look at how shelters cope with arrivals. "
+        "The authors argue that funding follows headlines rather than need. They write that "
+        "most shelters run at full capacity all year.\n\n"
+        '"Capacity is a policy choice," write the researchers.'
+    )
+    people = "Mara Lindgren, Tobias Reyes, and Ines Halvorsen"
+    got = _speakers(text)
+    assert set(got.values()) == {people}
+    assert len(got) == 3
+
+
+def test_plural_authors_without_names_keep_the_description() -> None:
+    text = "The authors argue that funding follows headlines rather than need."
+    assert list(_speakers(text).values()) == ["The authors"]
