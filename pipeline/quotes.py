@@ -31,6 +31,7 @@ from pipeline.quotes_direct import MarkedSpan, find_marked_spans
 from pipeline.quotes_lexicon import (
     DETERMINERS,
     EN_SPEECH_RE,
+    EN_VERB_MODIFIERS,
     FR_AUX,
     FR_SPEECH_RE,
     NAMING_CUES,
@@ -159,7 +160,7 @@ def _is_scare_or_title(text: str, m: MarkedSpan, attributed: bool) -> bool:
 
 
 _CHARACTERISE_RE = re.compile(
-    rf"(?<![\w\-]){FR_AUX}(?P<verb>called|calls|call|described|describes|denounced|"
+    rf"(?<![\w\-]){FR_AUX}{EN_VERB_MODIFIERS}(?P<verb>called|calls|call|described|describes|denounced|"
     r"denounces|labelled|labeled|labels|branded|characterized|characterised|slammed|blasted|"
     r"praised|hailed|accused|accuses|criticized|criticised|dismissed|mocked|"
     r"qualifié|qualifie|qualifiée|décrit|dénoncé|dénonce|traité|traite|accusé|accuse|reproché|"
@@ -263,7 +264,7 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
         att: Attribution | None = None
         if tail_limit > m.end:
             att = attribution_after(text, m.end, tail_limit, art.lang)
-            if att is None or att.verb_start - m.end > 60:
+            if att is None or (att.verb_start - m.end > 60 and not _subject_follows(text, m, att)):
                 # A far verb: only if the quote's sentence ends with its attribution.
                 t = _tail_attribution(text, m.end, tail_limit, art.lang)
                 att = t[1] if t else None
@@ -300,6 +301,16 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
                 continue
             out.append(_Raw(s, e, "direct", inc_att or att, pi, conf))
     return _drop_pull_quotes(art, out)
+
+
+def _subject_follows(text: str, m: MarkedSpan, att: Attribution) -> bool:
+    """``"…," Deputy Chief Jane Doe of the County Police Service said``: a long named subject
+    right after a quote that ends with a comma attributes it however far its verb is."""
+    return (
+        "," in text[m.inner_end - 1 : m.end]
+        and att.speaker.kind in {"person", "org"}
+        and not text[m.end : att.speaker.start].strip()
+    )
 
 
 def _drop_pull_quotes(art: _Article, quotes: list[_Raw]) -> list[_Raw]:

@@ -52,7 +52,7 @@ _FR_INVERTED_RE = re.compile(
 )
 # ", affirme Jean Tremblay", ", a déclaré le ministre"
 _FR_VERB_FIRST_RE = re.compile(
-    rf"^\W*(?:a\s+|ont\s+|avait\s+)?(?P<verb>{FR_SPEECH_RE})(?=\s)", re.IGNORECASE
+    rf"^\W*(?:a\s+|ont\s+|avait\s+|se\s+|s['’])?(?P<verb>{FR_SPEECH_RE})(?=\s)", re.IGNORECASE
 )
 _EN_VERB_FIRST_RE = re.compile(rf"^[\s,]*(?P<verb>{EN_SPEECH_RE})(?=\s)", re.IGNORECASE)
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|selon|d['’]après)\s+", re.IGNORECASE)

@@ -85,6 +85,17 @@ _EN_SPEECH_STEMS: dict[str, tuple[str, ...]] = {
     "plead": ("pleads", "pleaded"),
     "demand": ("demand", "demands", "demanded"),
     "go on": ("goes on", "went on"),
+    # manner of speaking ("“…,” she wailed"): these attribute direct quotes only
+    "wail": ("wails", "wailed"),
+    "holler": ("hollers", "hollered"),
+    "yell": ("yells", "yelled"),
+    "scream": ("screams", "screamed"),
+    "whisper": ("whispers", "whispered"),
+    "mutter": ("mutters", "muttered"),
+    "murmur": ("murmurs", "murmured"),
+    "quip": ("quips", "quipped"),
+    "sob": ("sobs", "sobbed"),
+    "cry": ("cried",),
 }
 
 # Verbs that may introduce reported speech as "X VERB (that) CLAUSE". "ask", "describe",
@@ -92,6 +103,7 @@ _EN_SPEECH_STEMS: dict[str, tuple[str, ...]] = {
 _EN_REPORTING_EXCLUDED = {
     "ask", "describe", "urge", "demand", "laugh", "sigh", "joke", "shout", "exclaim",
     "plead", "continue", "go on", "recount", "post", "recommend", "lament", "charge",
+    "wail", "holler", "yell", "scream", "whisper", "mutter", "murmur", "quip", "sob", "cry",
 }  # fmt: skip
 
 EN_SPEECH_VERBS: frozenset[str] = frozenset(f for forms in _EN_SPEECH_STEMS.values() for f in forms)
@@ -179,7 +191,10 @@ FR_PRESENT_RE = _alternation(FR_PRESENT)
 EN_VERB_MODIFIERS = (
     r"(?:(?:has|have|had|also|later|previously|earlier|then|further|again|once|recently|"
     r"repeatedly|publicly|privately|long|often|already|simply|flatly|only|first|"
-    r"would|will|could|may|might|\w+ly)\s+)*"
+    r"would|will|could|may|might|"
+    # lowercase -ly adverbs, not names ("Kelly said") or -ly nouns ("the family said")
+    r"(?!(?:family|assembly|supply|ally|rally|anomaly|monopoly|bully|belly|reply|daily|"
+    r"weekly|monthly|fly)\b)(?-i:[a-z]+ly))\s+)*"
 )
 _FR_ADVERBIALS = (
     r"aussi|également|d['’]ailleurs|par\s+ailleurs|encore|toutefois|cependant|pourtant|"

@@ -389,7 +389,9 @@ def classify_np(text: str, start: int, end: int, appositive: str = "") -> Speake
     first_prep = next((i for i, w in enumerate(low) if w in _PREPOSITIONS and i > 0), None)
     if first_prep is not None and low[first_prep - 1] in NON_SPEAKER_NOUNS:
         return None
-    if toks[0][0][:1].isdigit() or (low[0].endswith("ing") and not is_name_token(toks[0][0])):
+    if toks[0][0][:1].isdigit() or (
+        low[0].endswith("ing") and not is_name_token(toks[0][0]) and low[0] not in TITLE_WORDS
+    ):  # "acting Commissioner Jane Doe" is a speaker, "growing numbers" are not
         return None
     # A named organisation from the table: "the Immigration and Refugee Board of Canada".
     for om in default_table().find_all(text, start, end):

@@ -130,3 +130,57 @@ def test_plural_authors_resolve_to_the_people_listed() -> None:
 def test_plural_authors_without_names_keep_the_description() -> None:
     text = "The authors argue that funding follows headlines rather than need."
     assert list(_speakers(text).values()) == ["The authors"]
+
+
+def test_manner_of_speaking_verbs_attribute_direct_quotes() -> None:
+    text = (
+        "Officers led Tomas Ferreira away. His wife, Ms. Alba Ruiz, sat down on the steps. "
+        "\u201cWhere are they taking him?\u201d she wailed. \u201cHe did nothing wrong.\u201d"
+    )
+    got = _speakers(text)
+    assert got["Where are they taking him?"] == "Alba Ruiz"
+    assert got["He did nothing wrong."] == "Alba Ruiz"
+
+
+def test_french_reflexive_speech_verb_after_a_quote() -> None:
+    text = (
+        "\u00abIls n\u2019avaient rien, pas m\u00eame un sac\u00bb, se rappelle Odile Marchand, "
+        "intervenante dans un organisme d\u2019accueil."
+    )
+    assert list(_speakers(text, "fr").values()) == ["Odile Marchand"]
+
+
+def test_acting_title_before_a_name() -> None:
+    text = '"The new rules give us the tools we need," acting Commissioner Dale Brenner said.'
+    assert list(_speakers(text).values()) == ["Dale Brenner"]
+
+
+def test_long_named_subject_right_after_the_quote() -> None:
+    text = (
+        "\u201cOur officers continue to search the riverbank after two people were reported "
+        "missing on Sunday night,\u201d Staff Sergeant Marie-Claude Tessier of the Lakeshore "
+        "Regional Police Service said Monday."
+    )
+    assert list(_speakers(text).values()) == ["Marie-Claude Tessier"]
+
+
+def test_adverb_between_subject_and_evaluative_verb() -> None:
+    text = (
+        "Sen. Paula Verhoeven backed the bill on Tuesday.\n\n"
+        "Verhoeven also called the proposed deal \u201cbalanced\u201d and \u201cfair,\u201d "
+        "in a statement."
+    )
+    got = _speakers(text)
+    assert got == {"balanced": "Paula Verhoeven", "fair": "Paula Verhoeven"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family said the shelter had turned them away twice.",
+        "Jordan Kelly said the shelter had turned them away twice.",
+    ],
+)
+def test_words_ending_in_ly_are_not_adverbs_before_the_verb(text: str) -> None:
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == text.split(" said")[0]
