@@ -87,7 +87,10 @@ class ServingConfig:
 
 @dataclass(frozen=True, slots=True)
 class ArticleConfig:
-    author_weight: float = 0.5
+    """How article stance is decided (see ``models.stance``)."""
+
+    author_weight: float = 0.5  # share of the article model against the chosen quotes
+    balance: float = 1.0  # weaker side >= balance x stronger side -> neutral (1.0: off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,17 +180,22 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
     if serving.threads < 0:
         raise ConfigError(f"{path}: [serving] threads must be >= 0, got {serving.threads}")
     article_raw = _table(raw, "article", path)
-    _check_keys(article_raw, {"author_weight": (int, float)}, path, "article")
+    _check_keys(
+        article_raw, {"author_weight": (int, float), "balance": (int, float)}, path, "article"
+    )
     weight = float(article_raw.get("author_weight", 0.5))
     if not 0.0 <= weight <= 1.0:
         raise ConfigError(f"{path}: [article] author_weight must be in [0, 1], got {weight}")
+    balance = float(article_raw.get("balance", 1.0))
+    if not 0.0 < balance <= 1.0:
+        raise ConfigError(f"{path}: [article] balance must be in (0, 1], got {balance}")
     return ModelsConfig(
         path=path,
         root=root,
         cache_dir=cache_dir,
         tasks=tasks,
         serving=serving,
-        article=ArticleConfig(author_weight=weight),
+        article=ArticleConfig(author_weight=weight, balance=balance),
     )
 
 

@@ -15,7 +15,7 @@ embedding-similarity baselines, the trained model, and the two halves of the art
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -260,10 +260,13 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
             scores.article = classification_report(art_gold, pred, STANCES)
         report.methods.append(scores)
 
-    weight = config.article.author_weight
-    variants = [(TRAINED, article_clf, weight)]
+    weighting = config.article
+    variants = [(TRAINED, article_clf, weighting)]
     if article_clf is not None:
-        variants += [(ARTICLE_ONLY, article_clf, 1.0), (QUOTES_ONLY, None, 0.0)]
+        variants += [
+            (ARTICLE_ONLY, article_clf, replace(weighting, author_weight=1.0)),
+            (QUOTES_ONLY, None, weighting),
+        ]
     stance_for = [g.article_stance is not None for g in gold]
     topic_gate = [g.relevant is not None for g in gold]
     for name, art_clf, w in variants:

@@ -8,6 +8,8 @@
   classifier's scores on headline + lead, plus ``1 - author_weight`` x the mean of the article's
   quote stance scores weighted by quote length (the quotes the article chooses to give space to).
   Without an article model the quotes alone decide; without quotes the article model alone does.
+  The side with the most of that weight wins, unless the other side has at least ``balance``
+  times as much: an article giving both sides comparable weight is ``neutral`` (codebook 3).
   Non-relevant articles get NULL stance with ``stance_note = "not relevant"``.
 * Quotes in articles judged not relevant are ``neutral``: the codebook's stance target is access
   to asylum, and an article off that subject gives its quotes no position on it. Their
@@ -24,7 +26,7 @@ import logging
 from collections.abc import Sequence
 
 from models.classifier import Outcome, Prediction, TextClassifier
-from models.config import ModelsConfig
+from models.config import ArticleConfig, ModelsConfig
 from models.data import compose_article_text
 from models.lexicon import lexicon_relevance
 from pipeline.language import guess_language, normalize_language
@@ -68,8 +70,19 @@ def combine_article_stance(
     }
 
 
-def _best(scores: dict[str, float]) -> tuple[str, float]:
+def decide_article_stance(scores: dict[str, float], balance: float) -> tuple[str, float]:
+    """The article's label and its score from the mixed scores.
+
+    The heaviest label wins; a side whose opposite side weighs at least ``balance`` times as
+    much is a balanced article, ``neutral``, scored by the neutral mass plus the two sides'
+    shared mass (the part of the weight that cancels out).
+    """
     label = max(scores, key=lambda k: scores[k])
+    if label == "neutral":
+        return label, scores[label]
+    other = "protective" if label == "restrictive" else "restrictive"
+    if scores[other] >= balance * scores[label]:
+        return "neutral", scores["neutral"] + 2 * scores[other]
     return label, scores[label]
 
 
@@ -78,10 +91,10 @@ def annotate_stance(
     stance_clf: TextClassifier,
     relevance_clf: TextClassifier,
     article_clf: TextClassifier | None = None,
-    author_weight: float = 0.5,
+    weighting: ArticleConfig | None = None,
 ) -> None:
     """Fill stance/relevance fields of ``articles`` and their quotes in place (batched)."""
-    annotate_stance_with(articles, stance_clf, relevance_clf, article_clf, author_weight)
+    annotate_stance_with(articles, stance_clf, relevance_clf, article_clf, weighting)
 
 
 def annotate_stance_with(
@@ -89,7 +102,7 @@ def annotate_stance_with(
     stance_clf: TextClassifier,
     relevance_clf: TextClassifier,
     article_clf: TextClassifier | None = None,
-    author_weight: float = 0.5,
+    weighting: ArticleConfig | None = None,
     stance_for: Sequence[bool] | None = None,
     topic_gate: Sequence[bool] | None = None,
 ) -> None:
@@ -99,6 +112,7 @@ def annotate_stance_with(
     (standalone statements are not articles). Default: every item."""
     if not articles:
         return
+    weighting = weighting or ArticleConfig()
     languages = [article_language(a.article) for a in articles]
     inputs = [compose_article_text(a.article.title, a.article.text) for a in articles]
 
@@ -151,7 +165,7 @@ def annotate_stance_with(
         scores = combine_article_stance(
             outcome.prediction.scores if outcome and outcome.prediction else None,
             quote_scores[i],
-            author_weight if article_clf is not None else 0.0,
+            weighting.author_weight if article_clf is not None else 0.0,
         )
         if scores is None:
             reasons = [outcome.reason if outcome else None, quote_reasons[i]]
@@ -160,7 +174,7 @@ def annotate_stance_with(
                 article.stance_note, "; ".join(r for r in reasons if r) or "no stance evidence"
             )
             continue
-        article.stance, article.stance_score = _best(scores)
+        article.stance, article.stance_score = decide_article_stance(scores, weighting.balance)
 
 
 def _fill_quote(quote: Quote, outcome: Outcome, version: str) -> dict[str, float] | None:
@@ -222,4 +236,4 @@ def annotate_with_config(
 ) -> None:
     """``annotate_stance`` with the configured models and article weighting."""
     stance, relevance, article = load_annotators(config, progress=progress)
-    annotate_stance(articles, stance, relevance, article, config.article.author_weight)
+    annotate_stance(articles, stance, relevance, article, config.article)

@@ -28,6 +28,7 @@ from pipeline.topic import is_on_topic, topic_score
 
 if TYPE_CHECKING:
     from models.classifier import TextClassifier
+    from models.config import ArticleConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Classifiers:
     relevance: TextClassifier
     article_stance: TextClassifier | None
     role: TextClassifier | None
-    author_weight: float = 0.5
+    weighting: ArticleConfig | None = None  # article stance decision (models.toml [article])
 
     @classmethod
     def load(cls, config_path: Path | None = None, progress: bool = True) -> Classifiers:
@@ -54,7 +55,7 @@ class Classifiers:
         role = None
         if "role" in config.tasks:
             role = TextClassifier.load("role", config, progress=progress)
-        return cls(stance, relevance, article, role, config.article.author_weight)
+        return cls(stance, relevance, article, role, config.article)
 
 
 class Annotator:
@@ -116,7 +117,7 @@ class Annotator:
         clf = self.classifiers
         assert clf is not None
         try:
-            annotate_stance(batch, clf.stance, clf.relevance, clf.article_stance, clf.author_weight)
+            annotate_stance(batch, clf.stance, clf.relevance, clf.article_stance, clf.weighting)
         except Exception:  # noqa: BLE001
             log.exception(
                 "stance classification failed for a batch of %d articles; stance left NULL",

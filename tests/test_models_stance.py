@@ -14,7 +14,12 @@ from flows.cli_models import evaluate_app, models_app
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
 from models.evaluate import TRAINED, evaluate_stance, render_report
-from models.stance import annotate_stance, combine_article_stance, load_annotators
+from models.stance import (
+    annotate_stance,
+    combine_article_stance,
+    decide_article_stance,
+    load_annotators,
+)
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
 
@@ -147,6 +152,18 @@ def test_combine_article_stance_weights_quotes_by_length() -> None:
     assert combine_article_stance(None, quotes, 0.5)["restrictive"] == pytest.approx(0.75)
     assert combine_article_stance(article, [], 0.5) == article
     assert combine_article_stance(None, [], 0.5) is None
+
+
+def test_balanced_articles_are_neutral() -> None:
+    lean = {"restrictive": 0.5, "protective": 0.2, "neutral": 0.3}
+    assert decide_article_stance(lean, 1.0) == ("restrictive", 0.5)
+    assert decide_article_stance(lean, 0.5) == ("restrictive", 0.5)  # 0.2 < 0.5 x 0.5
+    label, score = decide_article_stance(lean, 0.4)  # 0.2 >= 0.4 x 0.5: comparable weight
+    assert label == "neutral" and score == pytest.approx(0.7)
+    calm = {"restrictive": 0.2, "protective": 0.1, "neutral": 0.7}
+    assert decide_article_stance(calm, 0.1) == ("neutral", 0.7)
+    tilted = {"restrictive": 0.1, "protective": 0.6, "neutral": 0.3}
+    assert decide_article_stance(tilted, 0.5) == ("protective", 0.6)
 
 
 def _gold(tmp_path: Path) -> Path:
