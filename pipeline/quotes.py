@@ -418,6 +418,7 @@ class _Resolver:
         body = [sp for sp in _outside_quotes(art) if art.is_body(art.para_of(sp[0]))]
         self._standalone = _standalone_capitalised(text, body)
         mentions = person_mentions(text, body)
+        _unglue_names(mentions, self._standalone)
         _attach_appositives(text, mentions)
         self._named = mentions  # every name, also those not otherwise seen to be persons
         self._named_starts = [m.start for m in mentions]
@@ -647,7 +648,7 @@ class _Resolver:
             ext = re.match(r"\s+(?:of|in|du|de)\s+[A-ZÀ-Þ][\w\-’']+", text[om.end : om.end + 40])
             if ext:
                 surface += ext.group()
-            if len(surface) > len(best):
+            if len(surface) > len(best) and _same_body(name, surface):
                 best = surface
         return best
 
@@ -778,6 +779,31 @@ _ORG_NOUNS = frozenset(
 )
 
 
+_FUNCTION_WORDS = frozenset(
+    {"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "les", "et", "pour"}
+)
+
+
+def _same_body(name: str, surface: str) -> bool:
+    """Whether ``surface`` is a longer form of ``name`` (``CBSA`` / ``Canada Border Services
+    Agency``, ``GRC`` / ``Gendarmerie royale du Canada``, ``ACLU`` / ``ACLU of Louisiana``),
+    not another body the organisation table files under the same entry (one news outlet for
+    another)."""
+    a, b = name.lower(), surface.lower()
+    if a in b or b in a:
+        return True
+    short, long_ = sorted((name, surface), key=len)
+    if any(
+        w not in _FUNCTION_WORDS for w in re.findall(r"\b[a-zà-ÿ][\w’']*", name + " " + surface)
+    ):
+        return True  # a description the table lists: "Border Patrol union"
+    letters = re.sub(r"[.\-&\s]", "", short)
+    if not letters.isupper():
+        return False
+    initials = iter(w[0].upper() for w in re.findall(r"[\w’']+", long_))
+    return all(c in initials for c in letters)
+
+
 def _strip_determiner(s: str) -> str:
     return s.strip()
 
@@ -827,6 +853,18 @@ def _standalone_capitalised(text: str, spans: list[Span]) -> dict[str, int]:
                 key = w[:-2] if w.endswith(("'s", "’s")) else w
                 counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _unglue_names(mentions: list[PersonMention], standalone: dict[str, int]) -> None:
+    """Names glued to the next word by text extraction ("Jane Doearrived in 2019"): the
+    surname the article also writes alone, without the lowercase tail."""
+    for m in mentions:
+        head, _, last = m.name.rpartition(" ")
+        for k in range(len(last) - 2, 2, -1):
+            tail = last[k:]
+            if tail.isalpha() and tail.islower() and standalone.get(last[:k], 0) > 0:
+                m.name = f"{head} {last[:k]}" if head else last[:k]
+                break
 
 
 def _add_short_mentions(

@@ -21,9 +21,11 @@ from pipeline.quotes_lexicon import (
     FR_PARTICIPLE_RE,
     FR_PRESENT_RE,
     FR_SPEECH_RE,
+    NEWS_AGENCIES,
     NON_SPEAKER_NOUNS,
 )
 from pipeline.quotes_names import SpeakerNP, classify_np, np_after, subject_before
+from pipeline.quotes_orgs import default_table
 from pipeline.quotes_text import QUOTE_CHARS, Span, count_words, strip_span
 
 _DAYS = (
@@ -646,6 +648,11 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
     tail = _tail_attribution(text, s, e, lang)
     if tail is not None:
         comma, att = tail
+        if _is_outlet(att.speaker):
+            # "X, who said CLAUSE, the AP reports": the outlet reports what X said.
+            inner = _verb_reported(text, (s, comma), lang, marked, _SAY_TELL)
+            if inner is not None:
+                return inner
         span = _clause_span(text, s, comma)
         inside = overlaps_any((att.verb_start, att.verb_end), marked)
         if (
@@ -658,8 +665,31 @@ def find_reported(text: str, sent: Span, lang: str, marked: list[Span]) -> Repor
     part = _participle_reported(text, s, e, lang, marked)
     if part is not None:
         return part
+    return _verb_reported(text, sent, lang, marked)
+
+
+_SAY_TELL = frozenset({"said", "says", "say", "told", "tells", "tell", "a dit", "dit"})
+
+
+def _is_outlet(np: SpeakerNP) -> bool:
+    """A news outlet (the organisation table's media entry has role ``other``)."""
+    if np.kind != "org":
+        return False
+    name = np.name or np.text
+    org = default_table().lookup(name)
+    return name in NEWS_AGENCIES or (org is not None and org.role == "other")
+
+
+def _verb_reported(
+    text: str, sent: Span, lang: str, marked: list[Span], verbs: frozenset[str] | None = None
+) -> Reported | None:
+    """``X said (that) CLAUSE`` / ``X a déclaré que CLAUSE`` (``verbs``: only these)."""
+    s, e = sent
+    body = text[s:e]
     rx = _FR_VERB_RE if lang == "fr" else _REPORT_EN_RE
     for m in rx.finditer(body):
+        if verbs is not None and m.group("verb").lower() not in verbs:
+            continue
         v_s, v_e = s + m.start("verb"), s + m.end("verb")
         if overlaps_any((v_s, v_e), marked):
             continue

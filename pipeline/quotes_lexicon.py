@@ -286,6 +286,10 @@ SPEAKER_NOUNS_FR = _words(
 )
 SPEAKER_NOUNS = SPEAKER_NOUNS_EN | SPEAKER_NOUNS_FR
 
+# Wire services often named by a short form the organisation table does not list: they
+# report what others said ("X said ..., AP reports"; "OTTAWA (AP) —").
+NEWS_AGENCIES = _words("AP AFP Reuters UPI Bloomberg CP PC")
+
 # Heads that are documents or figures, not speakers ("according to data", "the report says").
 NON_SPEAKER_NOUNS = _words(
     """

@@ -140,6 +140,8 @@ _SUBJECT_BREAKERS = frozenset(
         "this",
         "these",
         "those",
+        "including",
+        "notamment",
     }
 )
 _NOT_APPOSITIVE = frozenset(

@@ -184,3 +184,30 @@ def test_adverb_between_subject_and_evaluative_verb() -> None:
 def test_words_ending_in_ly_are_not_adverbs_before_the_verb(text: str) -> None:
     (q,) = extract_quotes(text, "en")
     assert q.speaker == text.split(" said")[0]
+
+
+def test_name_glued_to_the_next_word_by_extraction() -> None:
+    text = (
+        "Samir Haddadarrived in Winnipeg from Sudanin March hoping to claim asylum.\n\n"
+        'The 29-year-old says he has slept outside for weeks. "Nobody answers," he said.\n\n'
+        "Haddad was one of dozens waiting outside the shelter."
+    )
+    got = _speakers(text)
+    assert got["Nobody answers"] == "Samir Haddad"
+
+
+def test_wire_service_reports_what_the_named_person_said() -> None:
+    text = (
+        "Several officials objected, including Mayor Dan Pruitt, who said it was unfair to "
+        "single out the town, the AP reports."
+    )
+    assert _speakers(text) == {"it was unfair to single out the town": "Dan Pruitt"}
+
+
+def test_outlets_filed_under_one_table_entry_stay_apart() -> None:
+    text = (
+        "The loonie fell to its lowest level since 2020, the CBC reports.\n\n"
+        '"Markets are nervous," said analyst Rhea Stone, per Reuters.'
+    )
+    got = _speakers(text)
+    assert got["The loonie fell to its lowest level since 2020"] == "CBC"
