@@ -200,14 +200,19 @@ _FR_SPEECH_VERB_RE = re.compile(
 )
 
 
-def _characterisation(text: str, floor: int, pos: int, lang: str) -> Attribution | None:
-    """``X called the deal "tough"``: the subject of an evaluative verb speaks the words."""
+def _characterisation(
+    text: str, floor: int, pos: int, lang: str, n_words: int = 0
+) -> Attribution | None:
+    """``X called the deal "tough"``: the subject of an evaluative verb speaks the words
+    (``n_words``: how many words the quote has)."""
     best: Attribution | None = None
     for m in _CHARACTERISE_RE.finditer(text, floor, pos):
         gap = text[m.end() : pos]
         last_word = (re.findall(r"[\w'’\-]+", gap)[-1:] or [""])[0].lower()
-        if not gap.strip() or len(gap) > 80 or last_word in _ARTICLES:
-            continue  # "called "X"", "call it the "X"": naming a term, not quoting
+        if not gap.strip() or len(gap) > 80 or (last_word in _ARTICLES and n_words < 4):
+            # "called "X"", "call it the "X"": naming a term, not quoting; "called the
+            # conduct a "violation of due process"" quotes a phrase.
+            continue
         np = subject_before(text, floor, m.start())
         if np is not None and np.kind in {"person", "org", "pronoun", "group"}:
             best = Attribution(np, m.start(), m.end(), "before")
@@ -280,7 +285,8 @@ def _direct_quotes(art: _Article) -> list[_Raw]:
         if att is None and last_att is not None and last_att[0] == (sent_s, sent_e):
             att = last_att[1]  # a second partial quote in the same attributed sentence
         if att is None and m.start > head_floor:
-            att = _characterisation(text, sent_s, m.start, art.lang)
+            n_words = count_words(text[m.inner_start : m.inner_end])
+            att = _characterisation(text, sent_s, m.start, art.lang, n_words)
         if att is None and m.paragraphs == 1 and (m.end - m.start) < 0.6 * (sent_e - sent_s):
             att = _sentence_speaker(art, sent_s, sent_e)
         if att is not None and not _speaker_np_is_usable(att.speaker):
@@ -411,6 +417,7 @@ class _Resolver:
         text = art.text
         self.quotes = sorted(quotes, key=lambda r: r.start)
         self._groups: list[str] = []  # group speakers so far, in text order
+        self._first_named: dict[str, int] | None = None  # canonical name -> first mention
         self._quote_starts = [r.start for r in self.quotes]
         self.orgs = default_table().find_all(text)
         self._org_starts = [om.start for om in self.orgs]
@@ -524,7 +531,36 @@ class _Resolver:
                     if pg in {"m", "f"}:
                         self.genders[q.speaker] = pg
             prev = q
+        self._name_unnamed_spokespeople()
         del text
+
+    def _name_unnamed_spokespeople(self) -> None:
+        """``A spokesperson for X said ... "…," said Jane Doe``: the next quote's named
+        speaker, in the same or the next paragraph, is that spokesperson."""
+        for i, q in enumerate(self.quotes):
+            if q.kind != "group" or not _SPOKESPERSON_RE.match(q.speaker or ""):
+                continue
+            for nxt in self.quotes[i + 1 : i + 3]:
+                if nxt.para - q.para > 1:
+                    break
+                att = nxt.attribution
+                if att is None or att.speaker.kind == "pronoun":
+                    continue
+                if (
+                    nxt.kind == "person"
+                    and not att.speaker.title
+                    and not att.speaker.appositive
+                    and not self._named_before(nxt.speaker or "", q.start)
+                ):
+                    q.speaker, q.kind = nxt.speaker, "person"
+                break
+
+    def _named_before(self, name: str, pos: int) -> bool:
+        if self._first_named is None:
+            self._first_named = {}
+            for m in self.mentions:
+                self._first_named.setdefault(self.names.canonical(m.name), m.start)
+        return self._first_named.get(name, pos) < pos
 
     def _continues(self, prev: _Raw, q: _Raw) -> bool:
         """An unattributed quote continues the previous speaker unless someone else is named
@@ -658,18 +694,27 @@ class _Resolver:
         hi = bisect.bisect_left(self._org_starts, pos)
         lo = bisect.bisect_left(self._org_starts, pos - _PRONOUN_WINDOW)
         before = self.orgs[lo:hi]
+        kinds = _ORG_NOUN_ROLES.get(noun, set())
+        # "the organization" after "ICE deported ..., the ACLU said": the closest body of
+        # the kind the noun names, else the closest body.
         best = next(
             (
                 om.surface
                 for om in reversed(before)
-                if generic or noun in f"{om.surface} {om.org.name}".lower()
+                if (
+                    om.org.role in kinds
+                    if generic
+                    else noun in f"{om.surface} {om.org.name}".lower()
+                )
             ),
             None,
         )
         if best is None:
-            # "the agency" for a body whose name lacks the word: the closest one of its kind.
-            kinds = _ORG_NOUN_ROLES.get(noun, set())
-            best = next((om.surface for om in reversed(before) if om.org.role in kinds), None)
+            # "the agency" for a body whose name lacks the word: the closest one of its kind;
+            # "the organization": the closest body at all.
+            best = next(
+                (om.surface for om in reversed(before) if generic or om.org.role in kinds), None
+            )
         return self._org_full_name(best) if best else None
 
     def _person_described_as(self, noun: str, pos: int, definite: bool = False) -> str | None:
@@ -707,6 +752,10 @@ class _Resolver:
         return best
 
 
+_SPOKESPERSON_RE = re.compile(
+    r"(?:an?|the|une?|le|la)\s+(?:\w+\s+)?(?:spokes(?:person|man|woman)|porte-parole)\b",
+    re.IGNORECASE,
+)
 # Plural descriptions of people the article has listed by name ("the authors wrote").
 _NAMED_GROUP_RE = re.compile(
     r"^(?:the|these|both|les|ces)\s+(?:(?:study|report|paper|article|letter|book|étude|"
@@ -910,11 +959,19 @@ _NOT_APPOSITIVE_START = re.compile(
 )
 
 
+# "Jane Doe is an associate professor at ...": a description by a copula after the name.
+_COPULAR_RE = re.compile(
+    r"^\s+(?:is|was|est)\s+((?:an?|the|une?|le|la)\s[^,;:.!?\"“”«»]{2,160}?)(?=[,.;]|\s+who\b)"
+)
+
+
 def _attach_appositives(text: str, mentions: list[PersonMention]) -> None:
     for m in mentions:
         am = _APPOSITIVE_RE.match(text[m.end : m.end + 200])
         if am and not _NOT_APPOSITIVE_START.match(am.group(1)):
             m.appositive = am.group(1).strip()
+        elif not m.appositive and (cm := _COPULAR_RE.match(text[m.end : m.end + 200])):
+            m.appositive = cm.group(1).strip()
 
 
 # --- public API ----------------------------------------------------------------------------

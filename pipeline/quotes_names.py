@@ -634,7 +634,9 @@ def subject_before(text: str, floor: int, verb_start: int) -> SpeakerNP | None:
     begin = 0
     for idx, (w, _s, e) in enumerate(toks):
         lw = w.lower()
-        if lw in _SUBJECT_BREAKERS and idx < len(toks) - 1:
+        # A capitalised breaker inside a name is part of it ("Dignity Not Detention").
+        in_name = w[:1].isupper() and idx > 0 and is_name_token(toks[idx - 1][0])
+        if lw in _SUBJECT_BREAKERS and idx < len(toks) - 1 and not in_name:
             # Keep "and" between two names ("Jane Doe and John Roe").
             if (
                 lw in {"and", "et"}

@@ -211,3 +211,52 @@ def test_outlets_filed_under_one_table_entry_stay_apart() -> None:
     )
     got = _speakers(text)
     assert got["The loonie fell to its lowest level since 2020"] == "CBC"
+
+
+def test_evaluative_verb_with_object_and_article_quotes_a_phrase() -> None:
+    text = (
+        "Lena Ortiz of the Harbour Justice Not Jails Network called the removals a "
+        "\u201cflagrant breach of due process.\u201d"
+    )
+    assert list(_speakers(text).values()) == ["Lena Ortiz"]
+
+
+def test_the_organization_is_the_closest_body_of_that_kind() -> None:
+    text = (
+        "The Canadian Council for Refugees said Immigration, Refugees and Citizenship Canada "
+        "had lost track of dozens of files. According to the organization, the department "
+        "never told the families."
+    )
+    got = _speakers(text)
+    assert got["the department never told the families"] == "Canadian Council for Refugees"
+
+
+def test_role_noun_resolves_to_a_person_described_by_a_copula() -> None:
+    text = (
+        "Hearing outcomes vary with the adjudicator, according to a professor who studied "
+        "five years of decisions.\n\n"
+        "Imogen Takahashi is an associate professor of law at Dalhousie University. "
+        '"Who hears the case matters," Takahashi said.'
+    )
+    got = _speakers(text)
+    assert got["Hearing outcomes vary with the adjudicator"] == "Imogen Takahashi"
+
+
+def test_unnamed_spokesperson_named_in_the_next_quote() -> None:
+    text = (
+        "A spokesperson for Immigration Minister Tom Vale told The Tribune that every "
+        "removal follows due process. \u201cWe apply the law as written,\u201d said Jana "
+        "Kroll in an email."
+    )
+    got = _speakers(text)
+    assert got["every removal follows due process"] == "Jana Kroll"
+
+
+def test_spokesperson_stays_unnamed_when_the_next_speaker_was_already_quoted() -> None:
+    text = (
+        '"We need beds," shelter director Amal Hirsi said.\n\n'
+        "A spokesperson for the provincial housing department said funding had doubled.\n\n"
+        '"It is not enough," Hirsi said.'
+    )
+    got = _speakers(text)
+    assert got["funding had doubled"] == "A spokesperson for the provincial housing department"
