@@ -13,7 +13,7 @@ from pipeline.quotes_orgs import default_table
 from pipeline.speakers import assign_roles, clear_caches, rule_role
 
 GOLD = Path(__file__).resolve().parent / "data" / "quotes_gold.jsonl"
-NEW_CASES = ("g20", "g21", "g22", "g23")
+NEW_CASES = ("g20", "g21", "g22", "g23", "g24")
 
 
 def _articles() -> list[dict]:
