@@ -113,7 +113,11 @@ def _evaluate(gold: Path | None, team: bool, config: Path | None, json_out: Path
 
 GoldOption = Annotated[
     Path | None,
-    typer.Option("--gold", help="Gold file in devset format, e.g. ../shared/devset/devset.jsonl."),
+    typer.Option(
+        "--gold",
+        help="Gold file in devset format (e.g. ../shared/devset/devset.jsonl), or a folder of "
+        "demo-site article files (data/demo_site/content).",
+    ),
 ]
 TeamOption = Annotated[
     bool, typer.Option("--team", help="Evaluate on the team's validation split instead.")
@@ -131,5 +135,7 @@ def evaluate_stance_command(
     """Quote stance, article stance and relevance vs baselines on gold data.
 
     Example: [bold]asylumwatch evaluate stance --gold ../shared/devset/devset.jsonl[/]
+
+    Example: [bold]asylumwatch evaluate stance --gold data/demo_site/content[/]
     """
     _evaluate(gold, team, config, json_out)

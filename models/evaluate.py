@@ -26,6 +26,7 @@ from models.config import ModelsConfig
 from models.data import DataError, compose_article_text, hash_split, read_jsonl
 from models.metrics import BinaryScores, Report, binary_scores, classification_report
 from models.stance import annotate_stance_with, load_annotators
+from pipeline import quote_eval
 from pipeline.language import guess_language, normalize_language
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
@@ -101,7 +102,10 @@ QUOTES_ONLY = "trained: quotes only"
 
 
 def load_gold(path: Path) -> list[GoldArticle]:
-    """Gold articles from a devset-format JSONL file (errors name the file and line)."""
+    """Gold articles from a devset-format JSONL file (errors name the file and line), or from
+    a folder of demo-site article files (``data/demo_site/content``: TOML front matter)."""
+    if path.is_dir():
+        return _markdown_gold(path)
     gold: list[GoldArticle] = []
     for number, obj in read_jsonl(path):
         where = f"{path}:{number}"
@@ -139,6 +143,26 @@ def load_gold(path: Path) -> list[GoldArticle]:
     if not gold:
         raise DataError(f"{path}: no gold articles")
     return gold
+
+
+def _markdown_gold(folder: Path) -> list[GoldArticle]:
+    try:
+        articles = quote_eval.load_gold(folder)
+    except quote_eval.GoldError as exc:
+        raise DataError(str(exc)) from None
+    return [
+        GoldArticle(
+            id=a.id,
+            title=a.title,
+            text=a.text,
+            language=a.language,
+            relevant=a.relevant,
+            article_stance=a.stance,
+            quotes=tuple(GoldQuote(q.text, q.stance) for q in a.quotes),
+        )
+        for a in articles
+        if a.relevant is not None
+    ]
 
 
 def team_gold(config: ModelsConfig) -> list[GoldArticle]:

@@ -24,7 +24,7 @@ from typing import Any
 from pipeline.quotes import extract_quotes
 from pipeline.quotes_orgs import Organisation, default_table
 from pipeline.quotes_text import QUOTE_CHARS
-from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES, Quote
+from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES, Quote
 from pipeline.speakers import assign_roles
 
 COVERAGE = 0.8
@@ -50,6 +50,7 @@ class GoldQuote:
     speaker_org: str | None
     start: int = -1
     end: int = -1
+    stance: str | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +59,9 @@ class GoldArticle:
     text: str
     language: str | None
     quotes: list[GoldQuote]
+    title: str = ""
+    relevant: bool | None = None
+    stance: str | None = None  # article stance (relevant articles)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -78,7 +82,14 @@ def _gold_quote(raw: Any, path: Path | str, line: int | None) -> GoldQuote:
         speaker=raw.get("speaker") or None,
         speaker_role=role,
         speaker_org=raw.get("speaker_org") or None,
+        stance=_stance(raw.get("stance"), path, line),
     )
+
+
+def _stance(value: Any, path: Path | str, line: int | None) -> str | None:
+    if value is None or value in STANCES:
+        return value
+    raise GoldError(path, line, f"stance {value!r} is not one of {', '.join(STANCES)}")
 
 
 def _locate(article: GoldArticle, path: Path | str, line: int | None) -> None:
@@ -135,11 +146,15 @@ def load_markdown(path: Path) -> GoldArticle:
     except tomllib.TOMLDecodeError as exc:
         raise GoldError(path, None, f"bad TOML front matter ({exc})") from None
     body = m.group(2).strip()
+    relevant = meta.get("relevant")
     art = GoldArticle(
         id=str(path),
         text=body,
         language=meta.get("language"),
         quotes=[_gold_quote(q, path, None) for q in meta.get("quotes", [])],
+        title=str(meta.get("title", "")),
+        relevant=relevant if isinstance(relevant, bool) else None,
+        stance=_stance(meta.get("stance"), path, None) if relevant else None,
     )
     _locate(art, path, None)
     return art

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from flows.cli_models import evaluate_app, models_app
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
+from models.data import DataError
 from models.evaluate import TRAINED, evaluate_stance, render_report
 from models.stance import (
     annotate_stance,
@@ -220,6 +221,32 @@ def test_evaluate_stance_side_by_side(config: ModelsConfig, tmp_path: Path) -> N
         assert 0.0 <= m.quote.macro_f1 <= 1.0 and m.relevance is not None
     json.dumps(report.as_dict())
     render_report(report)
+
+
+def test_evaluate_stance_reads_demo_site_article_files(
+    config: ModelsConfig, tmp_path: Path
+) -> None:
+    folder = tmp_path / "content" / "outlet"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(
+        '+++\ntitle = "Ottawa vows faster deportations"\nlanguage = "en"\nrelevant = true\n'
+        'stance = "restrictive"\n\n[[quotes]]\ntext = "We will deport them all."\n'
+        'quote_type = "direct"\nspeaker = "Ann Lee"\nstance = "restrictive"\n+++\n\n'
+        'The minister said: "We will deport them all." Advocates objected.\n',
+        encoding="utf-8",
+    )
+    (folder / "b.md").write_text(
+        '+++\ntitle = "Lions win"\nlanguage = "en"\nrelevant = false\n+++\n\n'
+        "The Lions won 31-28 on Sunday.\n",
+        encoding="utf-8",
+    )
+    report = evaluate_stance(tmp_path / "content", config)
+    assert (report.n_articles, report.n_quotes) == (2, 1)
+    trained = report.method(TRAINED)
+    assert trained.article.n == 1 and trained.relevance.n == 2
+    (folder / "c.md").write_text('+++\nrelevant = true\nstance = "angry"\n+++\nText.\n')
+    with pytest.raises(DataError, match="c.md"):
+        evaluate_stance(tmp_path / "content", config)
 
 
 def test_cli_user_errors_exit_2_with_one_message(config: ModelsConfig, tmp_path: Path) -> None:
