@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipeline.quotes_lexicon import DETERMINERS, FEMALE_PRONOUNS, MALE_PRONOUNS, PLURAL_PRONOUNS
-from pipeline.quotes_names import PersonMention, SpeakerNP
+from pipeline.quotes_names import PersonMention, SpeakerNP, is_acronym, is_title_token
 from pipeline.quotes_orgs import OrgMatch, OrgTable, default_table
 from pipeline.records import SPEAKER_ROLES, Quote
 
@@ -50,7 +50,8 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "academic",
         re.compile(
-            r"\b(?:professor|professeure?|prof\.|lecturer|research\s+chair|chaire\s+de\s+recherche|"
+            r"\bprof\.?(?=\s+[A-ZÀ-Þ])|"
+            r"\b(?:professor|professeure?|lecturer|research\s+chair|chaire\s+de\s+recherche|"
             r"political\s+scientist|sociologist|criminologist|historian|demographer|scholar|"
             r"chercheu(?:r|se)s?|researchers?|doctoral|ph\.?d\.?\s+candidate|academic|universitaire|"
             r"senior\s+fellow|fellow\s+at)\b",
@@ -62,7 +63,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:lawyers?|attorneys?(?!\s+general)|avocate?s?|barrister|solicitor|counsel(?:lor)?|"
             r"judges?|juges?|(?-i:Justice\s+[A-Z]\w*)|magistrate|adjudicator|legal\s+clinic|law\s+firm|"
-            r"notary|notaire|juriste)\b|^Me\s+[A-Z]|\bMe\s+[A-Z][a-z]",
+            r"notary|notaire|juristes?)\b|^Me\s+[A-Z]|\bMe\s+[A-Z][a-z]",
             _R,
         ),
     ),
@@ -72,13 +73,23 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:sens?|reps?)\.(?=\s)|(?-i:\b[RD]-[A-Z][A-Za-z]*\.)|"
             r"\b(?:senators?|sénat(?:eur|rice)|congress(?:man|woman|member)|"
             r"member\s+of\s+(?:parliament|congress|the\s+house)|député(?:e)?|MPP|MNA|MLA|MPs?|"
-            r"(?<!\bmedia\s)(?<!\bfilm\s)(?<!\bfood\s)critic(?!s)|critic\s+for|"
+            r"(?<!\bmedia\s)(?<!\bfilm\s)(?<!\bfood\s)critic(?!s)(?!\s+of\b)|critic\s+for|"
             r"porte-parole\s+(?:du|de\s+l['’]|de\s+la)\s+(?:opposition|parti|bloc|npd|pq)|"
             r"porte-parole\s+(?:\w+\s+){0,2}en\s+matière\s+d|opposition|lawmakers?|legislators?|"
             r"(?:party|conservative|liberal|ndp|bloc|republican|democratic)\s+leader|"
             r"leader\s+of\s+the|chef\s+(?:du\s+parti|conservateur|bloquiste|péquiste)|candidate|"
             r"candidat(?:e)?|state\s+representative|assemblyman|assemblywoman|challenger|"
             r"nominee|incumbent|running\s+for|(?-i:(?:Democrat|Republican)(?=\s+[A-Z])))\b",
+            _R,
+        ),
+    ),
+    (
+        # Clergy: "the church's minister" is not a government minister.
+        "advocacy",
+        re.compile(
+            r"\b(?:Rev(?:\.|erend)\s|pastor|pasteure?|priest|prêtre|imam|rabbi|rabbin|"
+            r"(?:church|congregation|parish|chapel)['’]s\s+minister|minister\s+(?:of|at)\s+"
+            r"(?:the\s+)?(?:[\w'’\-]+\s+){0,4}(?:church|congregation|parish|chapel))",
             _R,
         ),
     ),
@@ -90,7 +101,7 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"mayor|maire|mairesse|governor|gouverneur|reeve|secretary\s+of|"
             r"homeland\s+security\s+secretary|press\s+secretary|attorney\s+general|ambassador|"
             r"ambassadeur|deputy\s+minister|sous-ministre|ombudsman|protect(?:eur|rice)\s+du\s+"
-            r"citoyen|border\s+czar|white\s+house)\b",
+            r"citoyen|border\s+czar|white\s+house|appointee|executive\s+committee|comité\s+exécutif)\b",
             _R,
         ),
     ),
@@ -99,6 +110,8 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:volunteers?|bénévoles?|campaigners?|activists?|militante?s?|"
             r"advocates?(?!\s+general)|organi[sz]ers?|co-?founder|founder\s+of|"
+            r"organi[sz](?:ed|es|ing)\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:protest|counter-protest|"
+            r"rally|vigil|march|demonstration|campaign|petition|manifestation)|"
             r"coordinat(?:or|rice)\s+(?:of|with|at|for|du|de)|executive\s+director\s+of|"
             r"(?:a|an|un|une)\s+(?:\w+\s+)?(?:group|charity|non-?profit|coalition|network|"
             r"organi[sz]ation|organisme|association)\s+(?:that|which|qui|for|pour|de|of))\b",
@@ -132,7 +145,11 @@ _STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:crossed|fled|arrived)|whose\s+(?:son|daughter|husband|wife|father|mother|brother|"
             r"sister)|(?:mother|father|parents?|wife|husband|son|daughter|"
             r"brother|sister|cousin|uncle|aunt)\s+of\s+(?:a|an|the)?\s*(?:deported|detained|asylum|"
-            r"refugee|migrant))\b",
+            r"refugee|migrant)|(?:claimed|sought|seeking|applied\s+for|requested)\s+asylum|"
+            r"(?:a|ont|avait|avaient)\s+demandé\s+l['’]asile|left\s+(?:their|his|her)\s+"
+            r"(?:home|homes|country|homeland)|(?:a|ont)\s+quitté\s+(?:son|sa|leur)\s+pays|"
+            r"(?:arrivée?s?|entrée?s?)\s+(?:au\s+Canada\s+)?par\s+le\s+chemin\s+Roxham|"
+            r"(?:came|arrived|crossed|walked)\s+(?:in\s+)?(?:through|via|at|across)\s+Roxham)\b",
         ),
     ),
 ]
@@ -143,7 +160,8 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b[Ss]pokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?:[A-Z][\w’']+\s+)*"
             r"(?:Justice|Health|Housing|Finance|Immigration|Public\s+Safety|Department|Ministry|"
-            r"Office|Government|City|Province)\b"
+            r"Office|Government|City|Province)\b|(?-i:\bAuthority\b)|\bCrown\s+corporation\b|"
+            r"\bsociété\s+d['’]État\b"
         ),
     ),
     (
@@ -164,9 +182,13 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
         "enforcement",
         re.compile(
             r"\b(?:border\s+services|border\s+patrol|RCMP|CBSA|ICE|CBP|GRC|ASFC|"
-            r"law\s+enforcement|enforcement|union\s+representing\s+(?:border|customs))\b"
+            r"law\s+enforcement|enforcement|field\s+office|"
+            r"(?:union|syndicat)\s+(?:representing|for|of|des)\s+(?:\w+\s+){0,3}"
+            r"(?:border|customs|police|douaniers|policiers|agents|officers))\b"
         ),
     ),
+    # Labour unions other than those of police and border officers (caught just above).
+    ("other", re.compile(r"\b(?:unions?|syndicats?|syndicale?s?)\b", _R)),
     (
         "official",
         re.compile(
@@ -190,7 +212,9 @@ _WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"coordonnat(?:eur|rice)|founder|fondat(?:eur|rice)|pastor|priest|imam|rabbi|church|"
             r"église|mosque|synagogue|shelter|refuge|centre|center|clinic|clinique|"
             r"intervenante?s?|travailleu(?:r|se)\s+social|social\s+worker|rights|droits|"
-            r"association|committee|comité|collective|collectif|union|"
+            r"association|committee|comité|collective|collectif|communautaires?|"
+            r"(?:aide|accueil|soutien|services?|support|help)\b[^,;]{0,40}\b(?:aux|to|for)\s+"
+            r"(?:immigrants|réfugiés|newcomers|nouveaux\s+arrivants|refugees|migrants)|"
             r"(?-i:Project|Alliance|Initiative|Foundation|Solidarity|Fund|Society|Mission))\b",
             _R,
         ),
@@ -245,8 +269,86 @@ _ROLE_NOUN_RE = re.compile(
 
 
 _PAST_ROLE_RE = re.compile(
-    r"\b(?:former|retired|onetime|one-time|ex-|ancien|ancienne|retraitée?)\s*[^,;]{0,40}", _R
+    r"\b(?:former|retired|onetime|one-time|ex-|ancien|ancienne|retraitée?)\s*"
+    r"(?:[^,;]{0,80}?(?=\s+(?:and|et|who|qui|now)\s|\s*[,;]|$)|[^,;]{0,40})",
+    _R,
 )
+# Business, sports, media, health-care and everyday occupations: `other` when no title rule
+# or organisation places the speaker ("a managing partner at Data Collective", "festival
+# director Anika Lavallee", "the emergency physician who treated them").
+_OTHER_CUES = re.compile(
+    r"\b(?:CEO|chief\s+(?:executive|operating|financial)|président-directeur\s+général|PDG|"
+    r"managing\s+(?:partner|director)|general\s+partner|venture\s+capital\w*|investors?|"
+    r"entrepreneurs?|start-?ups?|company|companies|entreprises?|Inc\.|Ltd\.?|LLC|Corp\.|"
+    r"(?:head\s+)?coach|entraîneu(?:r|se)|goalie|goaltender|quarterback|pitcher|striker|"
+    r"midfielder|defen[cs]eman|teammates?|athletes?|athlètes?|runners?|marathon\w*|"
+    r"footballer|(?:soccer|hockey|football|basketball|baseball|tennis)\s+(?:player|star)|"
+    r"meteorologist|météorologue|weather\s+(?:specialist|forecaster|anchor)|news\s+anchor|"
+    r"columnist|chroniqueu(?:r|se)|reporter|journalist|journaliste|editor|shoppers?|"
+    r"customers?|tourists?|touristes?|visitors?|spectators?|festival|physician|médecin|"
+    r"doctor|nurse|infirmière?|paramedic|voters?|électeurs?|électrices?|farmers?|"
+    r"agricult(?:eur|rice)s?|growers?|producteurs?|producers?|farms|cultive|exploite|"
+    r"milks|chamber\s+of\s+commerce|chambre\s+de\s+commerce)\b",
+    _R,
+)
+# The article gives no way to tell who spoke ("a person familiar with the schedules").
+_ANONYMOUS = re.compile(
+    r"\b(?:familiar\s+with|on\s+(?:the\s+)?condition\s+of\s+anonymity|not\s+authori[sz]ed\s+to|"
+    r"requested\s+anonymity|asked\s+not\s+to\s+be\s+(?:named|identified)|"
+    r"sous\s+le\s+couvert\s+de\s+l['’]anonymat|a\s+requis\s+l['’]anonymat)\b",
+    _R,
+)
+
+
+_ADVOCACY_BODY_RE = re.compile(
+    r"\b(?:a|an|un|une)\s+(?:\w+\s+)?(?:group|charity|non-?profit|coalition|network|"
+    r"organi[sz]ation|organisme|association)\b",
+    _R,
+)
+
+
+def _drop_past_roles(desc: str, orgs: list[OrgMatch]) -> tuple[str, list[OrgMatch]]:
+    """Blank out past roles ("the former acting director of ICE") and the organisations in
+    them: a past role is not the role the speaker is quoted in."""
+    spans = [m.span() for m in _PAST_ROLE_RE.finditer(desc)]
+    if not spans:
+        return desc, orgs
+    for s, e in spans:
+        desc = desc[:s] + " " * (e - s) + desc[e:]
+    kept = [om for om in orgs if not any(s <= om.start < e for s, e in spans)]
+    return desc, kept
+
+
+def _strong_role(desc: str, orgs: list[OrgMatch]) -> tuple[str, float] | None:
+    """A personal title strong enough to decide, reconciled with the organisation named."""
+    no_orgs = desc
+    for om in orgs:
+        no_orgs = no_orgs.replace(om.surface, " ")
+    org_role = orgs[0].org.role if orgs else None
+    for role, rx in _STRONG_RULES:
+        if not rx.search(no_orgs if role == "affected" else desc):
+            continue
+        if org_role is not None and role in {"enforcement", "academic"} and org_role != role:
+            # "an IOM regional officer", "a researcher at Human Rights Watch".
+            return org_role, 0.85
+        if role == "affected" and _ORG_CONTEXT.search(desc):
+            # "director of a network for refugees": speaks for the organisation.
+            return (org_role, 0.85) if org_role is not None else ("advocacy", 0.7)
+        # "a spokesperson for the minister" is official, but a minister's title inside an
+        # enforcement or party organisation's name is not; a lawyer quoted for an
+        # advocacy group speaks as the group.
+        if role == "official" and org_role in {"enforcement", "politician"}:
+            return org_role, 0.85
+        if role == "legal" and org_role == "advocacy":
+            return "advocacy", 0.8
+        if role == "advocacy" and org_role is not None and not _ADVOCACY_BODY_RE.search(desc):
+            # "executive director of Legal Aid Manitoba": the body says what they speak for
+            # (but "an organisation that offers legal aid" is itself the advocate).
+            return org_role, 0.85
+        if role == "advocacy" and _OTHER_CUES.search(desc):
+            return "other", 0.8  # "Element AI co-founder", "organizers of the festival"
+        return role, 0.85
+    return None
 
 
 def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, float]:
@@ -256,44 +358,22 @@ def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, f
         return "unknown", 0.5
     if kind in {"group", "pronoun"} and _UNKNOWN_GROUPS.match(desc):
         return "unknown", 0.6
+    if kind == "person" and _UNKNOWN_GROUPS.fullmatch(desc):
+        return "unknown", 0.6  # "Critics said", parsed as a name
     if kind == "group" and re.search(r"\bsources?\b", desc.split(",")[0], _R):
         return "unknown", 0.6  # "a senior government source"
+    if kind == "group" and _ANONYMOUS.search(desc):
+        return "unknown", 0.6  # "a person familiar with the schedules"
     if kind == "org" and orgs:
         return orgs[0].org.role, 0.9
-    # A past role is not the role the speaker is quoted in ("a retired corrections officer
-    # who voted for Harkavy", "Democrat Jane Roe, a former county attorney").
-    desc = _PAST_ROLE_RE.sub(" ", desc)
-    no_orgs = desc
-    for om in orgs:
-        no_orgs = no_orgs.replace(om.surface, " ")
-    for role, rx in _STRONG_RULES:
-        if rx.search(no_orgs if role == "affected" else desc):
-            if (
-                orgs
-                and role in {"enforcement", "academic"}
-                and orgs[0].org.role
-                not in {
-                    role,
-                    "enforcement" if role == "enforcement" else "academic",
-                }
-            ):
-                # "an IOM regional officer", "a researcher at Human Rights Watch".
-                return orgs[0].org.role, 0.85
-            if role == "affected" and _ORG_CONTEXT.search(desc):
-                # "director of a network for refugees": speaks for the organisation.
-                if orgs:
-                    return orgs[0].org.role, 0.85
-                return "advocacy", 0.7
-            # "a spokesperson for the minister" is official, but a minister's title inside an
-            # enforcement or party organisation's name is not; a lawyer quoted for an
-            # advocacy group speaks as the group.
-            if role == "official" and orgs and orgs[0].org.role in {"enforcement", "politician"}:
-                return orgs[0].org.role, 0.85
-            if role == "legal" and orgs and orgs[0].org.role == "advocacy":
-                return "advocacy", 0.8
-            return role, 0.85
+    desc, orgs = _drop_past_roles(desc, orgs)
+    strong = _strong_role(desc, orgs)
+    if strong is not None:
+        return strong
     if orgs:
         return orgs[0].org.role, 0.85
+    if _OTHER_CUES.search(desc):
+        return "other", 0.7
     for role, rx in _WEAK_RULES:
         if rx.search(desc):
             return role, 0.6
@@ -474,7 +554,20 @@ def describe_speaker(
             orgs = [OrgMatch(direct, speaker, 0, len(speaker))] + orgs
         elif org_surface is None:
             org_surface = speaker
+    if kind == "person" and description in speaker and description != speaker:
+        description = speaker  # "Lamoureux" -> "Town Supervisor Pete Lamoureux"
+    orgs = _agency_reference(text, speaker, description, orgs, table)
+    org_surface = org_surface or (orgs[0].surface if orgs else None)
     role, score = rule_role(description, orgs, kind)
+    if kind == "person":
+        # The description leaves the role open: how the article introduces the speaker
+        # elsewhere ("The new head of the IOM, American Amy Pope") may settle it.
+        found = _context_role(text, speaker, table) if score < WEAK_RULE else None
+        if found is not None and found[2] > score:
+            role, score = found[0], min(found[2], CONTEXT_RULE)
+            description = _merge_description(description, speaker, found[1])
+            orgs = table.find_all(description) or orgs
+            org_surface = org_surface or (orgs[0].surface if orgs else None)
     if kind == "person" and role == "other" and score < 0.5:
         # Nothing in the description: what the article says the person did ("fled Ghana",
         # "has been waiting three years for a decision") can still show they are affected.
@@ -492,12 +585,185 @@ def describe_speaker(
     )
 
 
+# --- context: how the article introduces the speaker elsewhere -----------------------------
+
+CONTEXT_RULE = 0.8  # a title or organisation next to another mention of the speaker
+
+# Quoted words (a speaker's own words say nothing about who they are).
+_QUOTED_RE = re.compile(r"“[^”]{0,3000}”|\"[^\"\n]{0,3000}\"|«[^»]{0,3000}»")
+# A sentence end: not after "Mr." / "Dr." / "U.S." (a capital, or a capital and one letter).
+_SENT_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?]\s+|\n")
+_CLAUSE_RE = re.compile(r"[,;:—–“”\"«»]")
+# Words after which what precedes is another clause ("X told reporters that lawyer Jane Roe").
+_PRE_CUT_RE = re.compile(
+    r".*\b(?:said|says|told|tells|that|que|qu['’]|with|avec|according\s+to|selon|by|par|"
+    r"than|while|alors\s+que|tandis\s+que|why|whether|if|how|when|because|after|before|"
+    r"since|where|pourquoi|si|quand|lorsque|parce|après|avant|depuis|où|is|was|were|are|"
+    r"has|have|had|did|does|do|will|would|could|should|est|était|sont|a|ont|avait)\s",
+    _R | re.DOTALL,
+)
+_POST_CUT_RE = re.compile(
+    r"\s(?:said|says|told|tells|added|adds|wrote|writes|explained|argued|noted|stated|"
+    r"warned|asked|called|insisted|a\s+(?:dit|déclaré|affirmé|expliqué|ajouté|indiqué)|dit|"
+    r"affirme|explique|ajoute|indique|estime|croit)\b.*",
+    _R | re.DOTALL,
+)
+_AGE_RE = re.compile(r"\d{1,3}(?:\s+ans)?|aged?\s+\d{1,3}")
+_APPOSITIVE_START_RE = re.compile(
+    r"(?:a|an|the|un|une|le|la|les|l['’]|des|who|whose|qui|dont|of|from|at|with|for|de|du|"
+    r"d['’]|chez|pour|originaire|[A-ZÀ-Þ])(?:\s|\b)"
+)
+_POST_LEAD_RE = re.compile(r"^(?:,|\s+(?:of|from|at|with|de|du|des|d['’]|chez)\s)")
+
+
+def _name_keys(speaker: str) -> list[str]:
+    """Each person's full name, then their surname alone (articles repeat the surname);
+    a speaker naming several people ("Jane Roe, John Poe and Ann Loe") gives each."""
+    people = [p for p in _PEOPLE_SPLIT_RE.split(speaker) if p.strip()]
+    keys = [speaker] if len(people) > 1 else []
+    for person in people:
+        toks = _tokens(person)
+        keys.append(person.strip())
+        if len(toks) >= 2 and len(toks[-1]) >= 3:
+            keys.append(toks[-1])
+    return list(dict.fromkeys(keys))
+
+
+_PEOPLE_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+")
+
+
+def _occurrences(text: str, speaker: str, limit: int = 4) -> list[tuple[int, int]]:
+    """Spans of the speaker's name outside quoted words, in order, at most ``limit``."""
+    quoted = [m.span() for m in _QUOTED_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for key in _name_keys(speaker):
+        rx = re.compile(rf"(?<![\w\-]){re.escape(key)}(?![\w\-])")
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if any(qs <= s < qe for qs, qe in quoted) or any(a <= s < b for a, b in spans):
+                continue
+            if _other_name_before(text, s, speaker):
+                continue
+            spans.append((s, e))
+    return sorted(spans)[:limit]
+
+
+def _other_name_before(text: str, start: int, speaker: str) -> bool:
+    """Whether the name at ``start`` continues another capitalised name ("Miguel Rosa
+    Alvarado" for "Rosa Alvarado", "Lucía Ramírez" for the surname "Ramírez")."""
+    m = re.search(r"(?:^|[^\w.!?:;,\-])\s*([A-ZÀ-Þ][\w\-]+)\s+$", text[max(0, start - 40) : start])
+    if not m:
+        return False
+    word = m.group(1)
+    before = text[: start - len(m.group(0)) + m.start(1)].rstrip()
+    sentence_start = not before or before[-1] in '.!?\n"“”«»'
+    if sentence_start or word in _tokens(speaker):
+        return False
+    return not is_title_token(word, False) and not is_acronym(word)
+
+
+def _pre_window(text: str, start: int) -> str:
+    """The words just before a name, back to the clause start ("Conservative MP")."""
+    seg = text[max(0, start - 220) : start]
+    ends = list(_SENT_END_RE.finditer(seg))
+    if ends:
+        seg = seg[ends[-1].end() :]
+    clauses = _CLAUSE_RE.split(seg)
+    pre = clauses[-1].strip()
+    if (
+        len(clauses) >= 2
+        and all(w[:1].isupper() for w in pre.split()[:2])
+        and len(pre.split()) <= 2
+    ):
+        # "The new head of the IOM, American Amy Pope": the phrase before the comma.
+        pre = f"{clauses[-2].strip()} {pre}".strip()
+    cut = _PRE_CUT_RE.match(pre)
+    if cut:
+        pre = pre[cut.end() :]
+    return " ".join(pre.split()[-14:])
+
+
+def _post_window(text: str, end: int) -> str:
+    """An appositive or affiliation right after a name (", a geographer at ...", " of X")."""
+    seg = text[end : end + 260]
+    paren = re.match(r"\s*\(([^()]{2,80})\)", seg)
+    if paren:
+        return paren.group(1).strip()
+    if not _POST_LEAD_RE.match(seg):
+        return ""
+    stop = _SENT_END_RE.search(seg)
+    seg = seg[: stop.start()] if stop else seg
+    seg = _POST_CUT_RE.sub("", seg)
+    clauses = [c.strip() for c in _CLAUSE_RE.split(seg)]
+    clauses = [c for c in clauses if c]
+    if not clauses:
+        return ""
+    post = clauses[0]
+    if _AGE_RE.fullmatch(post) and len(clauses) >= 2:
+        post = clauses[1]  # "Ibrahima Sow, 31, from Senegal"
+    if not _APPOSITIVE_START_RE.match(post):
+        return ""  # "Jane Roe, 41, was arrested by ...": a predicate, not a description
+    return " ".join(post.split()[:20])
+
+
+def _context_role(text: str, speaker: str, table: OrgTable) -> tuple[str, str, float] | None:
+    """(role, context description, confidence) from the words around other mentions of the
+    speaker; the most confident one, earliest first; None when none says anything."""
+    best: tuple[str, str, float] | None = None
+    for s, e in _occurrences(text, speaker):
+        pre, post = _pre_window(text, s), _post_window(text, e)
+        if not pre and not post:
+            continue
+        ctx = f"{pre} {speaker}".strip() + (f", {post}" if post else "")
+        role, score = rule_role(ctx, table.find_all(ctx), "person")
+        if score >= WEAK_RULE and (best is None or score > best[2]):
+            best = (role, ctx, score)
+    return best
+
+
+def _merge_description(description: str, speaker: str, ctx: str) -> str:
+    """The description with the context phrase that placed the speaker."""
+    if description in {speaker, ""} or description in ctx:
+        return ctx
+    return f"{description}; {ctx}"
+
+
+# "the agency's regional director", "a spokesman for the department": the body the article
+# named last before the speaker.
+_AGENCY_REF_RE = re.compile(
+    r"\b(?:the|l['’]|this)\s*(?:agency|agence|department|ministère|ministry|force|bureau)\b|"
+    r"\bagency\s+spokes(?:person|man|woman)\b",
+    _R,
+)
+_AGENCY_ROLES = frozenset({"official", "enforcement", "international", "legal"})
+
+
+def _agency_reference(
+    text: str, speaker: str, description: str, orgs: list[OrgMatch], table: OrgTable
+) -> list[OrgMatch]:
+    """``orgs``, or the organisation "the agency" in the description refers to."""
+    if orgs or not _AGENCY_REF_RE.search(description):
+        return orgs
+    first = text.find(speaker)
+    if first < 0:
+        first = len(text)
+    before = [om for om in table.find_all(text, 0, first) if om.org.role in _AGENCY_ROLES]
+    if not before:
+        return orgs
+    last = before[-1]
+    return [OrgMatch(last.org, last.surface, -1, -1)]
+
+
 _AFFECTED_CONTEXT = re.compile(
-    r"\b(?:asylum|refugee\s+claim|claimants?|fled|flee|crossed|"
-    r"walked\s+across|"
-    r"deport\w*|detained|detention|removal\s+order|hearing|his\s+claim|her\s+claim|"
-    r"their\s+claim|decision\s+on|arrived\s+in\s+canada|arrived\s+in\s+the|"
+    r"\b(?:(?:claimed|sought|seeking|applied\s+for|requested|granted)\s+asylum|"
+    r"asylum\s+(?:claim|case|application|hearing)|refugee\s+claim|claimants?|fled|flee|"
+    r"crossed|walked\s+across|(?:was|were|been|be|being|get)\s+deported|"
+    r"fac(?:es|ing)\s+deportation|ordered\s+deported|(?:was|were|been)\s+detained|"
+    r"removal\s+order|his\s+claim|her\s+claim|"
+    r"their\s+claim|arrived\s+in\s+canada|arrived\s+in\s+the|"
     r"cousin|relatives?|husband\s+is\s+still|demande\s+d['’]asile|a\s+fui|traversé|"
+    r"left\s+(?:their|his|her)\s+(?:home|country)|(?:was|were)\s+(?:returned|turned\s+back|"
+    r"sent\s+back)|"
     r"arrivée?s?\s+(?:en|au|à|il\s+y\s+a|avec|par)|"
     r"expulsé\w*|détenu\w*)\b",
     _R,

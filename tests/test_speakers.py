@@ -74,12 +74,60 @@ def test_bad_role_in_table_is_reported(tmp_path: Path) -> None:
         ("critics", "unknown"),
         ("Me Chantal Roy", "legal"),
         ("Karen Olsen, porte-parole du Réseau des droits des migrants", "advocacy"),
+        ("Prof. Helen Moreau", "academic"),
+        ("Rev. Ruth Penner, the church's minister", "advocacy"),
+        (
+            "Dale Fisk, the former acting director of Immigration and Customs Enforcement "
+            "and the president's border appointee",
+            "official",
+        ),
+        ("Nadia Roy, executive director of Legal Aid Manitoba", "legal"),
+        ("Owen Blake, a managing partner at a venture capital firm", "other"),
+        ("Tess Arnaud, who came on a study permit and claimed asylum two years later", "affected"),
+        ("Paul Ames, a longtime critic of the new rules", "other"),
+        ("Lina Haddad, national director of the United Steelworkers", "other"),
     ],
 )
 def test_rule_roles(description: str, role: str) -> None:
     orgs = default_table().find_all(description)
     kind = "group" if description == "critics" else "person"
     assert rule_role(description, orgs, kind)[0] == role
+
+
+@pytest.mark.parametrize(
+    ("description", "role"),
+    [
+        ("a person familiar with the schedules, who spoke on condition of anonymity", "unknown"),
+        ("les juristes", "legal"),
+    ],
+)
+def test_group_rule_roles(description: str, role: str) -> None:
+    assert rule_role(description, default_table().find_all(description), "group")[0] == role
+
+
+def _roles(text: str) -> dict[str | None, str | None]:
+    clear_caches()
+    quotes = extract_quotes(text, "en")
+    assign_roles(text, quotes, None)
+    return {q.speaker: q.speaker_role for q in quotes}
+
+
+def test_role_from_how_the_article_introduces_the_speaker_elsewhere() -> None:
+    text = (
+        "The new head of the International Organization for Migration (IOM), Canadian "
+        "Maren Holt, visited the border on Tuesday.\n\n"
+        '"Safe routes save lives," said Maren Holt.'
+    )
+    assert _roles(text)["Maren Holt"] == "international"
+
+
+def test_the_agency_refers_to_the_body_named_before() -> None:
+    text = (
+        "The Canada Border Services Agency removed more people this year than in any year "
+        "since 2015.\n\n"
+        '"Removals are a priority," said Yves Caron, the agency\'s regional director.'
+    )
+    assert _roles(text)["Yves Caron"] == "enforcement"
 
 
 @dataclass
