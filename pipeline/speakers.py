@@ -288,7 +288,9 @@ _OTHER_CUES = re.compile(
     r"customers?|tourists?|touristes?|visitors?|spectators?|festival|physician|médecin|"
     r"doctor|nurse|infirmière?|paramedic|voters?|électeurs?|électrices?|farmers?|"
     r"agricult(?:eur|rice)s?|growers?|producteurs?|producers?|farms|cultive|exploite|"
-    r"milks|chamber\s+of\s+commerce|chambre\s+de\s+commerce)\b",
+    r"milks|chamber\s+of\s+commerce|chambre\s+de\s+commerce|"
+    r"(?:who|qui)\s+(?:lives|live|habite|habitent|vit)\s+(?:near|in|on|across|along|next|"
+    r"by|à|au|près|sur|dans))\b",
     _R,
 )
 # The article gives no way to tell who spoke ("a person familiar with the schedules").
@@ -805,11 +807,19 @@ def combine(mention: SpeakerMention, pred: Any | None) -> tuple[str, float]:
         return rule_role_, rule_score
     if rule_score >= WEAK_RULE:
         # A weaker cue in the description (a department, "director of", a group) still beats
-        # the classifier unless the classifier leaves the cue's role no chance at all.
+        # the classifier unless the classifier leaves the cue's role no chance at all; a bare
+        # name gives the classifier nothing to read, so there the cue always stands.
+        if _bare_name(mention):
+            return rule_role_, rule_score
         if scores.get(rule_role_, 1.0) < 0.01 and score >= 0.98:
             return label, score * 0.8
         return rule_role_, rule_score
     return label, score
+
+
+def _bare_name(m: SpeakerMention) -> bool:
+    """Whether the description is the speaker's name alone (nothing says who they are)."""
+    return m.kind == "person" and m.speaker is not None and m.description.strip() == m.speaker
 
 
 def _classifiable(m: SpeakerMention) -> bool:
