@@ -56,6 +56,14 @@ class TaskConfig:
     train_batch_size: int = 16
     train_layers: int = 0  # finetune: top encoder layers trained (0 = all, embeddings too)
     validation_percent: int = 20
+    # More sources beside ``data``: JSONL files of the same format, or folders of annotated
+    # demo-site article files whose quotes give (quote text, quote ``stance``) lines.
+    extra_data: tuple[Path, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """Every training source: ``data`` first, then ``extra_data``."""
+        return (self.data, *self.extra_data)
 
     def fingerprint(self) -> dict[str, Any]:
         """The settings that change the trained model (the data file is hashed separately)."""
@@ -127,6 +135,7 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "train_batch_size": int,
     "train_layers": int,
     "validation_percent": int,
+    "extra_data": list,
 }
 
 
@@ -221,6 +230,9 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
     if method not in METHODS:
         raise ConfigError(f"{path}: {where} key 'method' must be one of {METHODS}, got {method!r}")
     data = Path(values.get("data", f"models/training_data/{name}.jsonl"))
+    extra = values.get("extra_data", [])
+    if not all(isinstance(x, str) and x for x in extra):
+        raise ConfigError(f"{path}: {where} key 'extra_data' must list file or folder paths")
     task = TaskConfig(
         name=name,
         data=data if data.is_absolute() else root / data,
@@ -239,6 +251,7 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
         train_batch_size=values.get("train_batch_size", 16),
         train_layers=values.get("train_layers", 0),
         validation_percent=values.get("validation_percent", 20),
+        extra_data=tuple(Path(x) if Path(x).is_absolute() else root / x for x in extra),
     )
     for key in ("max_length", "batch_size", "max_iter", "epochs", "train_batch_size"):
         if getattr(task, key) < 1:

@@ -6,6 +6,10 @@ labels ``relevant`` / ``not_relevant``; a null label leaves the line out of that
 a ``title`` is classified as ``title + blank line + text``, the same way articles are served.
 ``split`` is optional: without it the line's split is fixed by a hash of its text (see
 ``hash_split``), so the train/validation split is reproducible and stable as lines are added.
+
+A task's ``extra_data`` may also name a folder of annotated article files (the demo site's
+``content/``: TOML front matter with ``[[quotes]]``): each quote with a ``stance`` is read as
+the line ``{"text": <quote>, "label": <stance>, "lang": <article language>}``.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ class Example:
     label: str
     lang: str
     split: str
-    line: int
+    where: str  # "<file>:<line>" or "<file> quote <n>"
 
 
 def compose_article_text(title: str | None, text: str) -> str:
@@ -78,11 +82,39 @@ def label_of(obj: dict, field: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def read_source(path: Path) -> list[tuple[str, dict]]:
+    """``(where, object)`` rows of one training source: a JSONL file or an article folder."""
+    if not path.exists():
+        raise DataError(f"{path}: training source not found")
+    if path.is_dir():
+        return _article_quotes(path)
+    return [(f"{path}:{number}", obj) for number, obj in read_jsonl(path)]
+
+
+def _article_quotes(folder: Path) -> list[tuple[str, dict]]:
+    from pipeline.quote_eval import GoldError, load_markdown
+
+    rows: list[tuple[str, dict]] = []
+    for file in sorted(folder.rglob("*.md")):
+        try:
+            article = load_markdown(file)
+        except GoldError as exc:
+            raise DataError(str(exc)) from None
+        lang = article.language or "en"
+        for k, quote in enumerate(article.quotes):
+            if quote.stance is not None:
+                line = {"text": quote.text, "label": quote.stance, "lang": lang}
+                rows.append((f"{file} quote {k + 1}", line))
+    if not rows:
+        raise DataError(f"{folder}: no annotated quotes in any .md file")
+    return rows
+
+
 def load_examples(task: TaskConfig) -> list[Example]:
     """All labelled examples of ``task`` (every language; see ``split_examples``)."""
     examples: list[Example] = []
-    for number, obj in read_jsonl(task.data):
-        where = f"{task.data}:{number}"
+    rows = [row for source in task.sources for row in read_source(source)]
+    for where, obj in rows:
         text = obj.get("text")
         if not isinstance(text, str) or not text.strip():
             raise DataError(f"{where}: missing or empty 'text'")
@@ -107,7 +139,7 @@ def load_examples(task: TaskConfig) -> list[Example]:
                 label=label,
                 lang=lang.lower().split("-")[0],
                 split=split,
-                line=number,
+                where=where,
             )
         )
     if not examples:

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from models.baselines import LexiconBaseline, MajorityBaseline, SimilarityBaseline
 from models.config import ModelsConfig
-from models.data import DataError, compose_article_text, hash_split, read_jsonl
+from models.data import DataError, compose_article_text, hash_split, read_jsonl, read_source
 from models.metrics import BinaryScores, Report, binary_scores, classification_report
 from models.stance import annotate_stance_with, load_annotators
 from pipeline import quote_eval
@@ -185,13 +185,13 @@ def team_gold(config: ModelsConfig) -> list[GoldArticle]:
             )
         )
     stance = config.task("stance")
-    for number, obj in read_jsonl(stance.data):
+    for where, obj in (row for source in stance.sources for row in read_source(source)):
         split = obj.get("split") or hash_split(obj["text"], stance.validation_percent)
         if split != "validation":
             continue
         gold.append(
             GoldArticle(
-                id=f"stance:{number}",
+                id=f"stance:{where}",
                 title="",
                 text=obj["text"],
                 language=obj.get("lang") or obj.get("language"),

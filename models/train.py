@@ -71,6 +71,19 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _source_sha256(path: Path, task: str) -> str:
+    """A training source's content hash: the file, or a folder's .md files (names and bytes)."""
+    if path.is_file():
+        return _file_sha256(path)
+    if not path.is_dir():
+        raise DataError(f"{path}: training source for task {task!r} not found")
+    digest = hashlib.sha256()
+    for file in sorted(path.rglob("*.md")):
+        digest.update(file.relative_to(path).as_posix().encode())
+        digest.update(_file_sha256(file).encode())
+    return digest.hexdigest()
+
+
 _MODEL_IDENTITY: dict[str, str] = {}
 
 
@@ -99,7 +112,8 @@ def task_hash(task: TaskConfig) -> str:
     digest.update(json.dumps(task.fingerprint(), sort_keys=True).encode())
     if not task.data.is_file():
         raise DataError(f"{task.data}: training file for task {task.name!r} not found")
-    digest.update(_file_sha256(task.data).encode())
+    for source in task.sources:
+        digest.update(_source_sha256(source, task.name).encode())
     digest.update(base_model_identity(task.base_model).encode())
     return digest.hexdigest()
 

@@ -99,3 +99,41 @@ def test_shipped_stance_data_covers_the_issue() -> None:
     relevance = load_examples(config.task("relevance"))
     assert {e.label for e in relevance} == {"relevant", "not_relevant"}
     assert len(load_examples(config.task("article_stance"))) >= 90
+
+
+def _article_file(folder: Path, name: str, quotes: list[tuple[str, str | None]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    blocks = "".join(
+        f'\n[[quotes]]\ntext = "{text}"\nquote_type = "direct"\nspeaker = "Ann Lee"\n'
+        + (f'stance = "{stance}"\n' if stance else "")
+        for text, stance in quotes
+    )
+    body = " ".join(f'"{text}," she said.' for text, _ in quotes)
+    (folder / name).write_text(
+        f'+++\ntitle = "T"\nlanguage = "en"\n{blocks}+++\n\n{body}\n', encoding="utf-8"
+    )
+
+
+def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
+    from models.train import task_hash
+
+    path = write_jsonl(
+        tmp_path / "s.jsonl", [{"text": "one", "label": "neutral", "split": "train"}]
+    )
+    content = tmp_path / "content"
+    _article_file(content / "outlet", "a.md", [("Send them back", "restrictive"), ("Hi", None)])
+    task = _task(path, extra_data=(content,))
+    examples = load_examples(task)
+    assert [(e.text, e.label) for e in examples] == [
+        ("one", "neutral"),
+        ("Send them back", "restrictive"),
+    ]
+    assert examples[1].where.endswith("a.md quote 1")
+    before = task_hash(task)
+    _article_file(content / "outlet", "a.md", [("Send them back", "protective")])
+    assert task_hash(task) != before  # an edited article file retrains
+    _article_file(content / "outlet", "b.md", [("x", "angry")])
+    with pytest.raises(DataError, match="b.md"):
+        load_examples(task)
+    with pytest.raises(DataError, match="nowhere"):
+        load_examples(_task(path, extra_data=(tmp_path / "nowhere",)))
