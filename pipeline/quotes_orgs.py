@@ -41,12 +41,17 @@ class OrgTable:
         self.organisations = organisations
         self._by_alias: dict[str, Organisation] = {}
         parts: list[tuple[str, str]] = []
+        surfaces: set[str] = set()
         for org in organisations:
             for alias in (org.name, *org.aliases):
-                key = alias.casefold()
-                if key in self._by_alias:
+                owner = self._by_alias.setdefault(alias.casefold(), org)
+                if owner is not org:
+                    raise ValueError(
+                        f"alias {alias!r} names two organisations: {owner.name!r} and {org.name!r}"
+                    )
+                if alias in surfaces:
                     continue
-                self._by_alias[key] = org
+                surfaces.add(alias)
                 esc = re.escape(alias).replace(r"\ ", r"\s+")
                 # Either apostrophe matches either (one pass: a second replace would rewrite
                 # the class the first one wrote).
@@ -76,7 +81,10 @@ class OrgTable:
                     country=str(entry.get("country", "")),
                 )
             )
-        return cls(orgs)
+        try:
+            return cls(orgs)
+        except ValueError as exc:
+            raise ValueError(f"{p}: {exc}") from None
 
     def lookup(self, name: str) -> Organisation | None:
         return self._by_alias.get(name.casefold().replace("’", "'")) or self._by_alias.get(

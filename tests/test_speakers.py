@@ -59,6 +59,29 @@ def test_bad_role_in_table_is_reported(tmp_path: Path) -> None:
         OrgTable.load(bad)
 
 
+def test_an_alias_names_one_organisation(tmp_path: Path) -> None:
+    bad = tmp_path / "orgs.toml"
+    bad.write_text(
+        '[[organisation]]\nname = "CBC News"\naliases = ["Reuters"]\nrole = "other"\n'
+        '[[organisation]]\nname = "Reuters"\nrole = "other"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"orgs\.toml: alias 'Reuters' names two organisations"):
+        OrgTable.load(bad)
+
+
+def test_case_variants_of_a_one_word_alias_all_match(tmp_path: Path) -> None:
+    path = tmp_path / "orgs.toml"
+    path.write_text(
+        '[[organisation]]\nname = "Ombudsman"\naliases = ["ombudsman"]\nrole = "official"\n',
+        encoding="utf-8",
+    )
+    table = OrgTable.load(path)
+    text = "The Ombudsman wrote to the provincial ombudsman."
+    assert [m.surface for m in table.find_all(text)] == ["Ombudsman", "ombudsman"]
+    assert table.find_all("OMBUDSMAN") == []  # one-word names match case-sensitively
+
+
 @pytest.mark.parametrize(
     ("description", "role"),
     [
