@@ -426,33 +426,25 @@ def evaluate_extraction(
     console.print(table)
 
 
-def _mount_subcommands(argv: list[str]) -> None:
-    """Attach the commands that live in their own modules.
-
-    The classifier commands import torch (seconds), so they are mounted only when the command
-    line asks for them or for the full help; everything else stays quick to start.
-    """
+def _mount_subcommands() -> None:
+    """Attach the commands that live in their own modules (each imports its heavy libraries,
+    torch included, only when it runs, so every command line starts quickly)."""
     from flows.cli_flows import flows_app
+    from flows.cli_models import evaluate_app as stance_app
+    from flows.cli_models import models_app
     from flows.cli_quotes import quotes_app
     from flows.cli_sources import sources_app
 
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
     app.add_typer(sources_app, name="sources")
     evaluate_app.registered_commands.extend(quotes_app.registered_commands)
-    words = [a for a in argv if not a.startswith("-")]
-    if not words or words[0] in ("train", "evaluate"):
-        from flows.cli_models import evaluate_app as stance_app
-        from flows.cli_models import models_app
-
-        app.registered_commands.extend(
-            c for c in models_app.registered_commands if c.name == "train"
-        )
-        evaluate_app.registered_commands.extend(stance_app.registered_commands)
+    app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
+    evaluate_app.registered_commands.extend(stance_app.registered_commands)
 
 
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
-    _mount_subcommands(sys.argv[1:])
+    _mount_subcommands()
     try:
         app()
     except (ConfigError, ModelConfigError, UserError, DatabaseBusy, OSError) as exc:

@@ -1,5 +1,8 @@
 """CLI for the classifiers: ``asylumwatch train`` and ``asylumwatch evaluate stance``.
 
+Training and evaluation import torch (seconds), so they are imported when a command runs,
+not when the CLI starts.
+
 ``models_app`` holds ``train``; ``evaluate_app`` holds ``stance`` for
 mounting as ``asylumwatch evaluate stance --gold FILE``. User mistakes (missing file, bad JSON
 line, bad config) print one message naming the file and line and exit with code 2.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,10 +21,9 @@ from rich.table import Table
 
 from models.config import ConfigError, ModelsConfig, load_model_config
 from models.data import DataError
-from models.evaluate import evaluate_stance as run_evaluate_stance
-from models.evaluate import evaluate_team, render_report, write_report_json
-from models.train import TrainResult
-from models.train import train as run_train
+
+if TYPE_CHECKING:
+    from models.train import TrainResult
 
 models_app = typer.Typer(help="Train and evaluate the stance / relevance / role classifiers.")
 evaluate_app = typer.Typer(help="Evaluate against gold data.")
@@ -82,6 +84,8 @@ def train(
 
     Example: [bold]asylumwatch train --task stance[/]
     """
+    from models.train import train as run_train
+
     settings = _config(config)
     names = task or _trainable(settings)
     if not names:
@@ -98,6 +102,9 @@ def train(
 
 
 def _evaluate(gold: Path | None, team: bool, config: Path | None, json_out: Path | None) -> None:
+    from models.evaluate import evaluate_stance as run_evaluate_stance
+    from models.evaluate import evaluate_team, render_report, write_report_json
+
     settings = _config(config)
     if gold is None and not team:
         raise _fail("give --gold FILE or --team")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -27,7 +30,7 @@ COMMANDS = [
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _mount_subcommands([])  # what `asylumwatch --help` mounts: every command
+    _mount_subcommands()  # what `asylumwatch` mounts: every command
     return CliRunner()
 
 
@@ -43,3 +46,13 @@ def test_each_command_has_an_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Example" in result.output and f"asylumwatch {command}" in result.output
+
+
+def test_the_cli_starts_without_importing_torch() -> None:
+    """Listing and help stay quick: torch loads only when a classifier command runs."""
+    code = (
+        "import sys; from flows.cli import _mount_subcommands; _mount_subcommands(); "
+        "print('torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
