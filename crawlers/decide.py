@@ -2,8 +2,9 @@
 
 The order matters and is documented in docs/crawling.md: an entry dated before the horizon is
 ``too_old``; an article stored by an earlier run is ``already_fetched`` unless its
-``<lastmod>``/``<updated>`` is newer than the stored copy (``refetch``); an entry an earlier
-run skipped stays skipped (``skipped_before``); for a source with ``filter = "topic"``, an
+``<lastmod>``/``<updated>`` is newer than the stored copy (``refetch``); an entry published
+after a backfill's last day is ``too_new`` (not recorded: a later run fetches it); an entry an
+earlier run skipped stays skipped (``skipped_before``); for a source with ``filter = "topic"``, an
 entry whose title and summary name no topic term is ``topic_filtered``.
 """
 
@@ -21,6 +22,7 @@ REFETCH = "refetch"
 ALREADY_FETCHED = "already_fetched"
 SKIPPED_BEFORE = "skipped_before"
 TOO_OLD = "too_old"
+TOO_NEW = "too_new"
 TOPIC_FILTERED = "topic_filtered"
 
 
@@ -42,12 +44,17 @@ def decide(
     horizon: datetime | None,
     topic: TopicProfile | None,
     now: datetime | None = None,
+    until: datetime | None = None,
 ) -> str:
     """The decision for one entry; ``now`` (naive UTC) discards a ``<lastmod>`` in the future,
-    which a wrong server clock would otherwise turn into a refetch on every run."""
+    which a wrong server clock would otherwise turn into a refetch on every run; ``until``
+    (naive UTC, exclusive) ends a backfill's window, judged by the entry's publication date."""
     newest = entry.newest
     if horizon is not None and newest is not None and newest < horizon:
         return TOO_OLD
+    first = entry.published or entry.updated
+    if until is not None and first is not None and first >= until:
+        return TOO_NEW
     stored = seen.get(canonical_url)
     if stored is not None:
         if stored.skipped:

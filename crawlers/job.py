@@ -26,6 +26,7 @@ class CrawlJob:
     mode: str = "crawl"  # "crawl", or "check": fetch feeds and sitemaps only, report on them
     topic: dict | None = None  # TopicProfile as a dict, for sources with filter = "topic"
     since: str | None = None  # horizon for every source (see pipeline.since); a source's wins
+    until: str | None = None  # last day (YYYY-MM-DD) of entries to fetch: a backfill's window
     # ETag/Last-Modified of feeds and sitemaps from the last complete run: url -> [etag, lm]
     validators: dict[str, list[str | None]] = field(default_factory=dict)
     # Articles whose fetch failed for a passing reason in an earlier run: [url, source name]

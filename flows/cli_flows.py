@@ -218,11 +218,13 @@ def backfill(
         str | None, typer.Option("--since", help="First day, YYYY-MM-DD (crawl day or entry date).")
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Last day, YYYY-MM-DD (archives only).")
+        str | None, typer.Option("--until", help="Last day, YYYY-MM-DD (crawl day or entry date).")
     ] = None,
     from_sitemaps: Annotated[
         bool,
-        typer.Option("--from-sitemaps", help="Crawl sitemap entries dated --since or later."),
+        typer.Option(
+            "--from-sitemaps", help="Crawl the sitemap entries dated from --since (to --until)."
+        ),
     ] = False,
     sources: SourcesOpt = DEFAULT_SOURCES,
     topic: TopicOpt = DEFAULT_TOPIC,
@@ -236,7 +238,7 @@ def backfill(
 
     Examples: [bold]asylumwatch backfill data/warc/2026-11-26/*.warc.gz[/] ·
     [bold]asylumwatch backfill --since 2026-09-01 --until 2026-09-30[/] (archives crawled then) ·
-    [bold]asylumwatch backfill --from-sitemaps --since 2026-09-01[/]
+    [bold]asylumwatch backfill --from-sitemaps --since 2026-09-01 --until 2026-09-30[/]
     """
     from flows.monitor import backfill_flow
 

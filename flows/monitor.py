@@ -144,6 +144,7 @@ def crawl_sources(
     contact_url: str | None = None,
     max_articles: int | None = None,
     since: str | None = None,
+    until: str | None = None,
 ) -> str:
     """One crawl in a subprocess; returns its archive. Raises :class:`CrawlFailed` (retried)
     when the crawler exits with an error; a timeout stops the subprocess."""
@@ -157,6 +158,7 @@ def crawl_sources(
         max_articles=max_articles,
         topic=topic,
         since=since,
+        until=until,
     )
     logger.info("crawl %s wrote %s", result.run_id, result.warc_file)
     if not result.ok:
@@ -342,7 +344,8 @@ def backfill_flow(
     ``mode="archive"``: reprocess archived WARC files (``warc_files``, or every archive under
     ``warc_dir`` crawled between ``since`` and ``until``), e.g. after a model update; rows are
     replaced, never duplicated. ``mode="sitemaps"``: crawl the entries of the sources'
-    sitemaps dated ``since`` or later (feeds and section pages are left out), then process.
+    sitemaps dated ``since`` or later, and ``until`` or earlier when given (feeds and section
+    pages are left out), then process.
     """
     started = _now()
     db_path, warc_path = Path(db), Path(warc_dir)
@@ -377,13 +380,14 @@ def backfill_flow(
             polite=polite,
             contact_url=contact_url,
             since=since.isoformat(),
+            until=until.isoformat() if until else None,
             return_state=True,
         )
         crawl_ok = crawl_state.is_completed()
         files = find_pending(warc_path, db_path)
+        window = f"from {since.isoformat()}" + (f" to {until.isoformat()}" if until else " on")
         notes.append(
-            f"sitemap entries dated {since.isoformat()} or later from "
-            f"{', '.join(s.name for s in source_list)}"
+            f"sitemap entries dated {window} from {', '.join(s.name for s in source_list)}"
         )
     else:
         raise ValueError(f"unknown backfill mode {mode!r}: use 'archive' or 'sitemaps'")

@@ -54,12 +54,14 @@ def crawl(
     on_progress: Callable[[int], None] | None = None,
     topic: TopicProfile | None = None,
     since: str | None = None,
+    until: str | None = None,
     extra_settings: dict | None = None,
 ) -> CrawlResult:
     """Crawl ``sources``, skipping articles the database already holds; record the run.
 
     ``topic`` is used for sources with ``filter = "topic"``; ``since`` (a date or an age such
-    as ``30d``) skips entries dated before it, for sources that set no ``since`` of their own.
+    as ``30d``) skips entries dated before it, for sources that set no ``since`` of their own;
+    ``until`` (YYYY-MM-DD) skips entries published after that day (a backfill's window).
     """
     with connect(db_path) as con:
         seen = history.seen_rows(con)
@@ -75,6 +77,7 @@ def crawl(
         on_progress=on_progress,
         topic=topic,
         since=since,
+        until=until,
         validators=validators,
         retry_urls=retry,
         extra_settings=extra_settings,

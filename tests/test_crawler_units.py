@@ -58,6 +58,32 @@ def seen_index(tmp_path, *rows: SeenRow) -> SeenIndex:
     return SeenIndex.load(path)
 
 
+def test_until_ends_a_backfill_window_by_publication_date(tmp_path) -> None:
+    seen = seen_index(tmp_path)
+    until = datetime(2026, 10, 1)  # exclusive: the window's last day is 2026-09-30
+
+    def d(entry: Entry) -> str:
+        return decide(
+            entry,
+            entry.url,
+            SOURCE,
+            seen=seen,
+            horizon=datetime(2026, 9, 1),
+            topic=None,
+            now=NOW,
+            until=until,
+        )
+
+    u = "https://ledger.example/u"
+    assert d(Entry(u, published=datetime(2026, 9, 30, 23, 59))) == "fetch"
+    assert d(Entry(u, published=datetime(2026, 10, 1))) == "too_new"
+    # published in the window, updated after it: still the window's article
+    assert d(Entry(u, published=datetime(2026, 9, 10), updated=datetime(2026, 10, 5))) == "fetch"
+    assert d(Entry(u, updated=datetime(2026, 10, 5))) == "too_new"  # <lastmod> only
+    assert d(Entry(u)) == "fetch"  # undated entries are fetched
+    assert d(Entry(u, published=datetime(2026, 8, 1))) == "too_old"
+
+
 def test_decisions_in_order(tmp_path) -> None:
     stored = datetime(2026, 10, 1)
     seen = seen_index(

@@ -139,7 +139,8 @@ def test_rerun_finishes_what_a_dead_run_left(harness, site, tmp_path: Path) -> N
     assert "reprocessed 1 archived WARC" in _artifact("backfill-summary")
 
 
-def test_backfill_from_sitemaps_since_a_date(harness, site, tmp_path: Path) -> None:
+def _sitemap_backfill_params(site, tmp_path: Path) -> dict:
+    """A tiny outlet whose sitemap lists four entries dated 1-4 September 2026."""
     tiny_site, served = site
     entries = "".join(
         f"<url><loc>{{{{BASE_URL}}}}/news/2026/09/0{day}/{slug}/</loc>"
@@ -166,6 +167,11 @@ def test_backfill_from_sitemaps_since_a_date(harness, site, tmp_path: Path) -> N
     )
     params = _params(tmp_path, tiny_site, served)
     params["sources"] = str(sources)
+    return params
+
+
+def test_backfill_from_sitemaps_since_a_date(harness, site, tmp_path: Path) -> None:
+    params = _sitemap_backfill_params(site, tmp_path)
     counts = backfill_flow(mode="sitemaps", since=date(2026, 9, 3), **params)
     titles = _rows(params["db"], "SELECT title FROM articles ORDER BY published_at")
     assert [t[0] for t in titles] == [
@@ -175,6 +181,17 @@ def test_backfill_from_sitemaps_since_a_date(harness, site, tmp_path: Path) -> N
     kinds = _rows(params["db"], "SELECT DISTINCT kind FROM fetches WHERE status IS NOT NULL")
     assert "feed" not in {k[0] for k in kinds}  # a sitemap backfill leaves feeds out
     assert counts.sources[0].new == 2 and counts.sources[0].skipped == 2
+
+
+def test_backfill_from_sitemaps_within_a_window(harness, site, tmp_path: Path) -> None:
+    params = _sitemap_backfill_params(site, tmp_path)
+    backfill_flow(mode="sitemaps", since=date(2026, 9, 2), until=date(2026, 9, 2), **params)
+    titles = _rows(params["db"], "SELECT title FROM articles")
+    assert [t[0] for t in titles] == ["Asylum story number one"]
+    # entries after the window are not recorded as skipped: the next backfill fetches them
+    backfill_flow(mode="sitemaps", since=date(2026, 9, 2), **params)
+    titles = _rows(params["db"], "SELECT title FROM articles ORDER BY published_at")
+    assert len(titles) == 3
 
 
 def test_archived_warcs_by_crawl_day(tmp_path: Path) -> None:

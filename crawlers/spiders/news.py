@@ -13,7 +13,7 @@ import json
 import resource
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -49,6 +49,7 @@ class NewsSpider(Spider):
         self._considered: set[str] = set()
         self._sources: dict[str, Source] = {}
         self._horizons: dict[str, datetime | None] = {}
+        self._until: datetime | None = None  # exclusive end of a backfill's window
         self._started = datetime.now(UTC).replace(tzinfo=None)
         self._fetch_log: FetchLog | None = None
 
@@ -63,6 +64,9 @@ class NewsSpider(Spider):
         for source in job.sources:
             since = getattr(source, "since", None) or job.since
             spider._horizons[source.name] = parse_since(since, spider._started) if since else None
+        if job.until:
+            last_day = date.fromisoformat(job.until)
+            spider._until = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
         spider._fetch_log = FetchLog.for_crawler(crawler)
         return spider
 
@@ -217,6 +221,7 @@ class NewsSpider(Spider):
             horizon=self._horizons.get(source.name),
             topic=self.topic,
             now=self._started,
+            until=self._until,
         )
         counts[decision] += 1
         if decision in (TOO_OLD, TOPIC_FILTERED):
