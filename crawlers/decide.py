@@ -4,8 +4,8 @@ The order matters and is documented in docs/crawling.md: an entry dated before t
 ``too_old``; an article stored by an earlier run is ``already_fetched`` unless its
 ``<lastmod>``/``<updated>`` is newer than the stored copy (``refetch``); an entry published
 after a backfill's last day is ``too_new`` (not recorded: a later run fetches it); an entry an
-earlier run skipped stays skipped (``skipped_before``); for a source with ``filter = "topic"``, an
-entry whose title and summary name no topic term is ``topic_filtered``.
+earlier run skipped by topic stays skipped (``skipped_before``); for a source with
+``filter = "topic"``, an entry whose title and summary name no topic term is ``topic_filtered``.
 """
 
 from __future__ import annotations

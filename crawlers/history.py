@@ -4,7 +4,8 @@ Runs in the parent process (the crawler subprocess never opens DuckDB):
 
 - :func:`seen_rows`: every article URL already settled, canonicalised: stored articles (with
   their fetch time and cache validators) and URLs whose last answer was final (a redirect, a
-  404, a PDF, robots.txt...). Entries skipped by topic or age are listed as skipped.
+  404, a PDF, robots.txt...). Entries skipped by topic are listed as skipped; entries skipped
+  for age are not, so a later run whose horizon reaches back past them (a backfill) fetches them.
 - :func:`retry_urls`: articles whose every fetch failed for a passing reason (timeout, 5xx,
   429...), to try again, for at most ``max_runs`` runs.
 - :func:`listing_validators` / :func:`record_validators`: ETag and Last-Modified of feeds,
@@ -26,6 +27,9 @@ from pipeline.warc import Validators
 
 MAX_RETRY_RUNS = 3
 _NOT_FINAL = sorted(TRANSIENT | SKIPPED)
+# Skips that hold for later runs: the topic verdict on a headline does not change, while "too
+# old" depends on the run's horizon and is decided again each time.
+_LASTING_SKIPS = ("topic_filtered",)
 
 
 def seen_rows(
@@ -73,8 +77,8 @@ def seen_rows(
         keep(url, fetched, None, None, False)
     skipped = con.execute(
         f"SELECT url, max(fetched_at) FROM fetches WHERE kind = 'article' "
-        f"AND error IN ({', '.join('?' for _ in SKIPPED)}) GROUP BY url",
-        sorted(SKIPPED),
+        f"AND error IN ({', '.join('?' for _ in _LASTING_SKIPS)}) GROUP BY url",
+        list(_LASTING_SKIPS),
     ).fetchall()
     for url, fetched in skipped:
         keep(url, fetched, None, None, True)

@@ -181,6 +181,9 @@ def test_backfill_from_sitemaps_since_a_date(harness, site, tmp_path: Path) -> N
     kinds = _rows(params["db"], "SELECT DISTINCT kind FROM fetches WHERE status IS NOT NULL")
     assert "feed" not in {k[0] for k in kinds}  # a sitemap backfill leaves feeds out
     assert counts.sources[0].new == 2 and counts.sources[0].skipped == 2
+    # a later backfill reaching further back fetches what the first one skipped for age
+    backfill_flow(mode="sitemaps", since=date(2026, 9, 1), **params)
+    assert len(_rows(params["db"], "SELECT title FROM articles")) == 4
 
 
 def test_backfill_from_sitemaps_within_a_window(harness, site, tmp_path: Path) -> None:
