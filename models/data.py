@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.config import TaskConfig
+from pipeline.quote_eval import GoldError, load_markdown
 
 SPLITS = ("train", "validation")
 
@@ -92,8 +93,6 @@ def read_source(path: Path) -> list[tuple[str, dict]]:
 
 
 def _article_quotes(folder: Path) -> list[tuple[str, dict]]:
-    from pipeline.quote_eval import GoldError, load_markdown
-
     rows: list[tuple[str, dict]] = []
     for file in sorted(folder.rglob("*.md")):
         try:

@@ -116,7 +116,20 @@ def annotate_stance_with(
     languages = [article_language(a.article) for a in articles]
     inputs = [compose_article_text(a.article.title, a.article.text) for a in articles]
 
-    quote_refs = [(i, q) for i, a in enumerate(articles) for q in a.quotes]
+    relevance_out = relevance_clf.predict_detailed(inputs, languages)
+    off_topic = [False] * len(articles)
+    relevant_idx = []
+    for i, (item, outcome) in enumerate(zip(articles, relevance_out, strict=True)):
+        _fill_relevance(item.article, outcome, languages[i], relevance_clf)
+        if item.article.is_relevant is False and (topic_gate is None or topic_gate[i]):
+            off_topic[i] = True
+            _neutral_off_topic(item.quotes, item.article.relevance_score, relevance_clf.version)
+        wanted = stance_for[i] if stance_for is not None else item.article.is_relevant
+        if wanted:
+            relevant_idx.append(i)
+
+    # Only the quotes of articles not judged off-topic go through the stance model.
+    quote_refs = [(i, q) for i, a in enumerate(articles) if not off_topic[i] for q in a.quotes]
     quote_out = stance_clf.predict_detailed(
         [q.text for _, q in quote_refs], [languages[i] for i, _ in quote_refs]
     )
@@ -129,16 +142,7 @@ def annotate_stance_with(
         elif quote_reasons[i] is None:
             quote_reasons[i] = f"quotes: {outcome.reason}"
 
-    relevance_out = relevance_clf.predict_detailed(inputs, languages)
     article_out: list[Outcome | None] = [None] * len(articles)
-    relevant_idx = []
-    for i, (item, outcome) in enumerate(zip(articles, relevance_out, strict=True)):
-        _fill_relevance(item.article, outcome, languages[i], relevance_clf)
-        if item.article.is_relevant is False and (topic_gate is None or topic_gate[i]):
-            _neutral_off_topic(item.quotes, item.article.relevance_score, relevance_clf.version)
-        wanted = stance_for[i] if stance_for is not None else item.article.is_relevant
-        if wanted:
-            relevant_idx.append(i)
     if article_clf is not None and relevant_idx:
         detailed = article_clf.predict_detailed(
             [inputs[i] for i in relevant_idx], [languages[i] for i in relevant_idx]

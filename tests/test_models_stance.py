@@ -129,17 +129,27 @@ def test_quotes_of_off_topic_articles_are_neutral(
     classifiers: tuple[TextClassifier, TextClassifier, TextClassifier | None], relevant: bool
 ) -> None:
     stance = classifiers[0]
+    asked: list[str] = []
+
+    class Spy:  # the stance classifier, recording what it is asked to classify
+        version = stance.version
+
+        def predict_detailed(self, texts: list[str], languages: list[str | None]) -> list:
+            asked.extend(texts)
+            return stance.predict_detailed(texts, languages)
+
     quote = "We must deport them all and close the border for good."
     items = [_article("s1", "Storm closes highway", f"The mayor said: {quote}", "en", [quote])]
-    annotate_stance(items, stance, _FixedRelevance(relevant))  # type: ignore[arg-type]
+    annotate_stance(items, Spy(), _FixedRelevance(relevant))  # type: ignore[arg-type]
     q = items[0].quotes[0]
     if relevant:
-        assert q.model_version == stance.version
+        assert q.model_version == stance.version and asked == [quote]
         assert q.stance == stance.predict([quote], ["en"])[0].label
     else:
         assert (q.stance, q.model_version) == ("neutral", "relevance-fixed")
         assert q.stance_score == pytest.approx(0.8)
         assert items[0].article.stance is None
+        assert asked == []  # the stance model is not run on quotes whose verdict is set
 
 
 def test_combine_article_stance_weights_quotes_by_length() -> None:
