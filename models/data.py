@@ -35,7 +35,6 @@ class Example:
     label: str
     lang: str
     split: str
-    where: str  # "<file>:<line>" or "<file> quote <n>"
 
 
 def compose_article_text(title: str | None, text: str) -> str:
@@ -138,7 +137,6 @@ def load_examples(task: TaskConfig) -> list[Example]:
                 label=label,
                 lang=lang.lower().split("-")[0],
                 split=split,
-                where=where,
             )
         )
     if not examples:

@@ -203,7 +203,7 @@ def team_gold(config: ModelsConfig) -> list[GoldArticle]:
     return gold
 
 
-def _language(g: GoldArticle) -> str | None:
+def gold_language(g: GoldArticle) -> str | None:
     return normalize_language(g.language) or guess_language(g.text)
 
 
@@ -244,7 +244,7 @@ def _records(gold: list[GoldArticle]) -> list[AnnotatedArticle]:
 
 def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) -> StanceReport:
     """Score every method on ``gold``."""
-    langs = [_language(g) for g in gold]
+    langs = [gold_language(g) for g in gold]
     quote_refs = [(i, q) for i, g in enumerate(gold) for q in g.quotes if q.stance is not None]
     quote_texts = [q.text for _, q in quote_refs]
     quote_langs = [langs[i] for i, _ in quote_refs]

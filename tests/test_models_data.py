@@ -128,7 +128,6 @@ def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
         ("one", "neutral"),
         ("Send them back", "restrictive"),
     ]
-    assert examples[1].where.endswith("a.md quote 1")
     before = task_hash(task)
     _article_file(content / "outlet", "a.md", [("Send them back", "protective")])
     assert task_hash(task) != before  # an edited article file retrains
@@ -137,3 +136,20 @@ def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
         load_examples(task)
     with pytest.raises(DataError, match="nowhere"):
         load_examples(_task(path, extra_data=(tmp_path / "nowhere",)))
+
+
+def test_demo_half_split_is_stable_and_disjoint(tmp_path: Path) -> None:
+    from models.experiments import split_halves
+
+    content = tmp_path / "content"
+    for i in range(12):
+        _article_file(content / f"outlet{i % 2}", f"story-{i}.md", [("Text", "neutral")])
+    first = split_halves(content, tmp_path / "one")
+    second = split_halves(content, tmp_path / "two")
+
+    def names(half: Path) -> set[str]:
+        return {p.relative_to(half).as_posix() for p in half.rglob("*.md")}
+
+    a, b = names(first[0]), names(first[1])
+    assert a and b and not a & b and len(a | b) == 12
+    assert (names(second[0]), names(second[1])) == (a, b)

@@ -1,0 +1,133 @@
+"""Design checks behind the choices in docs/models.md, rerunnable on the team's data only.
+
+    .venv/bin/python -m models.experiments demo-half   # do the demo site's quotes help?
+    .venv/bin/python -m models.experiments balance     # article weighting and balance sweep
+
+``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
+the stance model once on the committed statements alone and once with the quotes of the first
+half (``extra_data``), and scores both on the second half's quotes and articles.
+``balance`` scores article stance on the team validation split for a grid of
+``[article] author_weight`` and ``balance`` values, predicting every article and quote once.
+Neither reads the devset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.config import ArticleConfig, ModelsConfig, load_model_config
+from models.data import compose_article_text
+from models.evaluate import (
+    TRAINED,
+    GoldArticle,
+    evaluate_gold,
+    gold_language,
+    load_gold,
+    team_gold,
+)
+from models.metrics import classification_report
+from models.stance import (
+    combine_article_stance,
+    decide_article_stance,
+    load_annotators,
+    quote_weight,
+)
+from pipeline.records import STANCES, Quote
+
+DEMO_CONTENT = Path(__file__).resolve().parents[1] / "data" / "demo_site" / "content"
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+BALANCES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+
+
+def split_halves(content: Path, into: Path) -> tuple[Path, Path]:
+    """Copy the article files of ``content`` into ``into/a`` and ``into/b`` by a hash of the
+    file name (stable across runs and machines)."""
+    halves = (into / "a", into / "b")
+    for path in sorted(content.rglob("*.md")):
+        half = int(hashlib.sha256(path.name.encode()).hexdigest()[:8], 16) % 2
+        target = halves[half] / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return halves
+
+
+def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    stance = config.task("stance")
+    with tempfile.TemporaryDirectory() as tmp:
+        half_a, half_b = split_halves(content, Path(tmp))
+        held_out = load_gold(half_b)
+        for name, extra in (("statements only", ()), ("statements + demo half A", (half_a,))):
+            task = dataclasses.replace(stance, extra_data=extra)
+            variant = dataclasses.replace(config, tasks={**config.tasks, "stance": task})
+            report = evaluate_gold(held_out, variant, f"demo half B ({name})")
+            trained = report.method(TRAINED)
+            assert trained.quote is not None and trained.article is not None
+            print(
+                f"{name}: quote macro-F1 {trained.quote.macro_f1:.3f}, article macro-F1 "
+                f"{trained.article.macro_f1:.3f} ({report.n_quotes} quotes, model "
+                f"{report.model_versions['stance']})"
+            )
+
+
+def balance_sweep(config: ModelsConfig) -> None:
+    gold = [g for g in team_gold(config) if g.article_stance is not None]
+    stance_clf, _, article_clf = load_annotators(config, progress=True)
+    if article_clf is None:
+        raise SystemExit(f"{config.path}: no article_stance task to sweep")
+    langs = [gold_language(g) for g in gold]
+    article_out = article_clf.predict_detailed(
+        [compose_article_text(g.title, g.text) for g in gold], langs
+    )
+    quote_scores = []
+    for g, lang in zip(gold, langs, strict=True):
+        outs = stance_clf.predict_detailed([q.text for q in g.quotes], [lang] * len(g.quotes))
+        quote_scores.append(
+            [
+                (o.prediction.scores, quote_weight(Quote(g.id, k, q.text, "direct", None)))
+                for k, (q, o) in enumerate(zip(g.quotes, outs, strict=True))
+                if o.prediction
+            ]
+        )
+    print(f"team validation split: {len(gold)} articles; rows author_weight, columns balance")
+    print("weight  " + " ".join(f"{b:>5}" for b in BALANCES))
+    for weight in WEIGHTS:
+        cells = []
+        for balance in BALANCES:
+            rule = ArticleConfig(author_weight=weight, balance=balance)
+            cells.append(f"{_article_f1(gold, article_out, quote_scores, rule):.3f}")
+        print(f"{weight:<7} " + " ".join(cells))
+
+
+def _article_f1(
+    gold: Sequence[GoldArticle], article_out: Sequence, quote_scores: Sequence, rule: ArticleConfig
+) -> float:
+    pred: list[str | None] = []
+    for outcome, quotes in zip(article_out, quote_scores, strict=True):
+        article = outcome.prediction.scores if outcome.prediction else None
+        scores = combine_article_stance(article, quotes, rule.author_weight)
+        pred.append(decide_article_stance(scores, rule.balance)[0] if scores else None)
+    gold_labels = [g.article_stance for g in gold]
+    return classification_report(gold_labels, pred, STANCES).macro_f1  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m models.experiments", description=__doc__)
+    parser.add_argument("check", choices=("demo-half", "balance"))
+    parser.add_argument("--config", type=Path, default=None, help="models config")
+    args = parser.parse_args(argv)
+    config = load_model_config(args.config)
+    if args.check == "demo-half":
+        demo_half(config)
+    else:
+        balance_sweep(config)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
