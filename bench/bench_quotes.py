@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_quotes.py                       # team gold set + demo site
     .venv/bin/python bench/bench_quotes.py --gold ../shared/devset/devset.jsonl --repeat 3
     .venv/bin/python bench/bench_quotes.py --no-classifier       # rules and table only
+    .venv/bin/python bench/bench_quotes.py --large-kb 500        # one very long article
 
 Reports articles/s and quotes/s for extraction alone and for the whole stage (extraction and
 the role classifier, one batch per article). The process is pinned to one core and torch to
@@ -102,15 +103,39 @@ def run(
     }
 
 
+LARGE_PARAGRAPH = (
+    '"We need more officers at the border," said Jane Okoye, a union leader. '
+    'The agency said it would hire 200 staff. Scare "quotes" and apostrophes\' abound.\n\n'
+    '"It will take years," she said. The minister said the plan would work.\n\n'
+)
+
+
+def run_large(kb: int) -> dict[str, float]:
+    """Extraction time of one article of ``kb`` kilobytes (the pathological-input check)."""
+    text = LARGE_PARAGRAPH * (kb * 1000 // len(LARGE_PARAGRAPH) + 1)
+    t0 = time.perf_counter()
+    quotes = extract_quotes(text, "en")
+    return {
+        "chars": len(text),
+        "quotes": len(quotes),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--gold", type=Path, action="append", help="gold JSONL or .md folder")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--classifier", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--batch", type=int, default=32, help="articles per batched classifier call")
+    ap.add_argument("--large-kb", type=int, help="time one synthetic article of this size")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     where = pin_one_core()
+    if args.large_kb:
+        res_large: dict[str, Any] = {**run_large(args.large_kb), "cpu": where}
+        print(json.dumps(res_large) if args.json else res_large)
+        return 0
     articles = load_articles(args.gold or DEFAULT_INPUTS)
     if not articles:
         print("no articles to benchmark", file=sys.stderr)

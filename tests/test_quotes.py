@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from pipeline.quotes import extract_quotes
@@ -306,7 +304,8 @@ def test_quote_cut_off_at_end_of_text() -> None:
     assert quotes[-1].text == "I tell them soon, soon, but"
 
 
-def test_500kb_article_is_processed_quickly() -> None:
+def test_500kb_article_is_processed() -> None:
+    # Its speed is measured by bench/bench_quotes.py --large-kb 500, not here.
     para = (
         '"We need more officers at the border," said Jane Okoye, a union leader. '
         'The agency said it would hire 200 staff. Scare "quotes" and apostrophes\' abound.\n\n'
@@ -314,8 +313,6 @@ def test_500kb_article_is_processed_quickly() -> None:
     )
     text = para * (500_000 // len(para) + 1)
     assert len(text) >= 500_000
-    t = time.perf_counter()
     quotes = extract_quotes(text, "en")
-    assert time.perf_counter() - t < 60
     assert len(quotes) > 1000
     check_offsets(text[:5000], [q for q in quotes if q.char_end < 5000])
