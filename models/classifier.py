@@ -7,16 +7,18 @@ covered by the model, empty text, a failure) that ``predict_detailed`` also retu
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import torch
 
 from models.config import ModelsConfig, resolve_base_model
-from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
+from models.encoder import Encoder, configure_threads, pick_device, pick_dtype, shared_encoder
 from models.head import Head
 from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
 from pipeline.language import guess_language, normalize_language
@@ -24,17 +26,35 @@ from pipeline.language import guess_language, normalize_language
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
+# Named tuples rather than frozen dataclasses: serving builds two per text, and a frozen
+# dataclass's __init__ costs more per text than a GPU's forward pass (docs/performance.md).
+class Prediction(NamedTuple):
     label: str
     score: float  # probability of ``label``
     scores: dict[str, float]  # probability of every label
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     prediction: Prediction | None
     reason: str | None  # why ``prediction`` is None
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while serving builds its per-text objects.
+
+    Token lists, score dicts and outcomes are created by the ten thousand and hold no cycles;
+    with the collector on, its repeated passes over the loaded model's objects cost more per text
+    than the rest of serving (measured in bench/bench_classifier.py). Reference counting still
+    frees everything; the collector resumes afterwards if it was on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class TextClassifier:
@@ -71,10 +91,11 @@ class TextClassifier:
         meta = read_meta(path)
         configure_threads(config.serving.threads)
         device = pick_device(config.serving.device)
+        dtype = pick_dtype(config.serving.dtype, device)
         if meta["method"] == "finetune":
-            encoder = shared_encoder(str(path / ENCODER_DIR), device)
+            encoder = shared_encoder(str(path / ENCODER_DIR), device, dtype)
         else:
-            encoder = shared_encoder(resolve_base_model(meta["base_model"]), device)
+            encoder = shared_encoder(resolve_base_model(meta["base_model"]), device, dtype)
         head = load_head(path, len(meta["labels"]), meta["dim"])
         return cls(
             task=meta["task"],
@@ -84,7 +105,9 @@ class TextClassifier:
             encoder=encoder,
             head=head,
             max_length=meta["max_length"],
-            batch_size=config.serving.batch_size or meta["settings"].get("batch_size", 32),
+            batch_size=config.serving.batch_size_for(
+                device.type, meta["settings"].get("batch_size", 32)
+            ),
         )
 
     def supports(self, language: str | None) -> bool:
@@ -138,6 +161,10 @@ class TextClassifier:
             return [self._classify([t])[0] for t in texts]
 
     def _run(self, texts: list[str]) -> list[Outcome]:
+        with paused_gc():
+            return self._run_batches(texts)
+
+    def _run_batches(self, texts: list[str]) -> list[Outcome]:
         token_ids = self.encoder.tokenize(texts, self.max_length)
         order: list[int] = []
         parts: list[torch.Tensor] = []
@@ -145,15 +172,22 @@ class TextClassifier:
             for batch in self.encoder.batches(token_ids, self.batch_size):
                 parts.append(self.head(self.encoder.forward(batch.inputs)))
                 order.extend(batch.indices)
-            # one device-to-host copy for the whole call
-            sorted_probs = torch.softmax(torch.cat(parts).float(), dim=-1).cpu()
-        probs = torch.empty_like(sorted_probs)
-        probs[torch.tensor(order)] = sorted_probs
-        return [self._outcome(row) for row in probs.tolist()]
+            # one device-to-host copy for the whole call; nothing waits on the GPU before it
+            sorted_probs = torch.softmax(torch.cat(parts), dim=-1).cpu().numpy()
+        probs = np.empty_like(sorted_probs, dtype=np.float64)
+        probs[np.asarray(order)] = sorted_probs
+        return self._outcomes(probs)
 
-    def _outcome(self, row: list[float]) -> Outcome:
-        if any(math.isnan(p) for p in row):
-            return Outcome(None, "classification failed: NaN scores")
-        best = max(range(len(row)), key=row.__getitem__)
-        scores = {label: round(p, 6) for label, p in zip(self.labels, row, strict=True)}
-        return Outcome(Prediction(self.labels[best], row[best], scores), None)
+    def _outcomes(self, probs: np.ndarray) -> list[Outcome]:
+        """One outcome per row of ``probs`` (float64), with whole-array numpy work."""
+        failed = np.isnan(probs).any(axis=1).tolist()
+        best = np.nan_to_num(probs, nan=-1.0).argmax(axis=1).tolist()
+        rows = probs.tolist()
+        rounded = probs.round(6).tolist()
+        labels = self.labels
+        return [
+            Outcome(None, "classification failed: NaN scores")
+            if bad
+            else Outcome(Prediction(labels[b], row[b], dict(zip(labels, r, strict=True))), None)
+            for bad, b, row, r in zip(failed, best, rows, rounded, strict=True)
+        ]

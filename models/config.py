@@ -22,6 +22,8 @@ CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
 BUNDLED_PREFIX = "bundled:"
 METHODS = ("head", "finetune")
 DEVICES = ("auto", "cpu", "cuda")
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+CUDA_BATCH_SIZE = 1024  # serving batch size on CUDA when [serving] batch_size is 0
 
 # Tasks whose labels are codebook labels: the config must list exactly these.
 CODEBOOK_LABELS: dict[str, tuple[str, ...]] = {
@@ -90,7 +92,14 @@ class TaskConfig:
 class ServingConfig:
     device: str = "auto"
     threads: int = 0
-    batch_size: int = 0  # inference batch size; 0 = each task's batch_size
+    batch_size: int = 0  # inference batch size; 0 = each task's batch_size (CUDA: 1024)
+    dtype: str = "auto"  # weights at inference; auto = bfloat16 on CUDA, float32 on CPU
+
+    def batch_size_for(self, device_type: str, task_batch_size: int) -> int:
+        """The inference batch size on ``device_type`` ("cpu" or "cuda")."""
+        if self.batch_size:
+            return self.batch_size
+        return CUDA_BATCH_SIZE if device_type == "cuda" else task_batch_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,16 +183,24 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
         _check_keys(table, _TASK_KEYS, path, f"tasks.{name}")
         tasks[name] = _task(name, {**defaults, **table}, root, path)
     serving_raw = _table(raw, "serving", path)
-    _check_keys(serving_raw, {"device": str, "threads": int, "batch_size": int}, path, "serving")
+    _check_keys(
+        serving_raw,
+        {"device": str, "threads": int, "batch_size": int, "dtype": str},
+        path,
+        "serving",
+    )
     serving = ServingConfig(
         device=serving_raw.get("device", "auto"),
         threads=serving_raw.get("threads", 0),
         batch_size=serving_raw.get("batch_size", 0),
+        dtype=serving_raw.get("dtype", "auto"),
     )
     if serving.device not in DEVICES:
         raise ConfigError(
             f"{path}: [serving] device must be one of {DEVICES}, got {serving.device!r}"
         )
+    if serving.dtype not in DTYPES:
+        raise ConfigError(f"{path}: [serving] dtype must be one of {DTYPES}, got {serving.dtype!r}")
     if serving.batch_size < 0:
         raise ConfigError(f"{path}: [serving] batch_size must be >= 0, got {serving.batch_size}")
     if serving.threads < 0:

@@ -1,21 +1,26 @@
 """The sentence encoder: a Hugging Face model + tokenizer, mean-pooled, loaded offline.
 
-Texts are tokenized once without padding, sorted by length and cut into batches padded only to
-the longest text in each batch (dynamic padding); the forward pass runs under
-``torch.inference_mode``. Encoders are cached per (folder, device) so a process loads each one
-once, however many classifiers share it.
+Texts are tokenized once without padding (by the Rust tokenizer directly when the model has a
+fast one: the Python wrapper costs more per text than the tokenization), sorted by length and cut
+into batches padded only to the longest text in each batch (dynamic padding); the forward pass runs
+under ``torch.inference_mode``. Encoders are cached per (folder, device, dtype) so a process loads
+each one once, however many classifiers share it.
 """
 
 from __future__ import annotations
 
+import copy
+import itertools
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+from tokenizers import Tokenizer
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as hf_logging
 
@@ -40,6 +45,18 @@ def pick_device(setting: str = "auto") -> torch.device:
     if setting == "auto":
         setting = "cuda" if torch.cuda.is_available() else "cpu"
     return torch.device(setting)
+
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def pick_dtype(setting: str, device: torch.device) -> torch.dtype:
+    """``auto``: bfloat16 on a CUDA device that supports it, float32 otherwise."""
+    if setting == "auto":
+        if device.type == "cuda" and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float32
+    return DTYPES[setting]
 
 
 def configure_threads(threads: int = 0) -> int:
@@ -71,9 +88,16 @@ class Encoder:
         self.model = model
         self.tokenizer = tokenizer
         self.device = device
+        self._truncating: dict[int, Tokenizer] = {}  # max_length -> Rust tokenizer
+        self._lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str, device: torch.device | None = None) -> Encoder:
+    def from_pretrained(
+        cls,
+        name_or_path: str,
+        device: torch.device | None = None,
+        dtype: torch.dtype = torch.float32,
+    ) -> Encoder:
         """Load from a local folder or the local Hugging Face cache; never downloads."""
         device = device or torch.device("cpu")
         local = Path(name_or_path).expanduser()
@@ -81,7 +105,7 @@ class Encoder:
         hf_logging.disable_progress_bar()
         try:
             tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-            model = AutoModel.from_pretrained(source, local_files_only=True, dtype=torch.float32)
+            model = AutoModel.from_pretrained(source, local_files_only=True, dtype=dtype)
         except OSError as exc:
             raise OSError(
                 f"cannot load model {name_or_path!r} offline: {exc}. Configure a local folder "
@@ -96,9 +120,30 @@ class Encoder:
         return int(self.model.config.hidden_size)
 
     def tokenize(self, texts: Sequence[str], max_length: int) -> list[list[int]]:
-        """Token ids per text, truncated to ``max_length``, unpadded."""
-        encoded = self.tokenizer(list(texts), truncation=True, max_length=max_length, padding=False)
-        return encoded["input_ids"]
+        """Token ids per text, special tokens included, truncated to ``max_length``, unpadded."""
+        rust = self._rust_tokenizer(max_length)
+        if rust is None:  # a slow (Python) tokenizer
+            encoded = self.tokenizer(
+                list(texts), truncation=True, max_length=max_length, padding=False
+            )
+            return encoded["input_ids"]
+        return [e.ids for e in rust.encode_batch_fast(list(texts))]
+
+    def _rust_tokenizer(self, max_length: int) -> Tokenizer | None:
+        """The fast tokenizer's Rust core, set to truncate at ``max_length`` (one per length).
+
+        It gives the ids that ``self.tokenizer(texts, truncation=True, max_length=...)`` gives,
+        without the wrapper's per-text Python work; ``encode_batch_fast`` skips offsets.
+        """
+        if not getattr(self.tokenizer, "is_fast", False):
+            return None
+        with self._lock:
+            if max_length not in self._truncating:
+                rust = copy.deepcopy(self.tokenizer.backend_tokenizer)
+                rust.no_padding()
+                rust.enable_truncation(max_length)
+                self._truncating[max_length] = rust
+            return self._truncating[max_length]
 
     def batches(
         self, token_ids: Sequence[list[int]], batch_size: int, shuffle_seed: int | None = None
@@ -114,24 +159,32 @@ class Encoder:
 
     def pad(self, sequences: Sequence[list[int]]) -> dict[str, torch.Tensor]:
         """Right-pad ``sequences`` to the longest one: ``input_ids`` and ``attention_mask``."""
-        width = max(len(s) for s in sequences)
-        pad_id = self.tokenizer.pad_token_id or 0
-        flat = np.full((len(sequences), width), pad_id, dtype=np.int64)
-        mask = np.zeros((len(sequences), width), dtype=np.int64)
-        left = getattr(self.tokenizer, "padding_side", "right") == "left"
-        for row, seq in enumerate(sequences):
-            cols = slice(width - len(seq), width) if left else slice(0, len(seq))
-            flat[row, cols] = seq
-            mask[row, cols] = 1
+        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
+        width = int(lengths.max())
+        columns = np.arange(width)
+        if getattr(self.tokenizer, "padding_side", "right") == "left":
+            keep = columns >= (width - lengths)[:, None]
+        else:
+            keep = columns < lengths[:, None]
+        flat = np.full((len(sequences), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
+        # row-major boolean assignment: each row's tokens land in its kept columns, in order
+        flat[keep] = np.fromiter(
+            itertools.chain.from_iterable(sequences), dtype=np.int64, count=int(lengths.sum())
+        )
+        mask = keep.astype(np.int64)
         inputs = {"input_ids": torch.from_numpy(flat), "attention_mask": torch.from_numpy(mask)}
         if self.device.type == "cuda":
             return {k: v.pin_memory().to(self.device, non_blocking=True) for k, v in inputs.items()}
         return inputs
 
     def forward(self, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Mean-pooled vectors for one padded batch (gradients follow the caller's mode)."""
+        """Mean-pooled float32 vectors for one padded batch (gradients follow the caller's mode).
+
+        Pooling runs in float32 whatever the model's dtype, so a bfloat16 model's vectors are not
+        summed in 8 bits of mantissa.
+        """
         output = self.model(**inputs)
-        return mean_pool(output.last_hidden_state, inputs["attention_mask"])
+        return mean_pool(output.last_hidden_state.float(), inputs["attention_mask"])
 
     def embed(
         self,
@@ -145,19 +198,21 @@ class Encoder:
         out = torch.zeros(len(texts), self.dim, dtype=torch.float32)
         with torch.inference_mode():
             for batch in self.batches(token_ids, batch_size):
-                out[batch.indices] = self.forward(batch.inputs).float().cpu()
+                out[batch.indices] = self.forward(batch.inputs).cpu()
                 if on_batch is not None:
                     on_batch(len(batch.indices))
         return out
 
 
-_ENCODERS: dict[tuple[str, str], Encoder] = {}
+_ENCODERS: dict[tuple[str, str, torch.dtype], Encoder] = {}
 
 
-def shared_encoder(name_or_path: str, device: torch.device) -> Encoder:
-    """The process-wide encoder for ``name_or_path`` on ``device`` (loaded on first use)."""
-    key = (name_or_path, str(device))
+def shared_encoder(
+    name_or_path: str, device: torch.device, dtype: torch.dtype = torch.float32
+) -> Encoder:
+    """The process-wide encoder for ``name_or_path`` on ``device`` in ``dtype`` (loaded once)."""
+    key = (name_or_path, str(device), dtype)
     if key not in _ENCODERS:
-        log.info("loading encoder %s on %s", name_or_path, device)
-        _ENCODERS[key] = Encoder.from_pretrained(name_or_path, device)
+        log.info("loading encoder %s on %s (%s)", name_or_path, device, dtype)
+        _ENCODERS[key] = Encoder.from_pretrained(name_or_path, device, dtype)
     return _ENCODERS[key]

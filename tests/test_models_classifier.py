@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import torch
 from test_models_helpers import make_config
 
 from models.classifier import Prediction, TextClassifier
-from models.config import ModelsConfig
+from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
 from models.train import ensure_trained, model_version, read_meta, train
 from pipeline.records import STANCES
 
@@ -135,3 +136,70 @@ def test_finetune_method_saves_and_serves_its_encoder(tmp_path: Path) -> None:
     assert clf.encoder.model.training is False
     (prediction,) = clf.predict(["Deport them all."])
     assert prediction is not None and prediction.label in STANCES
+
+
+def test_rust_tokenizer_gives_the_wrappers_ids(stance: TextClassifier) -> None:
+    texts = ["Send them back.", "", "Réfugiés « oui » 中文", "[SEP] odd [PAD]", "word " * 300]
+    encoder = stance.encoder
+    for max_length in (8, 128):
+        expected = encoder.tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+        assert encoder.tokenize(texts, max_length) == expected
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_padding_matches_the_tokenizers_own(
+    stance: TextClassifier, side: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoder = stance.encoder
+    monkeypatch.setattr(encoder.tokenizer, "padding_side", side)
+    sequences = encoder.tokenize(["A.", "A longer one here.", "Mid length text"], 32)
+    ours = encoder.pad(sequences)
+    theirs = encoder.tokenizer.pad({"input_ids": sequences}, padding=True, return_tensors="pt")
+    assert torch.equal(ours["input_ids"], theirs["input_ids"])
+    assert torch.equal(ours["attention_mask"], theirs["attention_mask"])
+
+
+def test_bfloat16_serving_keeps_labels(config: ModelsConfig, stance: TextClassifier) -> None:
+    serving = dataclasses.replace(config.serving, dtype="bfloat16")
+    half = TextClassifier.load("stance", dataclasses.replace(config, serving=serving))
+    assert next(half.encoder.model.parameters()).dtype == torch.bfloat16
+    assert half.encoder is not stance.encoder  # one shared encoder per dtype
+    texts = ["Deport them and close the border now.", "Refugees deserve safety.", "It is Monday."]
+    for full, low in zip(stance.predict(texts), half.predict(texts), strict=True):
+        assert low.label == full.label
+        assert low.score == pytest.approx(full.score, abs=0.05)
+
+
+def test_nan_scores_give_none_with_reason(
+    stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_forward = stance.encoder.forward
+
+    def nan_for_long(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        pooled = real_forward(inputs)
+        pooled[inputs["attention_mask"].sum(dim=1) > 20] = float("nan")  # the long text's row
+        return pooled
+
+    monkeypatch.setattr(stance.encoder, "forward", nan_for_long)
+    outcomes = stance.predict_detailed(["Send them back.", "The border " * 30])
+    assert outcomes[0].prediction is not None
+    assert outcomes[1].prediction is None and outcomes[1].reason.endswith("NaN scores")
+
+
+def test_serving_leaves_the_garbage_collector_as_it_found_it(stance: TextClassifier) -> None:
+    assert gc.isenabled()
+    stance.predict(["Send them back."])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        stance.predict(["Send them back."])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_cuda_serves_in_larger_batches() -> None:
+    serving = ServingConfig()
+    assert serving.batch_size_for("cpu", 32) == 32
+    assert serving.batch_size_for("cuda", 32) == CUDA_BATCH_SIZE
+    assert ServingConfig(batch_size=64).batch_size_for("cuda", 32) == 64

@@ -58,6 +58,7 @@ def test_missing_file(tmp_path: Path) -> None:
         ),
         ("[tasks.relevance]\ndata = 'x.jsonl'\n", "'labels'"),
         ('[serving]\ndevice = "tpu"\n[tasks.x]\nlabels = ["a", "b"]\n', "device"),
+        ('[serving]\ndtype = "int4"\n[tasks.x]\nlabels = ["a", "b"]\n', "dtype"),
         ('[article]\nauthor_weight = 2.0\n[tasks.x]\nlabels = ["a", "b"]\n', "author_weight"),
         ('[article]\nbalance = 0\n[tasks.x]\nlabels = ["a", "b"]\n', "balance"),
         ('[tasks.x]\nlabels = ["a", "b"]\nepochs = true\n', "'epochs'"),
