@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from models.config import ModelsConfig, resolve_base_model
+from models.config import ENCODER_METHODS, ModelsConfig, resolve_base_model
 from models.encoder import Encoder, configure_threads, pick_device, pick_dtype, shared_encoder
 from models.head import Head
 from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
@@ -92,7 +92,7 @@ class TextClassifier:
         configure_threads(config.serving.threads)
         device = pick_device(config.serving.device)
         dtype = pick_dtype(config.serving.dtype, device)
-        if meta["method"] == "finetune":
+        if meta["method"] in ENCODER_METHODS:
             encoder = shared_encoder(str(path / ENCODER_DIR), device, dtype)
         else:
             encoder = shared_encoder(resolve_base_model(meta["base_model"]), device, dtype)

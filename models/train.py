@@ -6,7 +6,8 @@ Training is deterministic: fixed seeds, ``torch.use_deterministic_algorithms`` a
 length-sorted batches; the weights' SHA-256 is recorded in ``meta.json``.
 
 Cache layout (``<cache_dir>/<task>-<hash10>/``): ``meta.json`` (labels, languages, version,
-validation figures), ``head.safetensors`` and, for ``method = "finetune"``, ``encoder/``.
+validation figures), ``head.safetensors`` and, for the methods that tune the encoder
+(``finetune``, ``setfit``), ``encoder/``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from rich.progress import (
 )
 from safetensors.torch import load_file, save_file
 
-from models.config import ModelsConfig, TaskConfig, resolve_base_model
+from models.config import ENCODER_METHODS, ModelsConfig, TaskConfig, resolve_base_model
 from models.data import DataError, Example, load_examples, split_examples
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
@@ -208,6 +209,50 @@ def _fine_tune(
     return head, encoder
 
 
+def _setfit(
+    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
+) -> tuple[Head, Encoder]:
+    """SetFit-style: contrastive fine-tuning of the sentence encoder, then a logistic head.
+
+    The encoder learns to put same-label texts close and different-label texts apart (cosine
+    similarity regressed to 1 or 0, as SetFit's CosineSimilarityLoss), over every pair within
+    each batch, so one forward per text yields ``batch_size**2 / 2`` pairs. The head is then fit
+    on the tuned encoder's frozen vectors exactly as the ``head`` method does. Unlike a softmax
+    fine-tune, the encoder keeps its sentence-similarity geometry.
+    """
+    encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
+    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    token_ids = encoder.tokenize([e.text for e in train], task.max_length)
+    _freeze_lower_layers(encoder.model, task.train_layers)
+    params = [p for p in encoder.model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=task.learning_rate, weight_decay=0.01)
+    steps = task.epochs * -(-len(train) // task.train_batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
+    )
+    bar = progress.add_task(f"{task.name}: contrastive tuning", total=steps)
+    encoder.model.train()
+    for epoch in range(task.epochs):
+        for batch in encoder.batches(token_ids, task.train_batch_size, task.seed + epoch):
+            vectors = torch.nn.functional.normalize(encoder.forward(batch.inputs), dim=-1)
+            labels = targets[batch.indices]
+            same = (labels[:, None] == labels[None, :]).float()
+            pairs = torch.triu(torch.ones_like(same, dtype=torch.bool), diagonal=1)
+            if pairs.any():
+                loss = torch.nn.functional.mse_loss((vectors @ vectors.T)[pairs], same[pairs])
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                optimizer.step()
+            schedule.step()
+            progress.advance(bar)
+    encoder.model.eval()
+    pooled = _embed(encoder, train, task, progress, f"{task.name}: embed train")
+    head = Head(encoder.dim, len(task.labels))
+    fit_logistic(head, pooled, targets, task.l2, task.max_iter)
+    return head, encoder
+
+
 def _freeze_lower_layers(model: torch.nn.Module, train_layers: int) -> None:
     """Train only the top ``train_layers`` transformer layers (0 = train everything)."""
     if train_layers <= 0:
@@ -252,7 +297,7 @@ def train(
     target = Path(output_dir) if output_dir is not None else config.cache_dir / version
     configure_threads(config.serving.threads)
     with deterministic(task.seed), _progress(progress) as bars:
-        fit = _fit_head if task.method == "head" else _fine_tune
+        fit = {"head": _fit_head, "finetune": _fine_tune, "setfit": _setfit}[task.method]
         head, encoder = fit(task, train_set, config, bars)
         predicted = _predict_labels(head, encoder, validation, task)
     report = classification_report([e.label for e in validation], predicted, task.labels)
@@ -260,7 +305,7 @@ def train(
     digest = hashlib.sha256()
     for k in sorted(weights):
         digest.update(weights[k].numpy().tobytes())
-    if task.method == "finetune":  # the encoder is part of the trained model
+    if task.method in ENCODER_METHODS:  # the encoder is part of the trained model
         state = encoder.model.state_dict()
         for k in sorted(state):
             digest.update(state[k].detach().cpu().contiguous().numpy().tobytes())
@@ -289,7 +334,7 @@ def _save(
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         save_file(weights, str(tmp / HEAD))
-        if task.method == "finetune":
+        if task.method in ENCODER_METHODS:
             encoder.model.save_pretrained(tmp / ENCODER_DIR)
             encoder.tokenizer.save_pretrained(tmp / ENCODER_DIR)
         meta = {

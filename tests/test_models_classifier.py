@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_models_helpers import make_config
+from test_models_helpers import STANCE_ROWS, make_config
 
 from models.classifier import Prediction, TextClassifier
 from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
+from models.encoder import Encoder
 from models.train import ensure_trained, model_version, read_meta, train
 from pipeline.records import STANCES
 
@@ -124,9 +125,10 @@ def test_failure_is_isolated_to_the_failing_text(
     assert outcomes[2].prediction is not None
 
 
-def test_finetune_method_saves_and_serves_its_encoder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["finetune", "setfit"])
+def test_encoder_methods_save_and_serve_their_encoder(tmp_path: Path, method: str) -> None:
     config = make_config(
-        tmp_path / "ft", method="finetune", epochs=1, train_batch_size=8, train_layers=1
+        tmp_path / "ft", method=method, epochs=1, train_batch_size=8, train_layers=1
     )
     path = ensure_trained("stance", config, progress=False)
     assert (path / "encoder" / "config.json").is_file()
@@ -203,3 +205,22 @@ def test_cuda_serves_in_larger_batches() -> None:
     assert serving.batch_size_for("cpu", 32) == 32
     assert serving.batch_size_for("cuda", 32) == CUDA_BATCH_SIZE
     assert ServingConfig(batch_size=64).batch_size_for("cuda", 32) == 64
+
+
+def test_setfit_pulls_same_label_texts_together(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path / "sf", method="setfit", epochs=4, train_batch_size=9, learning_rate=1e-4
+    )
+    texts = [t for t, _, split in STANCE_ROWS if split == "train"]
+    labels = [label for _, label, split in STANCE_ROWS if split == "train"]
+
+    def gap(encoder: Encoder) -> float:
+        unit = torch.nn.functional.normalize(encoder.embed(texts, 64), dim=-1)
+        sims = unit @ unit.T
+        same = torch.tensor([[a == b for b in labels] for a in labels])
+        off_diagonal = ~torch.eye(len(texts), dtype=torch.bool)
+        return float(sims[same & off_diagonal].mean() - sims[~same].mean())
+
+    before = gap(Encoder.from_pretrained(config.task("stance").base_model))
+    tuned = TextClassifier.load("stance", config)
+    assert gap(tuned.encoder) > before + 0.05
