@@ -20,7 +20,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -176,36 +176,66 @@ def _fit_head(
     return head, encoder
 
 
-def _fine_tune(
-    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
-) -> tuple[Head, Encoder]:
+BatchLoss = Callable[[Encoder, Head | None, dict[str, torch.Tensor], torch.Tensor], torch.Tensor]
+
+
+def _tune_encoder(
+    task: TaskConfig,
+    train: list[Example],
+    progress: Progress,
+    description: str,
+    make_head: Callable[[Encoder], Head | None],
+    batch_loss: BatchLoss,
+) -> tuple[Encoder, Head | None]:
+    """Train a private copy of the base encoder (and ``make_head``'s head, if any) on
+    ``batch_loss`` with AdamW, linear warm-up and decay, length-bucketed batches in seeded order."""
     # A private copy: the shared (frozen) encoder must stay untouched.
     encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
-    head = Head(encoder.dim, len(task.labels))
-    head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
+    head = make_head(encoder)
     targets = torch.tensor([task.labels.index(e.label) for e in train])
     token_ids = encoder.tokenize([e.text for e in train], task.max_length)
     _freeze_lower_layers(encoder.model, task.train_layers)
     params = [p for p in encoder.model.parameters() if p.requires_grad]
-    params += list(head.parameters())
+    params += list(head.parameters()) if head is not None else []
     optimizer = torch.optim.AdamW(params, lr=task.learning_rate, weight_decay=0.01)
     steps = task.epochs * -(-len(train) // task.train_batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
     )
-    bar = progress.add_task(f"{task.name}: fine-tune", total=steps)
+    bar = progress.add_task(f"{task.name}: {description}", total=steps)
     encoder.model.train()
     for epoch in range(task.epochs):
         for batch in encoder.batches(token_ids, task.train_batch_size, task.seed + epoch):
-            logits = head(encoder.forward(batch.inputs))
-            loss = torch.nn.functional.cross_entropy(logits, targets[batch.indices])
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
+            loss = batch_loss(encoder, head, batch.inputs, targets[batch.indices])
+            if loss.requires_grad:  # a batch may hold nothing to learn from (see _setfit)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                optimizer.step()
             schedule.step()
             progress.advance(bar)
     encoder.model.eval()
+    return encoder, head
+
+
+def _fine_tune(
+    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
+) -> tuple[Head, Encoder]:
+    """Softmax fine-tuning: encoder and head trained together on cross-entropy."""
+
+    def make_head(encoder: Encoder) -> Head:
+        head = Head(encoder.dim, len(task.labels))
+        head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
+        return head
+
+    def loss(
+        encoder: Encoder, head: Head | None, inputs: dict[str, torch.Tensor], y: torch.Tensor
+    ) -> torch.Tensor:
+        assert head is not None
+        return torch.nn.functional.cross_entropy(head(encoder.forward(inputs)), y)
+
+    encoder, head = _tune_encoder(task, train, progress, "fine-tune", make_head, loss)
+    assert head is not None
     return head, encoder
 
 
@@ -220,34 +250,20 @@ def _setfit(
     on the tuned encoder's frozen vectors exactly as the ``head`` method does. Unlike a softmax
     fine-tune, the encoder keeps its sentence-similarity geometry.
     """
-    encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
-    targets = torch.tensor([task.labels.index(e.label) for e in train])
-    token_ids = encoder.tokenize([e.text for e in train], task.max_length)
-    _freeze_lower_layers(encoder.model, task.train_layers)
-    params = [p for p in encoder.model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=task.learning_rate, weight_decay=0.01)
-    steps = task.epochs * -(-len(train) // task.train_batch_size)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
-    )
-    bar = progress.add_task(f"{task.name}: contrastive tuning", total=steps)
-    encoder.model.train()
-    for epoch in range(task.epochs):
-        for batch in encoder.batches(token_ids, task.train_batch_size, task.seed + epoch):
-            vectors = torch.nn.functional.normalize(encoder.forward(batch.inputs), dim=-1)
-            labels = targets[batch.indices]
-            same = (labels[:, None] == labels[None, :]).float()
-            pairs = torch.triu(torch.ones_like(same, dtype=torch.bool), diagonal=1)
-            if pairs.any():
-                loss = torch.nn.functional.mse_loss((vectors @ vectors.T)[pairs], same[pairs])
-                optimizer.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimizer.step()
-            schedule.step()
-            progress.advance(bar)
-    encoder.model.eval()
+
+    def loss(
+        encoder: Encoder, head: Head | None, inputs: dict[str, torch.Tensor], y: torch.Tensor
+    ) -> torch.Tensor:
+        if len(y) < 2:  # no pair in a batch of one
+            return torch.zeros(())
+        vectors = torch.nn.functional.normalize(encoder.forward(inputs), dim=-1)
+        same = (y[:, None] == y[None, :]).float()
+        pairs = torch.triu(torch.ones_like(same, dtype=torch.bool), diagonal=1)
+        return torch.nn.functional.mse_loss((vectors @ vectors.T)[pairs], same[pairs])
+
+    encoder, _ = _tune_encoder(task, train, progress, "contrastive tuning", lambda e: None, loss)
     pooled = _embed(encoder, train, task, progress, f"{task.name}: embed train")
+    targets = torch.tensor([task.labels.index(e.label) for e in train])
     head = Head(encoder.dim, len(task.labels))
     fit_logistic(head, pooled, targets, task.l2, task.max_iter)
     return head, encoder
