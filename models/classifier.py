@@ -11,6 +11,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,7 +19,14 @@ import numpy as np
 import torch
 
 from models.config import ENCODER_METHODS, ModelsConfig, resolve_base_model
-from models.encoder import Encoder, configure_threads, pick_device, pick_dtype, shared_encoder
+from models.encoder import (
+    Batch,
+    Encoder,
+    configure_threads,
+    pick_device,
+    pick_dtype,
+    shared_encoder,
+)
 from models.head import Head
 from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
 from pipeline.language import guess_language, normalize_language
@@ -55,6 +63,12 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# Batches per pipelined chunk: large enough to sort lengths well, small enough to overlap.
+CHUNK_BATCHES = 16
+# A launched chunk: (input positions in batch order, scores still on the device), or the error.
+Launched = tuple[list[int], torch.Tensor] | Exception
 
 
 class TextClassifier:
@@ -149,34 +163,68 @@ class TextClassifier:
         return None
 
     def _classify(self, texts: list[str]) -> list[Outcome]:
-        """Classify in length-sorted batches; a failing batch is retried text by text."""
+        """Classify in chunks of ``CHUNK_BATCHES`` length-sorted batches, pipelined.
+
+        A worker thread tokenises chunk k+1 (the Rust tokenizer releases the GIL) while this
+        thread launches chunk k's forward passes, and chunk k-1's scores are copied back only
+        once chunk k is queued, so neither the tokenizer nor the device waits for the other.
+        A chunk that fails is retried text by text: only the failing text gets no label.
+        """
         if not texts:
             return []
-        try:
-            return self._run(texts)
-        except Exception as exc:  # noqa: BLE001 - isolate the failing texts below
-            if len(texts) == 1:
-                return [Outcome(None, f"classification failed: {type(exc).__name__}: {exc}")]
-            log.warning("%s: batch failed (%s); retrying one by one", self.version, exc)
-            return [self._classify([t])[0] for t in texts]
+        size = self.batch_size * CHUNK_BATCHES
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        outcomes: list[Outcome] = []
+        with paused_gc(), ThreadPoolExecutor(max_workers=1) as tokenizer_thread:
+            upcoming = tokenizer_thread.submit(self._prepare, chunks[0])
+            waiting: tuple[list[str], Launched] | None = None
+            for k, chunk in enumerate(chunks):
+                ready = upcoming
+                if k + 1 < len(chunks):
+                    upcoming = tokenizer_thread.submit(self._prepare, chunks[k + 1])
+                launched = self._launch(ready)
+                if waiting is not None:
+                    outcomes.extend(self._collect(*waiting))
+                waiting = (chunk, launched)
+            assert waiting is not None
+            outcomes.extend(self._collect(*waiting))
+        return outcomes
 
-    def _run(self, texts: list[str]) -> list[Outcome]:
-        with paused_gc():
-            return self._run_batches(texts)
-
-    def _run_batches(self, texts: list[str]) -> list[Outcome]:
+    def _prepare(self, texts: list[str]) -> list[Batch]:
+        """Tokenise, sort by length, pad, and move to the device (runs in the worker thread)."""
         token_ids = self.encoder.tokenize(texts, self.max_length)
-        order: list[int] = []
-        parts: list[torch.Tensor] = []
-        with torch.inference_mode():
-            for batch in self.encoder.batches(token_ids, self.batch_size):
-                parts.append(self.head(self.encoder.forward(batch.inputs)))
-                order.extend(batch.indices)
-            # one device-to-host copy for the whole call; nothing waits on the GPU before it
-            sorted_probs = torch.softmax(torch.cat(parts), dim=-1).cpu().numpy()
-        probs = np.empty_like(sorted_probs, dtype=np.float64)
-        probs[np.asarray(order)] = sorted_probs
-        return self._outcomes(probs)
+        return list(self.encoder.batches(token_ids, self.batch_size))
+
+    def _launch(self, prepared: Future[list[Batch]]) -> Launched:
+        """Queue a chunk's forward passes; on a GPU this returns before they finish."""
+        try:
+            order: list[int] = []
+            parts: list[torch.Tensor] = []
+            with torch.inference_mode():
+                for batch in prepared.result():
+                    parts.append(self.head(self.encoder.forward(batch.inputs)))
+                    order.extend(batch.indices)
+                return order, torch.softmax(torch.cat(parts), dim=-1)
+        except Exception as exc:  # noqa: BLE001 - isolated in _collect
+            return exc
+
+    def _collect(self, texts: list[str], launched: Launched) -> list[Outcome]:
+        """Outcomes of a launched chunk, in input order (waits for its scores only)."""
+        if not isinstance(launched, Exception):
+            order, scores = launched
+            try:
+                sorted_probs = scores.cpu().numpy()
+            except Exception as exc:  # noqa: BLE001 - a device error surfaces here
+                launched = exc
+            else:
+                probs = np.empty_like(sorted_probs, dtype=np.float64)
+                probs[np.asarray(order)] = sorted_probs
+                return self._outcomes(probs)
+        if len(texts) == 1:
+            reason = f"classification failed: {type(launched).__name__}: {launched}"
+            return [Outcome(None, reason)]
+        log.warning("%s: batch failed (%s); retrying one by one", self.version, launched)
+        return [self._classify([t])[0] for t in texts]
 
     def _outcomes(self, probs: np.ndarray) -> list[Outcome]:
         """One outcome per row of ``probs`` (float64), with whole-array numpy work."""

@@ -11,6 +11,7 @@ import pytest
 import torch
 from test_models_helpers import STANCE_ROWS, make_config
 
+from models import classifier
 from models.classifier import Prediction, TextClassifier
 from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
 from models.encoder import Encoder
@@ -224,3 +225,40 @@ def test_setfit_pulls_same_label_texts_together(tmp_path: Path) -> None:
     before = gap(Encoder.from_pretrained(config.task("stance").base_model))
     tuned = TextClassifier.load("stance", config)
     assert gap(tuned.encoder) > before + 0.05
+
+
+def test_pipelined_chunks_give_the_same_results(
+    stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [
+        f"Claim {i}: {'send them back' if i % 2 else 'they need safety'}{'!' * i}" for i in range(9)
+    ]
+    whole = stance.predict(texts)
+    monkeypatch.setattr(classifier, "CHUNK_BATCHES", 1)
+    monkeypatch.setattr(stance, "batch_size", 2)  # five chunks of one batch each
+    chunked = stance.predict(texts)
+    for a, b in zip(whole, chunked, strict=True):
+        assert a.label == b.label
+        assert a.score == pytest.approx(b.score, abs=1e-4)
+
+
+def test_a_failing_chunk_does_not_touch_the_others(
+    stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_forward = stance.encoder.forward
+    calls: list[int] = []
+
+    def flaky(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        calls.append(inputs["input_ids"].shape[0])
+        if inputs["input_ids"].shape[1] > 20:
+            raise RuntimeError("boom")
+        return real_forward(inputs)
+
+    monkeypatch.setattr(stance.encoder, "forward", flaky)
+    monkeypatch.setattr(classifier, "CHUNK_BATCHES", 1)
+    monkeypatch.setattr(stance, "batch_size", 2)
+    texts = ["Send them back.", "Safety now.", "The border " * 30, "Close it.", "Help them."]
+    outcomes = stance.predict_detailed(texts)
+    assert [o.prediction is None for o in outcomes] == [False, False, True, False, False]
+    assert "boom" in outcomes[2].reason
+    assert sum(calls) == len(texts) + 2  # only the failing chunk's two texts ran again
