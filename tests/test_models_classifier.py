@@ -61,6 +61,21 @@ def test_changed_data_changes_version(tmp_path: Path) -> None:
     assert model_version(changed) != model_version(config.task("stance"))
 
 
+def fail_long_batches(stance: TextClassifier, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the encoder raise on batches wider than 20 tokens; returns each call's batch size."""
+    real_forward = stance.encoder.forward
+    calls: list[int] = []
+
+    def flaky(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        calls.append(inputs["input_ids"].shape[0])
+        if inputs["input_ids"].shape[1] > 20:
+            raise RuntimeError("boom")
+        return real_forward(inputs)
+
+    monkeypatch.setattr(stance.encoder, "forward", flaky)
+    return calls
+
+
 def test_predict_returns_codebook_labels(stance: TextClassifier) -> None:
     assert stance.labels == STANCES
     assert stance.languages == ("en",)
@@ -111,14 +126,7 @@ def test_configured_multilingual_languages_lift_the_restriction(tmp_path: Path) 
 def test_failure_is_isolated_to_the_failing_text(
     stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_forward = stance.encoder.forward
-
-    def flaky(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
-        if inputs["input_ids"].shape[1] > 20:  # the long text's batch fails
-            raise RuntimeError("boom")
-        return real_forward(inputs)
-
-    monkeypatch.setattr(stance.encoder, "forward", flaky)
+    fail_long_batches(stance, monkeypatch)
     long_text = "The border " * 30
     outcomes = stance.predict_detailed(["Send them back.", long_text, "Safety for refugees."])
     assert outcomes[0].prediction is not None
@@ -245,16 +253,7 @@ def test_pipelined_chunks_give_the_same_results(
 def test_a_failing_chunk_does_not_touch_the_others(
     stance: TextClassifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_forward = stance.encoder.forward
-    calls: list[int] = []
-
-    def flaky(inputs: dict[str, torch.Tensor]) -> torch.Tensor:
-        calls.append(inputs["input_ids"].shape[0])
-        if inputs["input_ids"].shape[1] > 20:
-            raise RuntimeError("boom")
-        return real_forward(inputs)
-
-    monkeypatch.setattr(stance.encoder, "forward", flaky)
+    calls = fail_long_batches(stance, monkeypatch)
     monkeypatch.setattr(classifier, "CHUNK_BATCHES", 1)
     monkeypatch.setattr(stance, "batch_size", 2)
     texts = ["Send them back.", "Safety now.", "The border " * 30, "Close it.", "Help them."]
