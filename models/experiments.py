@@ -2,13 +2,16 @@
 
     .venv/bin/python -m models.experiments demo-half   # do the demo site's quotes help?
     .venv/bin/python -m models.experiments balance     # article weighting and balance sweep
+    .venv/bin/python -m models.experiments wise-ft     # interpolate tuned and base weights?
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
 half (``extra_data``), and scores both on the second half's quotes and articles.
 ``balance`` scores article stance on the team validation split for a grid of
 ``[article] author_weight`` and ``balance`` values, predicting every article and quote once.
-Neither reads the devset.
+``wise-ft`` trains on the statements and demo half A, then mixes the fine-tuned encoder's
+weights with the base model's (WiSE-FT: alpha x tuned + (1 - alpha) x base, head refit) and
+scores half B's English quotes and the validation split for each alpha. None reads the devset.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.config import ArticleConfig, ModelsConfig, load_model_config
+from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
 from models.data import compose_article_text
 from models.evaluate import (
     TRAINED,
@@ -76,6 +79,58 @@ def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
             )
 
 
+def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    import torch
+
+    from models.data import load_examples, split_examples
+    from models.encoder import Encoder
+    from models.head import Head, fit_logistic
+    from models.train import ENCODER_DIR, deterministic, train
+
+    task = config.task("stance")
+    labels = list(task.labels)
+    with tempfile.TemporaryDirectory() as tmp:
+        half_a, half_b = split_halves(content, Path(tmp))
+        task = dataclasses.replace(task, extra_data=(half_a,))
+        variant = dataclasses.replace(config, tasks={**config.tasks, "stance": task})
+        trained = train("stance", variant, progress=True, output_dir=Path(tmp) / "model")
+        train_set, validation = split_examples(load_examples(task), task.languages)
+        sets = {
+            "demo half B (en)": [
+                (q.text, q.stance)
+                for g in load_gold(half_b)
+                if gold_language(g) in task.languages
+                for q in g.quotes
+                if q.stance
+            ],
+            "validation": [(e.text, e.label) for e in validation],
+        }
+        targets = torch.tensor([labels.index(e.label) for e in train_set])
+        encoder = Encoder.from_pretrained(str(trained.path / ENCODER_DIR))
+        tuned = {k: v.clone() for k, v in encoder.model.state_dict().items()}
+        base = Encoder.from_pretrained(resolve_base_model(task.base_model)).model.state_dict()
+        print("alpha  " + "  ".join(f"{name} macro-F1" for name in sets))
+        for alpha in (1.0, 0.8, 0.6, 0.4, 0.2, 0.0):
+            encoder.model.load_state_dict(
+                {
+                    k: alpha * v + (1 - alpha) * base[k] if v.is_floating_point() else v
+                    for k, v in tuned.items()
+                }
+            )
+            with deterministic(task.seed):
+                head = Head(encoder.dim, len(labels))
+                pooled = encoder.embed([e.text for e in train_set], task.max_length)
+                fit_logistic(head, pooled, targets, task.l2, task.max_iter)
+            cells = []
+            for items in sets.values():
+                with torch.inference_mode():
+                    vectors = encoder.embed([t for t, _ in items], task.max_length)
+                    predicted = [labels[i] for i in head(vectors).argmax(dim=-1).tolist()]
+                gold = [g for _, g in items]
+                cells.append(f"{classification_report(gold, predicted, STANCES).macro_f1:.3f}")
+            print(f"{alpha:<6} " + "  ".join(cells), flush=True)
+
+
 def balance_sweep(config: ModelsConfig) -> None:
     gold = [g for g in team_gold(config) if g.article_stance is not None]
     stance_clf, _, article_clf = load_annotators(config, progress=True)
@@ -119,12 +174,14 @@ def _article_f1(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m models.experiments", description=__doc__)
-    parser.add_argument("check", choices=("demo-half", "balance"))
+    parser.add_argument("check", choices=("demo-half", "balance", "wise-ft"))
     parser.add_argument("--config", type=Path, default=None, help="models config")
     args = parser.parse_args(argv)
     config = load_model_config(args.config)
     if args.check == "demo-half":
         demo_half(config)
+    elif args.check == "wise-ft":
+        wise_ft(config)
     else:
         balance_sweep(config)
 
