@@ -36,9 +36,14 @@ def seen_rows(
     con: duckdb.DuckDBPyConnection, max_retry_runs: int = MAX_RETRY_RUNS
 ) -> list[SeenRow]:
     rows: dict[str, SeenRow] = {}
+    # An article's URL comes back in its fetches: canonicalise each distinct URL once (courlan's
+    # normalisation is most of this function's time on a months-old database).
+    canonical_of: dict[str, str] = {}
 
     def keep(url: str, fetched: datetime, etag: str | None, modified: str | None, skipped: bool):
-        key = canonicalize(url)
+        key = canonical_of.get(url)
+        if key is None:
+            key = canonical_of[url] = canonicalize(url)
         kept = rows.get(key)
         if kept is not None:
             if kept.skipped != skipped:  # fetched after all: that wins
