@@ -61,6 +61,15 @@ def test_changed_data_changes_version(tmp_path: Path) -> None:
     assert model_version(changed) != model_version(config.task("stance"))
 
 
+def assert_same_predictions(
+    first: list[Prediction | None], second: list[Prediction | None]
+) -> None:
+    for a, b in zip(first, second, strict=True):
+        assert a is not None and b is not None
+        assert a.label == b.label
+        assert a.score == pytest.approx(b.score, abs=1e-4)
+
+
 def fail_long_batches(stance: TextClassifier, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Make the encoder raise on batches wider than 20 tokens; returns each call's batch size."""
     real_forward = stance.encoder.forward
@@ -92,11 +101,7 @@ def test_predict_returns_codebook_labels(stance: TextClassifier) -> None:
 
 def test_batch_order_does_not_change_results(stance: TextClassifier) -> None:
     texts = [f"Claim number {i} was heard{' at length' * i}." for i in range(7)]
-    forward = stance.predict(texts)
-    backward = stance.predict(texts[::-1])[::-1]
-    for a, b in zip(forward, backward, strict=True):
-        assert a.label == b.label
-        assert a.score == pytest.approx(b.score, abs=1e-4)
+    assert_same_predictions(stance.predict(texts), stance.predict(texts[::-1])[::-1])
 
 
 def test_unsupported_language_gives_none_with_reason(
@@ -244,10 +249,7 @@ def test_pipelined_chunks_give_the_same_results(
     whole = stance.predict(texts)
     monkeypatch.setattr(classifier, "CHUNK_BATCHES", 1)
     monkeypatch.setattr(stance, "batch_size", 2)  # five chunks of one batch each
-    chunked = stance.predict(texts)
-    for a, b in zip(whole, chunked, strict=True):
-        assert a.label == b.label
-        assert a.score == pytest.approx(b.score, abs=1e-4)
+    assert_same_predictions(whole, stance.predict(texts))
 
 
 def test_a_failing_chunk_does_not_touch_the_others(
