@@ -35,7 +35,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from models.classifier import TextClassifier  # noqa: E402
-from models.config import ModelsConfig, ServingConfig, load_model_config  # noqa: E402
+from models.config import DTYPES, ModelsConfig, ServingConfig, load_model_config  # noqa: E402
 from models.data import compose_article_text, read_jsonl  # noqa: E402
 from models.encoder import available_cores  # noqa: E402
 
@@ -110,9 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=50, help="article texts to classify")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=0, help="0 = the configured size")
-    parser.add_argument(
-        "--dtype", choices=("auto", "float32", "bfloat16", "float16"), default="auto"
-    )
+    parser.add_argument("--dtype", choices=DTYPES, default="auto")
     parser.add_argument("--only", choices=tuple(INPUTS), default=None, help="one input kind")
     parser.add_argument("--stance-model", type=Path, default=None, help="trained model folder")
     parser.add_argument("--relevance-model", type=Path, default=None, help="trained model folder")
