@@ -85,7 +85,7 @@ def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
     from models.data import load_examples, split_examples
     from models.encoder import Encoder
     from models.head import Head, fit_logistic
-    from models.train import ENCODER_DIR, deterministic, train
+    from models.train import ENCODER_DIR, deterministic, label_ids, train
 
     task = config.task("stance")
     labels = list(task.labels)
@@ -105,7 +105,7 @@ def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
             ],
             "validation": [(e.text, e.label) for e in validation],
         }
-        targets = torch.tensor([labels.index(e.label) for e in train_set])
+        targets = label_ids(task, train_set)
         encoder = Encoder.from_pretrained(str(trained.path / ENCODER_DIR))
         tuned = {k: v.clone() for k, v in encoder.model.state_dict().items()}
         base = Encoder.from_pretrained(resolve_base_model(task.base_model)).model.state_dict()

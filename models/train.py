@@ -151,6 +151,11 @@ def _progress(enabled: bool) -> Progress:
     )
 
 
+def label_ids(task: TaskConfig, examples: list[Example]) -> torch.Tensor:
+    """Each example's label as its index in ``task.labels``."""
+    return torch.tensor([task.labels.index(e.label) for e in examples])
+
+
 def _embed(
     encoder: Encoder, examples: list[Example], task: TaskConfig, progress: Progress, label: str
 ) -> torch.Tensor:
@@ -168,7 +173,7 @@ def _fit_head(
 ) -> tuple[Head, Encoder]:
     encoder = shared_encoder(resolve_base_model(task.base_model), pick_device("cpu"))
     pooled = _embed(encoder, train, task, progress, f"{task.name}: embed train")
-    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    targets = label_ids(task, train)
     head = Head(encoder.dim, len(task.labels))
     bar = progress.add_task(f"{task.name}: fit head", total=1)
     fit_logistic(head, pooled, targets, task.l2, task.max_iter)
@@ -192,7 +197,7 @@ def _tune_encoder(
     # A private copy: the shared (frozen) encoder must stay untouched.
     encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
     head = make_head(encoder)
-    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    targets = label_ids(task, train)
     token_ids = encoder.tokenize([e.text for e in train], task.max_length)
     _freeze_lower_layers(encoder.model, task.train_layers)
     params = [p for p in encoder.model.parameters() if p.requires_grad]
@@ -263,7 +268,7 @@ def _setfit(
 
     encoder, _ = _tune_encoder(task, train, progress, "contrastive tuning", lambda e: None, loss)
     pooled = _embed(encoder, train, task, progress, f"{task.name}: embed train")
-    targets = torch.tensor([task.labels.index(e.label) for e in train])
+    targets = label_ids(task, train)
     head = Head(encoder.dim, len(task.labels))
     fit_logistic(head, pooled, targets, task.l2, task.max_iter)
     return head, encoder
