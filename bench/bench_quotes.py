@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.quote_eval import GoldArticle, load_gold  # noqa: E402
+from pipeline.gold import GoldArticle, load_gold  # noqa: E402
 from pipeline.quotes import extract_quotes  # noqa: E402
 from pipeline.speakers import assign_roles, assign_roles_many, clear_caches  # noqa: E402
 

@@ -101,7 +101,9 @@ def train(
         _print_result(result)
 
 
-def _evaluate(gold: Path | None, team: bool, config: Path | None, json_out: Path | None) -> None:
+def _evaluate(
+    gold: Path | None, team: bool, config: Path | None, json_out: Path | None, split: str | None
+) -> None:
     from models.evaluate import evaluate_stance as run_evaluate_stance
     from models.evaluate import evaluate_team, render_report, write_report_json
 
@@ -109,7 +111,7 @@ def _evaluate(gold: Path | None, team: bool, config: Path | None, json_out: Path
     if gold is None and not team:
         raise _fail("give --gold FILE or --team")
     try:
-        report = evaluate_team(settings) if team else run_evaluate_stance(gold, settings)
+        report = evaluate_team(settings) if team else run_evaluate_stance(gold, settings, split)
     except (DataError, ConfigError) as exc:
         raise _fail(str(exc)) from None
     render_report(report, console)
@@ -130,6 +132,10 @@ TeamOption = Annotated[
     bool, typer.Option("--team", help="Evaluate on the team's validation split instead.")
 ]
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")]
+SplitOption = Annotated[
+    str | None,
+    typer.Option("--split", help="Only rows of this part of the corpus (train, validation, test)."),
+]
 
 
 @evaluate_app.command("stance")
@@ -138,11 +144,14 @@ def evaluate_stance_command(
     team: TeamOption = False,
     config: ConfigOption = None,
     json_out: JsonOption = None,
+    split: SplitOption = None,
 ) -> None:
     """Quote stance, article stance and relevance vs baselines on gold data.
 
     Example: [bold]asylumwatch evaluate stance --gold ../shared/devset/devset.jsonl[/]
 
     Example: [bold]asylumwatch evaluate stance --gold data/demo_site/content[/]
+
+    Example: [bold]asylumwatch evaluate stance --gold data/corpus/news.jsonl --split test[/]
     """
-    _evaluate(gold, team, config, json_out)
+    _evaluate(gold, team, config, json_out, split)

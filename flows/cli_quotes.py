@@ -14,14 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.quote_eval import (
-    EvalResult,
-    GoldError,
-    default_extractor,
-    evaluate,
-    load_gold,
-    summary,
-)
+from pipeline.gold import SPLITS, GoldError, load_gold
+from pipeline.quote_eval import EvalResult, default_extractor, evaluate, summary
 from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES
 
 quotes_app = typer.Typer(help="Evaluate quote extraction, speakers and roles.")
@@ -106,20 +100,40 @@ def quotes(
     errors: Annotated[
         int, typer.Option("--errors", help="Also list this many misses and mistakes.")
     ] = 0,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split", help=f"Only rows of this part of the corpus ({', '.join(SPLITS)})."
+        ),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Only articles in this language (en, fr).")
+    ] = None,
 ) -> None:
     """Run the quote stage on each gold article and score it.
 
     Example: [bold]asylumwatch evaluate quotes --gold tests/data/quotes_gold.jsonl[/]
+
+    Example: [bold]asylumwatch evaluate quotes --gold data/corpus/news.jsonl --split test[/]
     """
     console = Console()
     try:
-        articles = load_gold(gold)
+        articles = load_gold(gold, split)
     except GoldError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     except (OSError, UnicodeDecodeError) as exc:
         console.print(f"[red]error:[/] {gold}: cannot read ({exc})")
         raise typer.Exit(2) from None
+    untyped = next((a for a in articles for q in a.quotes if q.quote_type is None), None)
+    if untyped is not None:
+        console.print(f"[red]error:[/] {gold}: article {untyped.id}: a quote has no quote_type")
+        raise typer.Exit(2)
+    if language:
+        articles = [a for a in articles if a.language == language]
+        if not articles:
+            console.print(f"[red]error:[/] {gold}: no articles in language {language!r}")
+            raise typer.Exit(2)
     logging.getLogger("models").setLevel(logging.WARNING)
     clf = _load_classifier(console) if classifier else None
     res = evaluate(articles, default_extractor(clf))

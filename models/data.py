@@ -9,7 +9,13 @@ a ``title`` is classified as ``title + blank line + text``, the same way article
 
 A task's ``extra_data`` may also name a folder of annotated article files (the demo site's
 ``content/``: TOML front matter with ``[[quotes]]``): each quote with a ``stance`` is read as
-the line ``{"text": <quote>, "label": <stance>, "lang": <article language>}``.
+the line ``{"text": <quote>, "label": <stance>, "lang": <article language>}``. Its
+``quote_data`` names gold sets read by ``pipeline.gold`` (the real-news corpus
+``data/corpus/news.jsonl``, or such a folder) whose quotes are read the same way, each with its
+article's ``split``.
+
+``split`` is ``train``, ``validation`` or ``test``; ``test`` lines (the corpus's test part) are
+read but never trained or validated on: they are for reporting only.
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.config import TaskConfig
-from pipeline.quote_eval import GoldError, load_markdown
+from pipeline.gold import GoldError, load_gold
 
-SPLITS = ("train", "validation")
+SPLITS = ("train", "validation", "test")
 
 
 class DataError(ValueError):
@@ -87,32 +93,41 @@ def read_source(path: Path) -> list[tuple[str, dict]]:
     if not path.exists():
         raise DataError(f"{path}: training source not found")
     if path.is_dir():
-        return _article_quotes(path)
+        return quote_rows(path)
     return [(f"{path}:{number}", obj) for number, obj in read_jsonl(path)]
 
 
-def _article_quotes(folder: Path) -> list[tuple[str, dict]]:
+def quote_rows(path: Path) -> list[tuple[str, dict]]:
+    """Each annotated quote with a stance in a gold set, as a training line with its
+    article's language and split."""
+    try:
+        articles = load_gold(path)
+    except GoldError as exc:
+        raise DataError(str(exc)) from None
     rows: list[tuple[str, dict]] = []
-    for file in sorted(folder.rglob("*.md")):
-        try:
-            article = load_markdown(file)
-        except GoldError as exc:
-            raise DataError(str(exc)) from None
+    for article in articles:
         lang = article.language or "en"
         for k, quote in enumerate(article.quotes):
             if quote.stance is not None:
                 line = {"text": quote.text, "label": quote.stance, "lang": lang}
-                rows.append((f"{file} quote {k + 1}", line))
+                if article.split:
+                    line["split"] = article.split
+                rows.append((f"{path} {article.id} quote {k + 1}", line))
     if not rows:
-        raise DataError(f"{folder}: no annotated quotes in any .md file")
+        raise DataError(f"{path}: no annotated quotes")
     return rows
+
+
+def task_rows(task: TaskConfig) -> list[tuple[str, dict]]:
+    """``(where, object)`` rows of every training source of ``task``."""
+    rows = [row for source in (task.data, *task.extra_data) for row in read_source(source)]
+    return rows + [row for source in task.quote_data for row in quote_rows(source)]
 
 
 def load_examples(task: TaskConfig) -> list[Example]:
     """All labelled examples of ``task`` (every language; see ``split_examples``)."""
     examples: list[Example] = []
-    rows = [row for source in task.sources for row in read_source(source)]
-    for where, obj in rows:
+    for where, obj in task_rows(task):
         text = obj.get("text")
         if not isinstance(text, str) or not text.strip():
             raise DataError(f"{where}: missing or empty 'text'")

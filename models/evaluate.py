@@ -23,10 +23,10 @@ from rich.table import Table
 
 from models.baselines import LexiconBaseline, MajorityBaseline, SimilarityBaseline
 from models.config import ModelsConfig
-from models.data import DataError, compose_article_text, hash_split, read_jsonl, read_source
+from models.data import DataError, compose_article_text, hash_split, read_jsonl, task_rows
 from models.metrics import BinaryScores, Report, binary_scores, classification_report
 from models.stance import annotate_stance_with, load_annotators
-from pipeline import quote_eval
+from pipeline import gold as gold_data
 from pipeline.language import guess_language, normalize_language
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
@@ -101,56 +101,14 @@ ARTICLE_ONLY = "trained: article model only"
 QUOTES_ONLY = "trained: quotes only"
 
 
-def load_gold(path: Path) -> list[GoldArticle]:
-    """Gold articles from a devset-format JSONL file (errors name the file and line), or from
-    a folder of demo-site article files (``data/demo_site/content``: TOML front matter)."""
-    if path.is_dir():
-        return _markdown_gold(path)
-    gold: list[GoldArticle] = []
-    for number, obj in read_jsonl(path):
-        where = f"{path}:{number}"
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{where}: missing or empty 'text'")
-        relevant = obj.get("relevant")
-        if not isinstance(relevant, bool):
-            raise DataError(f"{where}: 'relevant' must be true or false")
-        stance = obj.get("article_stance")
-        if stance is not None and stance not in STANCES:
-            raise DataError(f"{where}: article_stance {stance!r} is not one of {list(STANCES)}")
-        quotes_raw = obj.get("quotes", [])
-        if not isinstance(quotes_raw, list):
-            raise DataError(f"{where}: 'quotes' must be a list")
-        quotes = []
-        for k, q in enumerate(quotes_raw):
-            if not isinstance(q, dict) or not isinstance(q.get("text"), str):
-                raise DataError(f"{where}: quote {k} needs a 'text' string")
-            q_stance = q.get("stance")
-            if q_stance is not None and q_stance not in STANCES:
-                raise DataError(f"{where}: quote {k} stance {q_stance!r} is not a codebook label")
-            quotes.append(GoldQuote(q["text"], q_stance))
-        gold.append(
-            GoldArticle(
-                id=str(obj.get("id", number)),
-                title=obj.get("title") or "",
-                text=text,
-                language=obj.get("language") or obj.get("lang"),
-                relevant=relevant,
-                article_stance=stance,
-                quotes=tuple(quotes),
-            )
-        )
-    if not gold:
-        raise DataError(f"{path}: no gold articles")
-    return gold
-
-
-def _markdown_gold(folder: Path) -> list[GoldArticle]:
+def load_gold(path: Path, split: str | None = None) -> list[GoldArticle]:
+    """Gold articles read by ``pipeline.gold`` (devset-format JSONL or a folder of demo-site
+    article files), optionally one ``split`` of the corpus; errors name the file and line."""
     try:
-        articles = quote_eval.load_gold(folder)
-    except quote_eval.GoldError as exc:
+        articles = gold_data.load_gold(path, split)
+    except gold_data.GoldError as exc:
         raise DataError(str(exc)) from None
-    return [
+    gold = [
         GoldArticle(
             id=a.id,
             title=a.title,
@@ -163,6 +121,9 @@ def _markdown_gold(folder: Path) -> list[GoldArticle]:
         for a in articles
         if a.relevant is not None
     ]
+    if not gold:
+        raise DataError(f"{path}: no gold articles with a 'relevant' label")
+    return gold
 
 
 def team_gold(config: ModelsConfig) -> list[GoldArticle]:
@@ -185,7 +146,7 @@ def team_gold(config: ModelsConfig) -> list[GoldArticle]:
             )
         )
     stance = config.task("stance")
-    for where, obj in (row for source in stance.sources for row in read_source(source)):
+    for where, obj in task_rows(stance):
         split = obj.get("split") or hash_split(obj["text"], stance.validation_percent)
         if split != "validation":
             continue
@@ -369,9 +330,13 @@ def _covered_only(
     return out
 
 
-def evaluate_stance(gold_path: Path, config: ModelsConfig) -> StanceReport:
-    """Evaluate against a devset-format gold file (e.g. ``../shared/devset/devset.jsonl``)."""
-    return evaluate_gold(load_gold(Path(gold_path)), config, str(gold_path))
+def evaluate_stance(
+    gold_path: Path, config: ModelsConfig, split: str | None = None
+) -> StanceReport:
+    """Evaluate against a devset-format gold file (e.g. ``../shared/devset/devset.jsonl``),
+    or one ``split`` of the corpus (``data/corpus/news.jsonl``)."""
+    source = f"{gold_path} ({split})" if split else str(gold_path)
+    return evaluate_gold(load_gold(Path(gold_path), split), config, source)
 
 
 def evaluate_team(config: ModelsConfig) -> StanceReport:

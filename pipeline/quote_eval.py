@@ -1,4 +1,4 @@
-"""Evaluate the quote stage against gold quotes (devset JSONL or demo-site Markdown).
+"""Evaluate the quote stage against gold quotes (read by ``pipeline.gold``).
 
 Matching (per quote type, direct and indirect separately):
 - a gold quote is *found* when one predicted quote of the same type covers at least 80% of
@@ -11,166 +11,22 @@ quote); role accuracy, macro-F1 and the confusion matrix on found quotes whose s
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from pipeline.gold import GoldArticle
 from pipeline.quotes import extract_quotes
 from pipeline.quotes_orgs import Organisation, default_table
 from pipeline.quotes_text import QUOTE_CHARS
-from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES, Quote
+from pipeline.records import QUOTE_TYPES, Quote
 from pipeline.speakers import assign_roles
 
 COVERAGE = 0.8
 _NOT_COUNTED = set(QUOTE_CHARS) | set(" \t\r\n\u00a0\u202f")
-
-
-class GoldError(ValueError):
-    """A gold file that cannot be read; the message names the file and line."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {message}")
-        self.path = str(path)
-        self.line = line
-
-
-@dataclass(slots=True)
-class GoldQuote:
-    text: str
-    quote_type: str
-    speaker: str | None
-    speaker_role: str | None
-    speaker_org: str | None
-    start: int = -1
-    end: int = -1
-    stance: str | None = None
-
-
-@dataclass(slots=True)
-class GoldArticle:
-    id: str
-    text: str
-    language: str | None
-    quotes: list[GoldQuote]
-    title: str = ""
-    relevant: bool | None = None
-    stance: str | None = None  # article stance (relevant articles)
-
-
-# --- loading -------------------------------------------------------------------------------
-
-
-def _gold_quote(raw: Any, path: Path | str, line: int | None) -> GoldQuote:
-    if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
-        raise GoldError(path, line, "each quote needs a 'text' string")
-    qt = raw.get("quote_type")
-    if qt not in QUOTE_TYPES:
-        raise GoldError(path, line, f"quote_type {qt!r} is not one of {', '.join(QUOTE_TYPES)}")
-    role = raw.get("speaker_role") or None
-    if role is not None and role not in SPEAKER_ROLES:
-        raise GoldError(path, line, f"speaker_role {role!r} is not a codebook role")
-    return GoldQuote(
-        text=raw["text"],
-        quote_type=qt,
-        speaker=raw.get("speaker") or None,
-        speaker_role=role,
-        speaker_org=raw.get("speaker_org") or None,
-        stance=_stance(raw.get("stance"), path, line),
-    )
-
-
-def _stance(value: Any, path: Path | str, line: int | None) -> str | None:
-    if value is None or value in STANCES:
-        return value
-    raise GoldError(path, line, f"stance {value!r} is not one of {', '.join(STANCES)}")
-
-
-def _locate(article: GoldArticle, path: Path | str, line: int | None) -> None:
-    """Find each gold quote in the text (in order of appearance, duplicates allowed)."""
-    pos = 0
-    for q in article.quotes:
-        i = article.text.find(q.text, pos)
-        if i == -1:
-            i = article.text.find(q.text)
-        if i == -1:
-            raise GoldError(
-                path, line, f"article {article.id}: quote not found in text: {q.text[:60]!r}"
-            )
-        q.start, q.end = i, i + len(q.text)
-        pos = i
-
-
-def load_jsonl(path: Path) -> list[GoldArticle]:
-    out: list[GoldArticle] = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldError(path, n, f"not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise GoldError(path, n, "each line must be an object with a 'text' string")
-            quotes = obj.get("quotes", [])
-            if not isinstance(quotes, list):
-                raise GoldError(path, n, "'quotes' must be a list")
-            art = GoldArticle(
-                id=str(obj.get("id", n)),
-                text=obj["text"],
-                language=obj.get("language"),
-                quotes=[_gold_quote(q, path, n) for q in quotes],
-            )
-            _locate(art, path, n)
-            out.append(art)
-    return out
-
-
-_FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n?(.*)\Z", re.DOTALL)
-
-
-def load_markdown(path: Path) -> GoldArticle:
-    raw = path.read_text(encoding="utf-8")
-    m = _FRONT_RE.match(raw)
-    if not m:
-        raise GoldError(path, 1, "expected TOML front matter between '+++' lines")
-    try:
-        meta = tomllib.loads(m.group(1))
-    except tomllib.TOMLDecodeError as exc:
-        raise GoldError(path, None, f"bad TOML front matter ({exc})") from None
-    body = m.group(2).strip()
-    relevant = meta.get("relevant")
-    art = GoldArticle(
-        id=str(path),
-        text=body,
-        language=meta.get("language"),
-        quotes=[_gold_quote(q, path, None) for q in meta.get("quotes", [])],
-        title=str(meta.get("title", "")),
-        relevant=relevant if isinstance(relevant, bool) else None,
-        stance=_stance(meta.get("stance"), path, None) if relevant else None,
-    )
-    _locate(art, path, None)
-    return art
-
-
-def load_gold(path: Path | str) -> list[GoldArticle]:
-    """Gold articles from a devset-format JSONL file or a directory of demo-site .md files."""
-    p = Path(path)
-    if not p.exists():
-        raise GoldError(p, None, "no such file or directory")
-    if p.is_dir():
-        files = sorted(p.rglob("*.md"))
-        if not files:
-            raise GoldError(p, None, "no .md files in this directory")
-        return [load_markdown(f) for f in files]
-    return load_jsonl(p)
 
 
 # --- matching ------------------------------------------------------------------------------

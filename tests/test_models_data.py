@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_boolean_and_null_labels(tmp_path: Path) -> None:
         ('{"text": "x", "label": "angry"}', ":2: label 'angry'"),
         ('{"text": "", "label": "neutral"}', ":2: missing or empty 'text'"),
         ('{"text": "x"}', ":2: missing label field"),
-        ('{"text": "x", "label": "neutral", "split": "test"}', ":2: 'split'"),
+        ('{"text": "x", "label": "neutral", "split": "holdout"}', ":2: 'split'"),
         ("[1, 2]", ":2: expected a JSON object"),
     ],
 )
@@ -153,3 +154,50 @@ def test_demo_half_split_is_stable_and_disjoint(tmp_path: Path) -> None:
     a, b = names(first[0]), names(first[1])
     assert a and b and not a & b and len(a | b) == 12
     assert (names(second[0]), names(second[1])) == (a, b)
+
+
+def test_quote_data_reads_corpus_quotes_with_their_split(tmp_path: Path) -> None:
+    """Corpus-format gold files feed the stance task quote by quote; test lines never train."""
+    rows = [
+        {
+            "id": f"c-{i}",
+            "text": f"Text {i}: “We must act now,” she said.",
+            "language": lang,
+            "relevant": True,
+            "article_stance": "neutral",
+            "split": split,
+            "quotes": [
+                {
+                    "text": "We must act now",
+                    "quote_type": "direct",
+                    "speaker": "A B",
+                    "speaker_role": "official",
+                    "speaker_org": "",
+                    "stance": stance,
+                    "confident": True,
+                }
+            ],
+        }
+        for i, (lang, split, stance) in enumerate(
+            [
+                ("en", "train", "restrictive"),
+                ("fr", "validation", "neutral"),
+                ("en", "test", "protective"),
+            ]
+        )
+    ]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    path = tmp_path / "stance.jsonl"
+    path.write_text('{"text": "a", "label": "neutral", "split": "train"}\n', encoding="utf-8")
+    task = _task(path, quote_data=(corpus,))
+    examples = load_examples(task)
+    corpus_examples = [e for e in examples if e.text == "We must act now"]
+    assert [(e.lang, e.split, e.label) for e in corpus_examples] == [
+        ("en", "train", "restrictive"),
+        ("fr", "validation", "neutral"),
+        ("en", "test", "protective"),
+    ]
+    train, validation = split_examples(examples, ("en", "fr"))
+    assert all(e.split != "test" for e in train + validation)
+    assert len(train) == 2 and len(validation) == 1

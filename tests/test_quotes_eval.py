@@ -9,12 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli_quotes import quotes_app
+from pipeline.gold import GoldArticle, GoldError, GoldQuote, load_gold
 from pipeline.quote_eval import (
-    GoldArticle,
-    GoldError,
-    GoldQuote,
     evaluate,
-    load_gold,
     macro_f1,
     same_speaker,
     summary,
