@@ -28,7 +28,7 @@ from models.encoder import (
     shared_encoder,
 )
 from models.head import Head
-from models.train import ENCODER_DIR, ensure_trained, load_head, read_meta
+from models.train import ADAPTER_DIR, ENCODER_DIR, ensure_trained, load_head, read_meta
 from pipeline.language import guess_language, normalize_language
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,19 @@ CHUNK_BATCHES = 16
 Launched = tuple[list[int], torch.Tensor] | Exception
 
 
+def _merged_lora_encoder(
+    path: Path, meta: dict, device: torch.device, dtype: torch.dtype
+) -> Encoder:
+    """A private copy of the base encoder with the task's LoRA adapter merged into its weights
+    (serving then costs exactly a plain forward pass)."""
+    from peft import PeftModel
+
+    encoder = Encoder.from_pretrained(resolve_base_model(meta["base_model"]), device, dtype)
+    merged = PeftModel.from_pretrained(encoder.model, str(path / ADAPTER_DIR)).merge_and_unload()
+    encoder.model = merged.eval()
+    return encoder
+
+
 class TextClassifier:
     """One task's classifier: encoder + head, its labels, languages and version."""
 
@@ -109,6 +122,8 @@ class TextClassifier:
         dtype = pick_dtype(config.serving.dtype, device)
         if meta["method"] in ENCODER_METHODS:
             encoder = shared_encoder(str(path / ENCODER_DIR), device, dtype)
+        elif meta["method"] == "lora":
+            encoder = _merged_lora_encoder(path, meta, device, dtype)
         else:
             encoder = shared_encoder(resolve_base_model(meta["base_model"]), device, dtype)
         head = load_head(path, len(meta["labels"]), meta["dim"])

