@@ -24,7 +24,13 @@ from rich.table import Table
 from models.baselines import LexiconBaseline, MajorityBaseline, SimilarityBaseline
 from models.config import ModelsConfig
 from models.data import DataError, compose_article_text, hash_split, read_jsonl, task_rows
-from models.metrics import BinaryScores, Report, binary_scores, classification_report
+from models.metrics import (
+    BinaryScores,
+    Report,
+    binary_scores,
+    classification_report,
+    expected_calibration_error,
+)
 from models.stance import annotate_stance_with, load_annotators
 from pipeline import gold as gold_data
 from pipeline.language import guess_language, normalize_language
@@ -54,10 +60,12 @@ class MethodScores:
     quote: Report | None = None
     article: Report | None = None
     relevance: BinaryScores | None = None
+    quote_ece: float | None = None  # calibration of the quote stance scores (trained model)
 
     def as_dict(self) -> dict:
         return {
             "name": self.name,
+            "quote_stance_ece": None if self.quote_ece is None else round(self.quote_ece, 4),
             "quote_stance": self.quote.as_dict() if self.quote else None,
             "article_stance": self.article.as_dict() if self.article else None,
             "relevance": (
@@ -267,10 +275,20 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
         )
         scores = MethodScores(name)
         if name == TRAINED:
-            by_article = [{q.text: q.stance for q in items[i].quotes} for i in range(len(gold))]
+            by_article = [{q.text: q for q in items[i].quotes} for i in range(len(gold))]
             if quote_refs:
-                pred_q = [by_article[i].get(q.text) for i, q in quote_refs]
+                served = [by_article[i].get(q.text) for i, q in quote_refs]
+                pred_q = [s.stance if s else None for s in served]
                 scores.quote = classification_report(quote_gold, pred_q, STANCES)
+                scored = [
+                    (s.stance_score, s.stance == g)
+                    for s, g in zip(served, quote_gold, strict=True)
+                    if s is not None and s.stance is not None and s.stance_score is not None
+                ]
+                if scored:
+                    scores.quote_ece = expected_calibration_error(
+                        [c for c, _ in scored], [ok for _, ok in scored]
+                    )
             if articles:
                 scores.relevance = binary_scores(
                     rel_gold, [items[i].article.is_relevant for i in articles]
@@ -393,6 +411,12 @@ def render_report(report: StanceReport, console: Console | None = None) -> None:
         per_class.add_row(m.name, *cells)
     console.print(per_class)
     trained = report.method(TRAINED)
+    if trained.quote_ece is not None:
+        console.print(
+            f"Quote stance calibration (trained model): expected calibration error "
+            f"{trained.quote_ece:.3f} (15 bins of stance_score)",
+            highlight=False,
+        )
     for title, rep in (("quote stance", trained.quote), ("article stance", trained.article)):
         if rep is None:
             continue

@@ -106,3 +106,24 @@ def binary_scores(gold: Sequence[bool], pred: Sequence[bool | None]) -> BinarySc
     return BinaryScores(
         precision, recall, _f1(precision, recall), len(gold), sum(p is not None for p in pred)
     )
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 15
+) -> float:
+    """ECE: the confidence-weighted gap between confidence and accuracy, over equal-width bins
+    of the predicted label's probability (Guo et al. 2017)."""
+    if len(confidences) != len(correct):
+        raise ValueError(f"{len(confidences)} confidences but {len(correct)} outcomes")
+    n = len(confidences)
+    if n == 0:
+        return 0.0
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidences) if lo < c <= hi or (b == 0 and c == 0.0)]
+        if idx:
+            conf = sum(confidences[i] for i in idx) / len(idx)
+            acc = sum(1 for i in idx if correct[i]) / len(idx)
+            total += len(idx) / n * abs(conf - acc)
+    return total

@@ -46,12 +46,12 @@ from models.config import (
 from models.data import DataError, Example, load_examples, split_examples
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
-from models.metrics import classification_report
+from models.metrics import classification_report, expected_calibration_error
 
 log = logging.getLogger(__name__)
 
 # Bump when the training algorithm changes, so cached models are retrained.
-TRAINER_VERSION = "1"
+TRAINER_VERSION = "2"  # 2: temperature scaling folded into the head
 META = "meta.json"
 HEAD = "head.safetensors"
 ENCODER_DIR = "encoder"
@@ -70,6 +70,9 @@ class TrainResult:
     validation: dict  # metrics.Report.as_dict()
     seconds: float
     weights_sha256: str
+    temperature: float = 1.0  # folded into the head: scores are softmax(logits / temperature)
+    ece_before: float | None = None  # validation ECE before temperature scaling
+    ece_after: float | None = None  # and after
 
 
 def _file_sha256(path: Path) -> str:
@@ -333,15 +336,42 @@ def _freeze_lower_layers(model: torch.nn.Module, train_layers: int) -> None:
             param.requires_grad_(True)
 
 
-def _predict_labels(
+def _validation_logits(
     head: Head, encoder: Encoder, examples: list[Example], task: TaskConfig
-) -> list[str]:
+) -> torch.Tensor:
     if not examples:
-        return []
+        return torch.zeros((0, len(task.labels)))
     pooled = encoder.embed([e.text for e in examples], task.max_length, task.batch_size)
     with torch.inference_mode():
-        ids = head(pooled).argmax(dim=-1).tolist()
-    return [task.labels[i] for i in ids]
+        return head(pooled).float()
+
+
+TEMPERATURES = torch.exp(torch.linspace(-1.5, 1.5, 61))  # about 0.22 to 4.5
+
+
+def fit_temperature(logits: torch.Tensor, targets: torch.Tensor) -> float:
+    """The temperature minimising validation negative log-likelihood (a 1-D grid search;
+    temperature scaling, Guo et al. 2017). 1.0 without validation data."""
+    if len(targets) == 0:
+        return 1.0
+    nll = [torch.nn.functional.cross_entropy(logits / t, targets).item() for t in TEMPERATURES]
+    return float(TEMPERATURES[int(np.argmin(nll))])
+
+
+def calibrate(head: Head, temperature: float) -> None:
+    """Fold ``1 / temperature`` into the head's linear layer: the served probabilities become
+    ``softmax(logits / temperature)``; the predicted labels do not change."""
+    with torch.no_grad():
+        head.linear.weight.div_(temperature)
+        head.linear.bias.div_(temperature)
+
+
+def _ece(logits: torch.Tensor, targets: torch.Tensor, temperature: float) -> float | None:
+    if len(targets) == 0:
+        return None
+    probs = torch.softmax(logits / temperature, dim=-1)
+    conf, pred = probs.max(dim=-1)
+    return round(expected_calibration_error(conf.tolist(), (pred == targets).tolist()), 4)
 
 
 def train(
@@ -367,7 +397,11 @@ def train(
             task.method
         ]
         head, encoder = fit(task, train_set, config, bars)
-        predicted = _predict_labels(head, encoder, validation, task)
+        logits = _validation_logits(head, encoder, validation, task)
+        targets = label_ids(task, validation)
+        temperature = fit_temperature(logits, targets)
+        calibrate(head, temperature)
+    predicted = [task.labels[i] for i in logits.argmax(dim=-1).tolist()]
     report = classification_report([e.label for e in validation], predicted, task.labels)
     weights = {f"head.{k}": v.detach().contiguous() for k, v in head.state_dict().items()}
     digest = hashlib.sha256()
@@ -389,6 +423,9 @@ def train(
         validation=report.as_dict(),
         seconds=round(time.perf_counter() - started, 2),
         weights_sha256=weights_sha,
+        temperature=round(temperature, 4),
+        ece_before=_ece(logits, targets, 1.0),
+        ece_after=_ece(logits, targets, temperature),
     )
     _save(result, task, head, encoder, weights)
     return result

@@ -15,7 +15,16 @@ from models import classifier
 from models.classifier import Prediction, TextClassifier
 from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
 from models.encoder import Encoder
-from models.train import ensure_trained, model_version, read_meta, train
+from models.head import Head
+from models.metrics import expected_calibration_error
+from models.train import (
+    calibrate,
+    ensure_trained,
+    fit_temperature,
+    model_version,
+    read_meta,
+    train,
+)
 from pipeline.records import STANCES
 
 
@@ -284,3 +293,28 @@ def test_a_failing_chunk_does_not_touch_the_others(
     assert [o.prediction is None for o in outcomes] == [False, False, True, False, False]
     assert "boom" in outcomes[2].reason
     assert sum(calls) == len(texts) + 2  # only the failing chunk's two texts ran again
+
+
+def test_temperature_scaling_keeps_labels_and_is_recorded(tmp_path: Path) -> None:
+    logits = torch.tensor([[4.0, 0.0, 0.0], [3.0, 0.5, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 6.0]])
+    targets = torch.tensor([0, 1, 1, 2])  # overconfident: one confident mistake
+    temperature = fit_temperature(logits, targets)
+    assert temperature > 1.0
+    head = Head(3, 3)
+    x = torch.randn(5, 3)
+    with torch.no_grad():
+        before = torch.softmax(head(x), -1)
+        calibrate(head, temperature)
+        after = torch.softmax(head(x), -1)
+    assert torch.equal(after.argmax(-1), before.argmax(-1))
+    assert (after.max(-1).values <= before.max(-1).values + 1e-6).all()  # flatter
+    config = make_config(tmp_path / "cal")
+    result = train("stance", config, progress=False, output_dir=tmp_path / "out")
+    assert result.temperature > 0 and result.ece_after is not None
+    assert read_meta(tmp_path / "out")["train_result"]["temperature"] == result.temperature
+
+
+def test_expected_calibration_error() -> None:
+    assert expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
+    assert expected_calibration_error([0.9, 0.9], [False, False]) == pytest.approx(0.9)
+    assert expected_calibration_error([], []) == 0.0
