@@ -1,0 +1,136 @@
+"""The real-news corpus (data/corpus/news.jsonl): labels, exclusion, split, sizes, agreement."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline import corpus
+from pipeline.gold import SPLITS, load_gold
+from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWS = ROOT / "data" / "corpus" / "news.jsonl"
+EXCLUSION = ROOT.parent / "shared" / "tools" / "exclusion_check.py"
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return corpus.read_rows([NEWS])
+
+
+def _checker():
+    spec = importlib.util.spec_from_file_location(
+        "check_batch", ROOT / "data" / "corpus" / "check_batch.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_row_uses_the_codebooks_label_names(rows: list[dict]) -> None:
+    checker = _checker()
+    assert checker.ROLES == set(SPEAKER_ROLES)
+    assert checker.STANCES == set(STANCES) and checker.QUOTE_TYPES == set(QUOTE_TYPES)
+    problems = [e for i, r in enumerate(rows, 1) for e in checker.check_item(r, f"news:{i}")]
+    assert problems == []
+    assert all(r["split"] in SPLITS for r in rows)
+
+
+def test_the_gold_loader_reads_every_part(rows: list[dict]) -> None:
+    parts = {split: load_gold(NEWS, split) for split in SPLITS}
+    assert sum(len(p) for p in parts.values()) == len(rows)
+    for articles in parts.values():
+        assert all(q.start >= 0 and q.quote_type in QUOTE_TYPES for a in articles for q in a.quotes)
+
+
+@pytest.mark.skipif(not EXCLUSION.exists(), reason="../shared/tools/exclusion_check.py is absent")
+def test_no_row_overlaps_the_evaluation_sets(rows: list[dict]) -> None:
+    sys.path.insert(0, str(EXCLUSION.parent))
+    try:
+        from exclusion_check import overlaps
+    finally:
+        sys.path.pop(0)
+    hits = {r["id"]: overlaps(r["url"], f"{r['title']} {r['text']}") for r in rows}
+    assert {k: v for k, v in hits.items() if v} == {}
+
+
+def test_the_split_keeps_each_outlet_and_story_in_one_part(rows: list[dict]) -> None:
+    assert corpus.assign_splits(rows) == {r["id"]: r["split"] for r in rows}  # reproducible
+    for key in (lambda r: corpus.outlet_key(r["outlet"]), lambda r: corpus.site_key(r["url"])):
+        parts: dict[str, set[str]] = {}
+        for r in rows:
+            parts.setdefault(key(r), set()).add(r["split"])
+        assert all(len(p) == 1 for p in parts.values())
+    for lang in ("en", "fr"):
+        sizes = Counter(r["split"] for r in rows if r["language"] == lang)
+        total = sum(sizes.values())
+        assert 0.62 < sizes["train"] / total < 0.78
+        assert 0.10 < sizes["validation"] / total < 0.20 and 0.10 < sizes["test"] / total < 0.20
+
+
+def test_the_corpus_meets_the_sizes_it_was_built_for(rows: list[dict]) -> None:
+    stats = corpus.stats(rows)
+    assert stats["excerpts"] >= 400 and stats["outlet_groups"] >= 60
+    assert stats["quotes"] >= 2500
+    assert stats["by_language"]["fr"]["excerpts"] >= 100
+    assert stats["by_language"]["fr"]["quotes"] >= 500
+    assert sum(1 for r in rows if not r["relevant"]) >= 80
+    relevant = sum(stats["article_stance"].values())
+    assert all(stats["article_stance"][s] >= 0.2 * relevant for s in STANCES)
+
+
+def test_splits_follow_groups_of_shared_outlets_sites_and_sentences() -> None:
+    wire = "The minister said the border would stay open to people seeking refuge this winter."
+    made = [
+        {"id": "a-1", "outlet": "Daily One", "url": "https://one.example/x", "language": "en",
+         "text": wire},
+        {"id": "a-2", "outlet": "Other Site", "url": "https://two.example/y", "language": "en",
+         "text": "Intro. " + wire},
+        {"id": "a-3", "outlet": "The Daily One", "url": "https://three.example/z",
+         "language": "en", "text": "Something else entirely happened in the city today."},
+        {"id": "a-4", "outlet": "Fourth", "url": "https://www.one.example/w", "language": "en",
+         "text": "Short."},
+    ]  # fmt: skip
+    groups = corpus.outlet_groups(made)
+    assert len(set(groups.values())) == 1  # sentence, outlet name and site each join one more
+
+
+def test_cohen_kappa_and_quote_pairing() -> None:
+    assert corpus.cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
+    assert corpus.cohen_kappa([("a", "b"), ("b", "a")]) == -1.0
+    assert corpus.cohen_kappa([]) is None
+    text = "“We will act,” said Ann Lee. Critics said the plan would fail."
+    q = {"quote_type": "direct", "speaker": "Ann Lee", "speaker_role": "official",
+         "speaker_org": "", "stance": "restrictive", "confident": True}  # fmt: skip
+    first = {"id": "x", "text": text, "relevant": True, "article_stance": "neutral",
+             "quotes": [dict(q, text="We will act"),
+                        dict(q, text="the plan would fail", quote_type="indirect",
+                             speaker="critics", speaker_role="unknown", stance="protective")]}
+    second = {"id": "x", "text": text, "relevant": True, "article_stance": "restrictive",
+              "quotes": [dict(q, text="We will act,", speaker="Lee", stance="neutral")]}
+    # fmt: skip
+    res = corpus.agreement([first], [second])
+    assert (res.quotes_a, res.quotes_b, res.matched) == (2, 1, 1)
+    assert res.speaker == 1.0  # "Lee" names "Ann Lee"
+    kinds = Counter(d["what"] for d in res.disagreements)
+    assert kinds == {"article_stance": 1, "stance": 1, "only_a": 1}
+
+
+def test_the_agreement_files_are_a_blind_second_annotation_of_corpus_rows(rows: list[dict]) -> None:
+    folder = ROOT / "data" / "corpus" / "agreement"
+    by_id = {r["id"]: r for r in rows}
+    second = corpus.read_rows(sorted(folder.glob("second_*.jsonl")))
+    assert len(second) >= 0.15 * len(rows)
+    for row in second:
+        assert row["annotator"].startswith("second_")
+        first = by_id[row["id"]]
+        assert row["text"] == first["text"] and row["annotator"] != first.get("annotator")
+    summary = json.loads((folder / "agreement.json").read_text(encoding="utf-8"))
+    assert summary["excerpts"] == len(second)
