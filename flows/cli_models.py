@@ -79,11 +79,20 @@ def train(
         typer.Option("--task", help="Task to train (repeatable); default: every task with data."),
     ] = None,
     config: ConfigOption = None,
+    ship: Annotated[
+        bool,
+        typer.Option(
+            "--ship", help="Also copy each trained model into models/shipped/ (heads, adapters)."
+        ),
+    ] = False,
 ) -> None:
-    """Train the classifiers from models/training_data/ and print validation figures.
+    """Train the classifiers from their configured data and print validation figures.
 
     Example: [bold]asylumwatch train --task stance[/]
+
+    Example: [bold]asylumwatch train --ship[/] (refresh the models a fresh clone serves)
     """
+    from models.train import ship as ship_model
     from models.train import train as run_train
 
     settings = _config(config)
@@ -99,6 +108,12 @@ def train(
         except (DataError, ConfigError) as exc:
             raise _fail(str(exc)) from None
         _print_result(result)
+        if ship:
+            try:
+                target = ship_model(result.path)
+            except ValueError as exc:
+                raise _fail(str(exc)) from None
+            console.print(f"shipped to {target}", highlight=False)
 
 
 def _evaluate(

@@ -3,6 +3,8 @@
     .venv/bin/python -m models.experiments demo-half   # do the demo site's quotes help?
     .venv/bin/python -m models.experiments balance     # article weighting and balance sweep
     .venv/bin/python -m models.experiments wise-ft     # interpolate tuned and base weights?
+    .venv/bin/python -m models.experiments article-mix --variant e5-small:head
+                                                       # learned article stance vs weighting
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -11,7 +13,11 @@ half (``extra_data``), and scores both on the second half's quotes and articles.
 ``[article] author_weight`` and ``balance`` values, predicting every article and quote once.
 ``wise-ft`` trains on the statements and demo half A, then mixes the fine-tuned encoder's
 weights with the base model's (WiSE-FT: alpha x tuned + (1 - alpha) x base, head refit) and
-scores half B's English quotes and the validation split for each alpha. None reads the devset.
+scores half B's English quotes and the validation split for each alpha. ``article-mix`` fits
+the learned article model (``models/article_mix.py``) on the corpus's train part with the
+served models' scores as features and scores it against the hand-set weighting, the article
+model alone and the quotes alone on the corpus's validation part, English and French apart.
+None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from models.article_mix import article_features, fit_mix
+from models.compare import CORPUS, variant_config
 from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
 from models.data import compose_article_text
 from models.evaluate import (
@@ -42,6 +50,7 @@ from models.stance import (
     load_annotators,
     quote_weight,
 )
+from pipeline import gold as gold_data
 from pipeline.records import STANCES, Quote
 
 DEMO_CONTENT = Path(__file__).resolve().parents[1] / "data" / "demo_site" / "content"
@@ -172,12 +181,72 @@ def _article_f1(
     return classification_report(gold_labels, pred, STANCES).macro_f1  # type: ignore[arg-type]
 
 
+def _mix_inputs(
+    gold: Sequence[gold_data.GoldArticle], stance, article
+) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
+    """Served article scores and (quote scores, weight) pairs for each gold article."""
+    texts = [compose_article_text(g.title, g.text) for g in gold]
+    langs = [g.language for g in gold]
+    art = article.predict(texts, langs) if article is not None else [None] * len(gold)
+    flat = [(i, q.text) for i, g in enumerate(gold) for q in g.quotes]
+    preds = stance.predict([t for _, t in flat], [langs[i] for i, _ in flat])
+    quotes: list[list[tuple[dict[str, float], float]]] = [[] for _ in gold]
+    for (i, text), p in zip(flat, preds, strict=True):
+        if p is not None:
+            quotes[i].append((p.scores, quote_weight(Quote("", 0, text, "direct", None))))
+    return [(a.scores if a else None, q) for a, q in zip(art, quotes, strict=True)]
+
+
+def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
+    stance, _, article = load_annotators(config, progress=True)
+    parts = {
+        split: [g for g in gold_data.load_gold(corpus, split) if g.relevant and g.stance]
+        for split in ("train", "validation")
+    }
+    inputs = {split: _mix_inputs(gold, stance, article) for split, gold in parts.items()}
+    train_x = [article_features(a, q) for a, q in inputs["train"]]
+    train_y = [g.stance for g in parts["train"]]
+    val = list(zip(parts["validation"], inputs["validation"], strict=True))
+    rule = config.article
+    methods = {
+        f"weighted (author_weight {rule.author_weight})": lambda a, q: combine_article_stance(
+            a, q, rule.author_weight
+        ),
+        "article model only": lambda a, q: combine_article_stance(a, q, 1.0) if a else None,
+        "quotes only": lambda a, q: combine_article_stance(None, q, 0.0),
+    }
+    for l2 in (0.001, 0.01, 0.1):
+        mix = fit_mix(train_x, train_y, l2=l2)
+        methods[f"learned (l2 {l2})"] = lambda a, q, mix=mix: mix.scores(article_features(a, q))
+    print(f"train: {len(train_y)} relevant articles; validation: {len(val)}")
+    print("| method | en macro-F1 | fr macro-F1 | all macro-F1 |")
+    print("| --- | --- | --- | --- |")
+    for name, decide in methods.items():
+        cells = []
+        for lang in ("en", "fr", None):
+            rows = [(g, x) for g, x in val if lang is None or g.language == lang]
+            pred = []
+            for _, (a, q) in rows:
+                scores = decide(a, q)
+                pred.append(max(scores, key=lambda k: scores[k]) if scores else None)
+            gold_labels = [g.stance for g, _ in rows]
+            cells.append(f"{classification_report(gold_labels, pred, STANCES).macro_f1:.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m models.experiments", description=__doc__)
-    parser.add_argument("check", choices=("demo-half", "balance", "wise-ft"))
+    parser.add_argument("check", choices=("demo-half", "balance", "wise-ft", "article-mix"))
     parser.add_argument("--config", type=Path, default=None, help="models config")
+    parser.add_argument("--variant", default=None, help="base:method, as models.compare")
     args = parser.parse_args(argv)
     config = load_model_config(args.config)
+    if args.variant:
+        base, _, method = args.variant.partition(":")
+        config = variant_config(config, base, method)
+    if args.check == "article-mix":
+        article_mix_check(config)
+        return
     if args.check == "demo-half":
         demo_half(config)
     elif args.check == "wise-ft":

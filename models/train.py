@@ -56,6 +56,10 @@ META = "meta.json"
 HEAD = "head.safetensors"
 ENCODER_DIR = "encoder"
 ADAPTER_DIR = "adapter"  # lora: the peft adapter over the base encoder
+# Trained models committed to the repository (heads and adapters only: small), so a fresh clone
+# serves without training. A model is used only when its version (the hash of its data, settings
+# and base model) is the configured one; `asylumwatch train --ship` writes them.
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
 
 @dataclass(slots=True)
@@ -465,10 +469,19 @@ def _save(
         raise
 
 
+def _complete(path: Path) -> bool:
+    return (path / META).exists() and (path / HEAD).exists()
+
+
 def ensure_trained(task: str, config: ModelsConfig, progress: bool = True) -> Path:
-    """The cached model folder for ``task``, training it first if it is missing or stale."""
-    path = cache_path(config.task(task), config)
-    if (path / META).exists() and (path / HEAD).exists():
+    """The model folder for ``task``: the one shipped in the repository (``models/shipped/``)
+    when its version matches the configuration and data, else the cached one, training it first
+    if it is missing or stale."""
+    version = model_version(config.task(task))
+    if _complete(SHIPPED_DIR / version):
+        return SHIPPED_DIR / version
+    path = config.cache_dir / version
+    if _complete(path):
         return path
     log.info("training %s (no cached model at %s)", task, path)
     return train(task, config, progress=progress).path
@@ -484,3 +497,19 @@ def load_head(path: Path, n_labels: int, dim: int) -> Head:
 
 def read_meta(path: Path) -> dict:
     return json.loads((path / META).read_text(encoding="utf-8"))
+
+
+def ship(path: Path, shipped_dir: Path = SHIPPED_DIR) -> Path:
+    """Copy a trained model folder into ``shipped_dir`` (replacing older versions of its task).
+
+    Only models whose parts are small ship: a head, and a LoRA adapter; a fine-tuned encoder
+    (hundreds of MB) is refused."""
+    meta = read_meta(path)
+    if meta["method"] in ENCODER_METHODS:
+        raise ValueError(f"{path}: a {meta['method']} model carries its whole encoder: not shipped")
+    shipped_dir.mkdir(parents=True, exist_ok=True)
+    for old in shipped_dir.glob(f"{meta['task']}-*"):
+        shutil.rmtree(old)
+    target = shipped_dir / meta["version"]
+    shutil.copytree(path, target)
+    return target

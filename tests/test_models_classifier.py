@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,21 @@ def test_expected_calibration_error() -> None:
     assert expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
     assert expected_calibration_error([0.9, 0.9], [False, False]) == pytest.approx(0.9)
     assert expected_calibration_error([], []) == 0.0
+
+
+def test_shipped_models_serve_without_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import train as train_module
+
+    shipped = tmp_path / "shipped"
+    monkeypatch.setattr(train_module, "SHIPPED_DIR", shipped)
+    config = make_config(tmp_path / "ship")
+    trained = ensure_trained("stance", config, progress=False)
+    target = train_module.ship(trained, shipped)
+    shutil.rmtree(trained)
+    ft = make_config(tmp_path / "ft", method="finetune", epochs=1, train_layers=1)
+    with pytest.raises(ValueError, match="not shipped"):
+        train_module.ship(train_module.train("stance", ft, progress=False).path, shipped)
+    monkeypatch.setattr(train_module, "train", lambda *a, **k: pytest.fail("retrained"))
+    assert ensure_trained("stance", config, progress=False) == target
