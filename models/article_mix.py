@@ -13,15 +13,22 @@ models.experiments article-mix``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
-from pipeline.records import STANCES
+from pipeline.gold import GoldArticle, load_gold
+from pipeline.records import STANCES, Quote
+
+if TYPE_CHECKING:
+    from models.classifier import TextClassifier
+    from models.config import ModelsConfig
 
 FEATURES = (
     *(f"article_{s}" for s in STANCES),
@@ -105,3 +112,77 @@ def fit_mix(
     optimizer.step(closure)
     weights = tuple(tuple(float(v) for v in row) for row in linear.weight.detach())
     return ArticleMix(weights, tuple(float(v) for v in linear.bias.detach()))
+
+
+# --- fitting on labelled articles, cached like the classifiers --------------------------------
+
+MIX_VERSION = "1"  # bump when the features or the fit change
+MIX_FILE = "mix.json"
+
+
+def served_inputs(
+    gold: Sequence[GoldArticle], stance: TextClassifier, article: TextClassifier | None
+) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
+    """The served article scores and (quote scores, quote weight) pairs of gold articles: the
+    inputs ``article_features`` reads (quotes are the gold spans)."""
+    from models.data import compose_article_text
+    from models.stance import quote_weight
+
+    texts = [compose_article_text(g.title, g.text) for g in gold]
+    langs = [g.language for g in gold]
+    art = article.predict(texts, langs) if article is not None else [None] * len(gold)
+    flat = [(i, q.text) for i, g in enumerate(gold) for q in g.quotes]
+    preds = stance.predict([t for _, t in flat], [langs[i] for i, _ in flat])
+    quotes: list[list[tuple[dict[str, float], float]]] = [[] for _ in gold]
+    for (i, text), p in zip(flat, preds, strict=True):
+        if p is not None:
+            quotes[i].append((p.scores, quote_weight(Quote("", 0, text, "direct", None))))
+    return [(a.scores if a else None, q) for a, q in zip(art, quotes, strict=True)]
+
+
+def mix_version(
+    config: ModelsConfig, stance: TextClassifier, article: TextClassifier | None
+) -> str:
+    """``article_mix-<hash10>`` over the models it reads, its data and its settings."""
+    digest = hashlib.sha256()
+    parts = [
+        MIX_VERSION,
+        stance.version,
+        article.version if article else "-",
+        str(config.article.l2),
+    ]
+    digest.update("\n".join([*parts, *FEATURES]).encode())
+    for path in config.article.data:
+        digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
+    return f"article_mix-{digest.hexdigest()[:10]}"
+
+
+def load_article_mix(
+    config: ModelsConfig, stance: TextClassifier, article: TextClassifier | None
+) -> ArticleMix | None:
+    """The learned article model when ``[article] method = "learned"`` (None otherwise): the
+    shipped or cached one for these models and data, else fitted now on the data's train part."""
+    from models.train import SHIPPED_DIR
+
+    if config.article.method != "learned":
+        return None
+    version = mix_version(config, stance, article)
+    for folder in (SHIPPED_DIR / version, config.cache_dir / version):
+        if (folder / MIX_FILE).exists():
+            return ArticleMix.load(folder / MIX_FILE)
+    gold = [
+        g
+        for path in config.article.data
+        for g in load_gold(path, "train")
+        if g.relevant and g.stance is not None
+    ]
+    if not gold:
+        raise ValueError(f"[article] data {config.article.data}: no relevant train articles")
+    inputs = served_inputs(gold, stance, article)
+    mix = fit_mix(
+        [article_features(a, q) for a, q in inputs], [g.stance for g in gold], config.article.l2
+    )
+    folder = config.cache_dir / version
+    folder.mkdir(parents=True, exist_ok=True)
+    mix.save(folder / MIX_FILE)
+    return mix

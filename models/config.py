@@ -8,6 +8,7 @@ the file and the key (and the line for TOML syntax errors).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -120,6 +121,11 @@ class ArticleConfig:
 
     author_weight: float = 0.5  # share of the article model against the chosen quotes
     balance: float = 1.0  # weaker side >= balance x stronger side -> neutral (1.0: off)
+    # "weighted": the two rules above; "learned": a logistic model over the article model's and
+    # the quotes' scores, fitted on the train part of ``data`` (models/article_mix.py)
+    method: str = "weighted"
+    l2: float = 0.1
+    data: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +228,16 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
         raise ConfigError(f"{path}: [serving] threads must be >= 0, got {serving.threads}")
     article_raw = _table(raw, "article", path)
     _check_keys(
-        article_raw, {"author_weight": (int, float), "balance": (int, float)}, path, "article"
+        article_raw,
+        {
+            "author_weight": (int, float),
+            "balance": (int, float),
+            "method": str,
+            "l2": (int, float),
+            "data": list,
+        },
+        path,
+        "article",
     )
     weight = float(article_raw.get("author_weight", 0.5))
     if not 0.0 <= weight <= 1.0:
@@ -236,8 +251,31 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
         cache_dir=cache_dir,
         tasks=tasks,
         serving=serving,
-        article=ArticleConfig(author_weight=weight, balance=balance),
+        article=_article_method(
+            ArticleConfig(author_weight=weight, balance=balance), article_raw, root, path
+        ),
     )
+
+
+ARTICLE_METHODS = ("weighted", "learned")
+
+
+def _article_method(
+    rule: ArticleConfig, raw: dict[str, Any], root: Path, path: Path
+) -> ArticleConfig:
+    method = raw.get("method", "weighted")
+    if method not in ARTICLE_METHODS:
+        raise ConfigError(f"{path}: [article] method must be one of {ARTICLE_METHODS}")
+    l2 = float(raw.get("l2", 0.1))
+    if not (l2 >= 0 and l2 < float("inf")):
+        raise ConfigError(f"{path}: [article] l2 must be a finite number >= 0, got {l2}")
+    data = raw.get("data", [])
+    if not all(isinstance(x, str) and x for x in data):
+        raise ConfigError(f"{path}: [article] data must list gold files")
+    if method == "learned" and not data:
+        raise ConfigError(f"{path}: [article] method 'learned' needs data (gold files)")
+    paths = tuple(Path(x) if Path(x).is_absolute() else root / x for x in data)
+    return dataclasses.replace(rule, method=method, l2=l2, data=paths)
 
 
 def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConfig:

@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from models.article_mix import load_article_mix
 from models.baselines import LexiconBaseline, MajorityBaseline, SimilarityBaseline
 from models.config import ModelsConfig
 from models.data import DataError, compose_article_text, hash_split, read_jsonl, task_rows
@@ -107,6 +108,7 @@ TRAINED = "trained model"
 COVERED = "trained model, covered languages only"
 ARTICLE_ONLY = "trained: article model only"
 QUOTES_ONLY = "trained: quotes only"
+WEIGHTED = "trained: weighted article rule"  # shown when the learned article model decides
 
 
 def load_gold(path: Path, split: str | None = None) -> list[GoldArticle]:
@@ -254,15 +256,18 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
         report.methods.append(scores)
 
     weighting = config.article
-    variants = [(TRAINED, article_clf, weighting)]
+    mix = load_article_mix(config, stance_clf, article_clf)
+    variants = [(TRAINED, article_clf, weighting, mix)]
+    if mix is not None:
+        variants.append((WEIGHTED, article_clf, weighting, None))
     if article_clf is not None:
         variants += [
-            (ARTICLE_ONLY, article_clf, replace(weighting, author_weight=1.0)),
-            (QUOTES_ONLY, None, weighting),
+            (ARTICLE_ONLY, article_clf, replace(weighting, author_weight=1.0), None),
+            (QUOTES_ONLY, None, weighting, None),
         ]
     stance_for = [g.article_stance is not None for g in gold]
     topic_gate = [g.relevant is not None for g in gold]
-    for name, art_clf, w in variants:
+    for name, art_clf, w, art_mix in variants:
         items = _records(gold)
         annotate_stance_with(
             items,
@@ -272,6 +277,7 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
             w,
             stance_for=stance_for,
             topic_gate=topic_gate,
+            mix=art_mix,
         )
         scores = MethodScores(name)
         if name == TRAINED:

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.article_mix import article_features, fit_mix
+from models.article_mix import article_features, fit_mix, served_inputs
 from models.compare import CORPUS, variant_config
 from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
 from models.data import compose_article_text
@@ -181,29 +181,13 @@ def _article_f1(
     return classification_report(gold_labels, pred, STANCES).macro_f1  # type: ignore[arg-type]
 
 
-def _mix_inputs(
-    gold: Sequence[gold_data.GoldArticle], stance, article
-) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
-    """Served article scores and (quote scores, weight) pairs for each gold article."""
-    texts = [compose_article_text(g.title, g.text) for g in gold]
-    langs = [g.language for g in gold]
-    art = article.predict(texts, langs) if article is not None else [None] * len(gold)
-    flat = [(i, q.text) for i, g in enumerate(gold) for q in g.quotes]
-    preds = stance.predict([t for _, t in flat], [langs[i] for i, _ in flat])
-    quotes: list[list[tuple[dict[str, float], float]]] = [[] for _ in gold]
-    for (i, text), p in zip(flat, preds, strict=True):
-        if p is not None:
-            quotes[i].append((p.scores, quote_weight(Quote("", 0, text, "direct", None))))
-    return [(a.scores if a else None, q) for a, q in zip(art, quotes, strict=True)]
-
-
 def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
     stance, _, article = load_annotators(config, progress=True)
     parts = {
         split: [g for g in gold_data.load_gold(corpus, split) if g.relevant and g.stance]
         for split in ("train", "validation")
     }
-    inputs = {split: _mix_inputs(gold, stance, article) for split, gold in parts.items()}
+    inputs = {split: served_inputs(gold, stance, article) for split, gold in parts.items()}
     train_x = [article_features(a, q) for a, q in inputs["train"]]
     train_y = [g.stance for g in parts["train"]]
     val = list(zip(parts["validation"], inputs["validation"], strict=True))

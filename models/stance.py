@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from models.article_mix import ArticleMix, article_features, load_article_mix
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ArticleConfig, ModelsConfig
 from models.data import compose_article_text
@@ -92,9 +93,12 @@ def annotate_stance(
     relevance_clf: TextClassifier,
     article_clf: TextClassifier | None = None,
     weighting: ArticleConfig | None = None,
+    mix: ArticleMix | None = None,
 ) -> None:
-    """Fill stance/relevance fields of ``articles`` and their quotes in place (batched)."""
-    annotate_stance_with(articles, stance_clf, relevance_clf, article_clf, weighting)
+    """Fill stance/relevance fields of ``articles`` and their quotes in place (batched).
+    With ``mix`` (``[article] method = "learned"``) the learned article model decides article
+    stance instead of the weighting."""
+    annotate_stance_with(articles, stance_clf, relevance_clf, article_clf, weighting, mix=mix)
 
 
 def annotate_stance_with(
@@ -105,6 +109,7 @@ def annotate_stance_with(
     weighting: ArticleConfig | None = None,
     stance_for: Sequence[bool] | None = None,
     topic_gate: Sequence[bool] | None = None,
+    mix: ArticleMix | None = None,
 ) -> None:
     """``annotate_stance``; ``stance_for`` (evaluation) picks the articles that get a stance
     instead of the predicted relevance, so article stance can be measured on its own;
@@ -166,6 +171,12 @@ def annotate_stance_with(
             article.stance_note = _join(article.stance_note, "not relevant")
             continue
         outcome = article_out[i]
+        article_scores = outcome.prediction.scores if outcome and outcome.prediction else None
+        if mix is not None and (article_scores is not None or quote_scores[i]):
+            learned = mix.scores(article_features(article_scores, quote_scores[i]))
+            article.stance = max(learned, key=lambda k: learned[k])
+            article.stance_score = learned[article.stance]
+            continue
         scores = combine_article_stance(
             outcome.prediction.scores if outcome and outcome.prediction else None,
             quote_scores[i],
@@ -240,4 +251,5 @@ def annotate_with_config(
 ) -> None:
     """``annotate_stance`` with the configured models and article weighting."""
     stance, relevance, article = load_annotators(config, progress=progress)
-    annotate_stance(articles, stance, relevance, article, config.article)
+    mix = load_article_mix(config, stance, article)
+    annotate_stance(articles, stance, relevance, article, config.article, mix)

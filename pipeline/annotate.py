@@ -27,6 +27,7 @@ from pipeline.records import AnnotatedArticle, Article, Quote
 from pipeline.topic import is_on_topic, topic_score
 
 if TYPE_CHECKING:
+    from models.article_mix import ArticleMix
     from models.classifier import TextClassifier
     from models.config import ArticleConfig
 
@@ -42,10 +43,12 @@ class Classifiers:
     article_stance: TextClassifier | None
     role: TextClassifier | None
     weighting: ArticleConfig | None = None  # article stance decision (models.toml [article])
+    article_mix: ArticleMix | None = None  # the learned article model ([article] "learned")
 
     @classmethod
     def load(cls, config_path: Path | None = None, progress: bool = True) -> Classifiers:
         """Load (training first where no cached model matches the data) every classifier."""
+        from models.article_mix import load_article_mix
         from models.classifier import TextClassifier
         from models.config import load_model_config
         from models.stance import load_annotators
@@ -55,7 +58,8 @@ class Classifiers:
         role = None
         if "role" in config.tasks:
             role = TextClassifier.load("role", config, progress=progress)
-        return cls(stance, relevance, article, role, config.article)
+        mix = load_article_mix(config, stance, article)
+        return cls(stance, relevance, article, role, config.article, mix)
 
 
 class Annotator:
@@ -117,7 +121,14 @@ class Annotator:
         clf = self.classifiers
         assert clf is not None
         try:
-            annotate_stance(batch, clf.stance, clf.relevance, clf.article_stance, clf.weighting)
+            annotate_stance(
+                batch,
+                clf.stance,
+                clf.relevance,
+                clf.article_stance,
+                clf.weighting,
+                clf.article_mix,
+            )
         except Exception:  # noqa: BLE001
             log.exception(
                 "stance classification failed for a batch of %d articles; stance left NULL",

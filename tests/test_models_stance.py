@@ -13,13 +13,15 @@ from typer.testing import CliRunner
 from flows.cli_models import evaluate_app, models_app
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
-from models.data import DataError
+from models.data import DataError, compose_article_text
 from models.evaluate import TRAINED, evaluate_stance, render_report
 from models.stance import (
     annotate_stance,
+    annotate_stance_with,
     combine_article_stance,
     decide_article_stance,
     load_annotators,
+    quote_weight,
 )
 from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
 
@@ -289,3 +291,61 @@ def test_cli_train_and_evaluate(config: ModelsConfig, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Summary" in result.output
     assert json.loads(out.read_text())["n_quotes"] == 3
+
+
+def test_article_features_read_the_article_and_its_quotes() -> None:
+    from models.article_mix import FEATURES, article_features
+
+    none = article_features(None, [])
+    assert len(none) == len(FEATURES) and none[3] == 0.0 and none[-2] == 0.0
+    r = {"restrictive": 0.8, "protective": 0.1, "neutral": 0.1}
+    p = {"restrictive": 0.1, "protective": 0.7, "neutral": 0.2}
+    feats = dict(zip(FEATURES, article_features(r, [(r, 30.0), (p, 10.0)]), strict=True))
+    assert feats["has_article"] == 1.0 and feats["article_restrictive"] == 0.8
+    assert feats["share_restrictive"] == pytest.approx(0.75)  # 30 of 40 quote words
+    assert feats["quotes_protective"] == pytest.approx((0.1 * 30 + 0.7 * 10) / 40)
+
+
+def test_learned_article_model_fits_once_and_decides(
+    classifiers: tuple[TextClassifier, TextClassifier, TextClassifier | None], tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from models import article_mix
+
+    stance, relevance, article = classifiers
+    rows = []
+    for i in range(12):
+        side = ("restrictive", "protective", "neutral")[i % 3]
+        quote = {"restrictive": "We will deport them all.", "protective": "They fled war and "
+                 "need safety.", "neutral": "The hearing is on Monday."}[side]  # fmt: skip
+        rows.append({"id": f"m{i}", "title": "Border story", "text": f"Intro {i}. {quote}",
+                     "language": "en", "relevant": True, "article_stance": side,
+                     "split": "train", "quotes": [{"text": quote, "quote_type": "direct",
+                                                   "stance": side}]})  # fmt: skip
+    data = write_jsonl(tmp_path / "corpus.jsonl", rows)
+    base = make_config(tmp_path / "cfg")
+    cfg = dataclasses.replace(
+        base, article=dataclasses.replace(base.article, method="learned", data=(data,))
+    )
+    mix = article_mix.load_article_mix(cfg, stance, article)
+    assert mix is not None
+    version = article_mix.mix_version(cfg, stance, article)
+    assert (cfg.cache_dir / version / article_mix.MIX_FILE).is_file()
+    assert article_mix.load_article_mix(cfg, stance, article) == mix  # cached, not refitted
+    item = _article("x", "Border story", "Intro. We will deport them all.", "en",
+                    ["We will deport them all."])  # fmt: skip
+    annotate_stance_with(
+        [item], stance, relevance, article, cfg.article, stance_for=[True], mix=mix
+    )
+    (quote,) = item.quotes
+    article_scores = article.predict([compose_article_text("Border story", item.article.text)])
+    expected = mix.scores(
+        article_mix.article_features(
+            article_scores[0].scores if article else None,
+            [(stance.predict([quote.text])[0].scores, quote_weight(quote))],
+        )
+    )
+    assert item.article.stance == max(expected, key=lambda k: expected[k])
+    assert item.article.stance_score == pytest.approx(max(expected.values()), abs=1e-4)
+    assert article_mix.load_article_mix(base, stance, article) is None  # "weighted"
