@@ -386,6 +386,10 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]])
     for a in common:
         b = by_id[a["id"]]
         rel.append((str(a["relevant"]), str(b["relevant"])))
+        if a["relevant"] != b["relevant"]:
+            disagreements.append(
+                {"id": a["id"], "what": "relevant", "a": a["relevant"], "b": b["relevant"]}
+            )
         if a["relevant"] and b["relevant"]:
             art.append((a["article_stance"], b["article_stance"]))
             if a["article_stance"] != b["article_stance"]:

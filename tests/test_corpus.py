@@ -36,8 +36,8 @@ def _checker():
 
 def test_every_row_uses_the_codebooks_label_names(rows: list[dict]) -> None:
     checker = _checker()
-    assert checker.ROLES == set(SPEAKER_ROLES)
-    assert checker.STANCES == set(STANCES) and checker.QUOTE_TYPES == set(QUOTE_TYPES)
+    assert set(SPEAKER_ROLES) == checker.ROLES
+    assert set(STANCES) == checker.STANCES and set(QUOTE_TYPES) == checker.QUOTE_TYPES
     problems = [e for i, r in enumerate(rows, 1) for e in checker.check_item(r, f"news:{i}")]
     assert problems == []
     assert all(r["split"] in SPLITS for r in rows)
@@ -109,12 +109,30 @@ def test_cohen_kappa_and_quote_pairing() -> None:
     text = "“We will act,” said Ann Lee. Critics said the plan would fail."
     q = {"quote_type": "direct", "speaker": "Ann Lee", "speaker_role": "official",
          "speaker_org": "", "stance": "restrictive", "confident": True}  # fmt: skip
-    first = {"id": "x", "text": text, "relevant": True, "article_stance": "neutral",
-             "quotes": [dict(q, text="We will act"),
-                        dict(q, text="the plan would fail", quote_type="indirect",
-                             speaker="critics", speaker_role="unknown", stance="protective")]}
-    second = {"id": "x", "text": text, "relevant": True, "article_stance": "restrictive",
-              "quotes": [dict(q, text="We will act,", speaker="Lee", stance="neutral")]}
+    first = {
+        "id": "x",
+        "text": text,
+        "relevant": True,
+        "article_stance": "neutral",
+        "quotes": [
+            dict(q, text="We will act"),
+            dict(
+                q,
+                text="the plan would fail",
+                quote_type="indirect",
+                speaker="critics",
+                speaker_role="unknown",
+                stance="protective",
+            ),
+        ],
+    }
+    second = {
+        "id": "x",
+        "text": text,
+        "relevant": True,
+        "article_stance": "restrictive",
+        "quotes": [dict(q, text="We will act,", speaker="Lee", stance="neutral")],
+    }
     # fmt: skip
     res = corpus.agreement([first], [second])
     assert (res.quotes_a, res.quotes_b, res.matched) == (2, 1, 1)
