@@ -117,7 +117,12 @@ def train(
 
 
 def _evaluate(
-    gold: Path | None, team: bool, config: Path | None, json_out: Path | None, split: str | None
+    gold: Path | None,
+    team: bool,
+    config: Path | None,
+    json_out: Path | None,
+    split: str | None,
+    language: str | None,
 ) -> None:
     from models.evaluate import evaluate_stance as run_evaluate_stance
     from models.evaluate import evaluate_team, render_report, write_report_json
@@ -126,7 +131,11 @@ def _evaluate(
     if gold is None and not team:
         raise _fail("give --gold FILE or --team")
     try:
-        report = evaluate_team(settings) if team else run_evaluate_stance(gold, settings, split)
+        report = (
+            evaluate_team(settings)
+            if team
+            else run_evaluate_stance(gold, settings, split, language)
+        )
     except (DataError, ConfigError) as exc:
         raise _fail(str(exc)) from None
     render_report(report, console)
@@ -147,6 +156,9 @@ TeamOption = Annotated[
     bool, typer.Option("--team", help="Evaluate on the team's validation split instead.")
 ]
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")]
+LanguageOption = Annotated[
+    str | None, typer.Option("--language", help="Only gold articles in this language (en, fr).")
+]
 SplitOption = Annotated[
     str | None,
     typer.Option("--split", help="Only rows of this part of the corpus (train, validation, test)."),
@@ -160,6 +172,7 @@ def evaluate_stance_command(
     config: ConfigOption = None,
     json_out: JsonOption = None,
     split: SplitOption = None,
+    language: LanguageOption = None,
 ) -> None:
     """Quote stance, article stance and relevance vs baselines on gold data.
 
@@ -169,4 +182,4 @@ def evaluate_stance_command(
 
     Example: [bold]asylumwatch evaluate stance --gold data/corpus/news.jsonl --split test[/]
     """
-    _evaluate(gold, team, config, json_out, split)
+    _evaluate(gold, team, config, json_out, split, language)

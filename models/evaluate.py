@@ -355,12 +355,18 @@ def _covered_only(
 
 
 def evaluate_stance(
-    gold_path: Path, config: ModelsConfig, split: str | None = None
+    gold_path: Path, config: ModelsConfig, split: str | None = None, language: str | None = None
 ) -> StanceReport:
     """Evaluate against a devset-format gold file (e.g. ``../shared/devset/devset.jsonl``),
-    or one ``split`` of the corpus (``data/corpus/news.jsonl``)."""
-    source = f"{gold_path} ({split})" if split else str(gold_path)
-    return evaluate_gold(load_gold(Path(gold_path), split), config, source)
+    or one ``split`` of the corpus (``data/corpus/news.jsonl``), optionally one language."""
+    gold = load_gold(Path(gold_path), split)
+    if language:
+        gold = [g for g in gold if gold_language(g) == language]
+        if not gold:
+            raise DataError(f"{gold_path}: no gold articles in language {language!r}")
+    parts = [p for p in (split, language) if p]
+    source = f"{gold_path} ({', '.join(parts)})" if parts else str(gold_path)
+    return evaluate_gold(gold, config, source)
 
 
 def evaluate_team(config: ModelsConfig) -> StanceReport:
