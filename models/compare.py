@@ -39,8 +39,12 @@ TUNED_LAYERS = {"e5-small": 12, "mpnet": 12}
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "news.jsonl"
 
 
-def variant_config(config: ModelsConfig, base: str, method: str) -> ModelsConfig:
-    """``config`` with the stance tasks moved to ``bundled:<base>`` trained by ``method``."""
+def variant_config(
+    config: ModelsConfig, base: str, method: str, stance_settings: dict | None = None
+) -> ModelsConfig:
+    """``config`` with the stance tasks moved to ``bundled:<base>`` trained by ``method``
+    (``stance_settings`` overrides settings of the quote ``stance`` task, e.g. its learning
+    rate)."""
     tasks = dict(config.tasks)
     for name in STANCE_TASKS:
         if name not in tasks:
@@ -55,6 +59,8 @@ def variant_config(config: ModelsConfig, base: str, method: str) -> ModelsConfig
         }
         if name == "stance" and method in ("finetune", "setfit") and base in TUNED_LAYERS:
             changes["train_layers"] = TUNED_LAYERS[base]
+        if name == "stance" and stance_settings:
+            changes.update(stance_settings)
         tasks[name] = dataclasses.replace(task, **changes)
     return dataclasses.replace(config, tasks=tasks)
 
@@ -69,9 +75,14 @@ def _quotes_per_second(config: ModelsConfig, gold: Sequence[GoldArticle]) -> flo
 
 
 def run_variant(
-    config: ModelsConfig, base: str, method: str, gold: Sequence[GoldArticle]
+    config: ModelsConfig,
+    base: str,
+    method: str,
+    gold: Sequence[GoldArticle],
+    stance_settings: dict | None = None,
 ) -> list[dict]:
-    cfg = variant_config(config, base, method)
+    cfg = variant_config(config, base, method, stance_settings)
+    label = f"{base}:{method}" + "".join(f" {k}={v}" for k, v in (stance_settings or {}).items())
     started = time.perf_counter()
     load_annotators(cfg, progress=True)  # trains what is not cached
     train_s = time.perf_counter() - started
@@ -84,7 +95,7 @@ def run_variant(
         trained = report.method(TRAINED)
         rows.append(
             {
-                "variant": f"{base}:{method}",
+                "variant": label,
                 "language": lang,
                 "quote_macro_f1": trained.quote.macro_f1 if trained.quote else None,
                 "article_macro_f1": trained.article.macro_f1 if trained.article else None,
@@ -107,7 +118,13 @@ def _fmt(x: float | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models.compare", description=__doc__)
-    parser.add_argument("--variant", action="append", required=True, help="base:method")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        required=True,
+        help="base:method[:key=value,...] (settings of the quote stance task, e.g. "
+        "e5-small:lora:learning_rate=5e-4,epochs=4)",
+    )
     parser.add_argument("--gold", type=Path, default=CORPUS)
     parser.add_argument("--split", default="validation")
     parser.add_argument("--config", type=Path, default=None)
@@ -121,10 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for spec in args.variant:
-        base, _, method = spec.partition(":")
+        base, _, rest = spec.partition(":")
+        method, _, extra = rest.partition(":")
         if base not in BASE_LANGUAGES or method not in ("head", "finetune", "setfit", "lora"):
             parser.error(f"--variant {spec!r}: expected <{'|'.join(BASE_LANGUAGES)}>:<method>")
-        for row in run_variant(config, base, method, gold):
+        settings = {}
+        for item in filter(None, extra.split(",")):
+            key, _, value = item.partition("=")
+            settings[key] = type(getattr(config.task("stance"), key))(value)
+        for row in run_variant(config, base, method, gold, settings):
             rows.append(row)
             print(
                 f"| {row['variant']} | {row['language']} | {_fmt(row['quote_macro_f1'])} | "
