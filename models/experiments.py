@@ -191,14 +191,12 @@ def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
     train_x = [article_features(a, q) for a, q in inputs["train"]]
     train_y = [g.stance for g in parts["train"]]
     val = list(zip(parts["validation"], inputs["validation"], strict=True))
-    rule = config.article
     methods = {
-        f"weighted (author_weight {rule.author_weight})": lambda a, q: combine_article_stance(
-            a, q, rule.author_weight
-        ),
-        "article model only": lambda a, q: combine_article_stance(a, q, 1.0) if a else None,
-        "quotes only": lambda a, q: combine_article_stance(None, q, 0.0),
+        f"weighted (author_weight {w})": lambda a, q, w=w: combine_article_stance(a, q, w)
+        for w in (0.0, 0.1, 0.25, 0.5, 0.75)
     }
+    methods["article model only"] = lambda a, q: combine_article_stance(a, q, 1.0) if a else None
+    methods["quotes only"] = lambda a, q: combine_article_stance(None, q, 0.0)
     for l2 in (0.001, 0.01, 0.1):
         mix = fit_mix(train_x, train_y, l2=l2)
         methods[f"learned (l2 {l2})"] = lambda a, q, mix=mix: mix.scores(article_features(a, q))
