@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -80,7 +81,10 @@ def _merged_lora_encoder(
     from peft import PeftModel
 
     encoder = Encoder.from_pretrained(resolve_base_model(meta["base_model"]), device, dtype)
-    merged = PeftModel.from_pretrained(encoder.model, str(path / ADAPTER_DIR)).merge_and_unload()
+    with warnings.catch_warnings():  # peft calls a transformers method deprecated in v5
+        warnings.simplefilter("ignore", FutureWarning)
+        adapted = PeftModel.from_pretrained(encoder.model, str(path / ADAPTER_DIR))
+    merged = adapted.merge_and_unload()
     encoder.model = merged.eval()
     return encoder
 

@@ -103,6 +103,10 @@ class Encoder:
         local = Path(name_or_path).expanduser()
         source = str(local) if local.exists() else name_or_path
         hf_logging.disable_progress_bar()
+        verbosity = hf_logging.get_verbosity()
+        # The load report would list the pooler that sentence encoders do not ship (and this
+        # project never uses: vectors are mean-pooled); errors still raise.
+        hf_logging.set_verbosity_error()
         try:
             tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
             model = AutoModel.from_pretrained(source, local_files_only=True, dtype=dtype)
@@ -111,6 +115,8 @@ class Encoder:
                 f"cannot load model {name_or_path!r} offline: {exc}. Configure a local folder "
                 "or a model already in the Hugging Face cache."
             ) from exc
+        finally:
+            hf_logging.set_verbosity(verbosity)
         model.eval()
         model.to(device)
         return cls(model, tokenizer, device)
