@@ -23,19 +23,39 @@ LANGUAGES = {"en", "fr"}
 QUOTE_TYPES = {"direct", "indirect"}
 STANCES = {"restrictive", "protective", "neutral"}
 ROLES = {
-    "official", "enforcement", "politician", "legal", "advocacy",
-    "international", "academic", "affected", "other", "unknown",
+    "official",
+    "enforcement",
+    "politician",
+    "legal",
+    "advocacy",
+    "international",
+    "academic",
+    "affected",
+    "other",
+    "unknown",
 }
 SPLITS = {"train", "validation", "test"}
 ITEM_KEYS = {
-    "id": str, "url": str, "outlet": str, "title": str, "language": str,
-    "published": (str, type(None)), "text": str, "relevant": bool,
-    "article_stance": (str, type(None)), "quotes": list,
+    "id": str,
+    "url": str,
+    "outlet": str,
+    "title": str,
+    "language": str,
+    "published": (str, type(None)),
+    "text": str,
+    "relevant": bool,
+    "article_stance": (str, type(None)),
+    "quotes": list,
 }
 OPTIONAL_ITEM_KEYS = {"article_stance_confident", "topic", "annotator", "notes", "split"}
 QUOTE_KEYS = {
-    "text": str, "quote_type": str, "speaker": str, "speaker_role": str, "speaker_org": str,
-    "stance": str, "confident": bool,
+    "text": str,
+    "quote_type": str,
+    "speaker": str,
+    "speaker_role": str,
+    "speaker_org": str,
+    "stance": str,
+    "confident": bool,
 }
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
