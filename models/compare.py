@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from models.classifier import TextClassifier
 from models.config import ModelsConfig, load_model_config
 from models.evaluate import TRAINED, GoldArticle, evaluate_gold, load_gold
 from models.stance import load_annotators
@@ -65,8 +66,7 @@ def variant_config(
     return dataclasses.replace(config, tasks=tasks)
 
 
-def _quotes_per_second(config: ModelsConfig, gold: Sequence[GoldArticle]) -> float:
-    stance, _, _ = load_annotators(config)
+def _quotes_per_second(stance: TextClassifier, gold: Sequence[GoldArticle]) -> float:
     texts = [q.text for g in gold for q in g.quotes]
     langs = [g.language for g in gold for q in g.quotes]
     started = time.perf_counter()
@@ -84,7 +84,7 @@ def run_variant(
     cfg = variant_config(config, base, method, stance_settings)
     label = f"{base}:{method}" + "".join(f" {k}={v}" for k, v in (stance_settings or {}).items())
     started = time.perf_counter()
-    load_annotators(cfg, progress=True)  # trains what is not cached
+    stance, _, _ = load_annotators(cfg, progress=True)  # trains what is not cached
     train_s = time.perf_counter() - started
     rows = []
     for lang in ("en", "fr"):
@@ -106,7 +106,7 @@ def run_variant(
                 "versions": report.model_versions,
             }
         )
-    qps = _quotes_per_second(cfg, gold)
+    qps = _quotes_per_second(stance, gold)
     for row in rows:
         row["quotes_per_second_cpu"] = round(qps, 1)
     return rows

@@ -178,7 +178,7 @@ def annotate_stance_with(
             article.stance_score = learned[article.stance]
             continue
         scores = combine_article_stance(
-            outcome.prediction.scores if outcome and outcome.prediction else None,
+            article_scores,
             quote_scores[i],
             weighting.author_weight if article_clf is not None else 0.0,
         )

@@ -65,7 +65,9 @@ class GoldArticle:
     split: str | None = None
 
 
-def _label(value: Any, allowed: tuple[str, ...], key: str, path: Path | str, line: int | None):
+def _label(
+    value: Any, allowed: tuple[str, ...], key: str, path: Path | str, line: int | None
+) -> str | None:
     if value is None or value in allowed:
         return value
     raise GoldError(path, line, f"{key} {value!r} is not one of {', '.join(allowed)}")
