@@ -5,6 +5,8 @@ server, and the User-Agent names the project and a contact URL. ``AW_POLITE = Fa
 crawler's ``--no-delays`` flag) turns the delays off for tests and benchmarks on local sites.
 """
 
+from pipeline.warc import MAX_BODY_BYTES
+
 BOT_NAME = "asylumwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -36,7 +38,7 @@ EXTENSIONS = {
 DOWNLOAD_TIMEOUT = 30
 # Pages over the size cap are cut off and recorded as too_large (compressed bodies are
 # checked once decompressed, too).
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_BODY_BYTES  # the same limit applies when the archive is loaded
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2

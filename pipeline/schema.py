@@ -150,6 +150,21 @@ MIGRATIONS: list[Migration] = [
         LEFT JOIN articles r ON r.article_id = g.story_id;
         """,
     ),
+    Migration(
+        4,
+        "quarantine: archived records (or whole WARC files) that could not be loaded, and why",
+        """
+        CREATE TABLE quarantine (
+            warc_file      VARCHAR NOT NULL,
+            record_offset  BIGINT NOT NULL,  -- -1: the whole file
+            url            VARCHAR,
+            reason         VARCHAR NOT NULL, -- too_large, bad_encoding, incomplete, ...
+            detail         VARCHAR,
+            quarantined_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (warc_file, record_offset)
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

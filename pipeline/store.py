@@ -307,6 +307,22 @@ def mark_warc_processed(
     )
 
 
+def quarantine(
+    con: duckdb.DuckDBPyConnection,
+    warc_file: str,
+    record_offset: int | None,
+    url: str | None,
+    reason: str,
+    detail: str = "",
+) -> None:
+    """Record an archived record (``record_offset`` None: the whole file) that could not be
+    loaded; loading it again replaces the row, so a file processed twice keeps one."""
+    con.execute(
+        "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+        [warc_file, -1 if record_offset is None else record_offset, url, reason, detail, _now()],
+    )
+
+
 def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Canonical URLs of every article already stored (the crawler skips these)."""
     rows = con.execute("SELECT canonical_url FROM articles").fetchall()
