@@ -54,6 +54,9 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOW_ALL = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all, before robots.txt: http(s) only, the source's own hosts only, no internal
+    # addresses; redirect hops come back through here too (crawlers/guard.py).
+    "crawlers.guard.HostGuardMiddleware": 40,
     # Closest to the network, so every response (redirects and retried errors too) is archived
     # as it came over the wire, before decompression.
     "crawlers.archive.WarcArchiveMiddleware": 950,
@@ -63,6 +66,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawlers.redirect.LoopAwareRedirectMiddleware": 600,
 }
+# Only http(s) is ever downloaded: Scrapy's file:, data:, ftp: and s3: handlers are off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Sitemap indexes are followed this many levels below a configured sitemap or robots.txt.
+AW_SITEMAP_MAX_DEPTH = 3
 DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
 # Scrapy's downloader, with per-host concurrency limits that hold (crawlers/downloader.py).
 DOWNLOADER = "crawlers.downloader.SlotSafeDownloader"
