@@ -17,6 +17,7 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -46,7 +47,7 @@ from pipeline.config import (
     load_topic,
 )
 from pipeline.process import ProcessStats, process_warcs
-from pipeline.store import DatabaseBusy, connect
+from pipeline.store import DatabaseBusy, DatabaseUnreadable, connect
 
 console = Console()
 err_console = Console(stderr=True)
@@ -272,6 +273,8 @@ def query(
 
     Example: [bold]asylumwatch query "SELECT outlet, count(*) FROM articles GROUP BY 1"[/]
     """
+    if not sql.strip():
+        raise UserError('no SQL given: write a query, e.g. "SELECT count(*) FROM articles".')
     with connect(db, read_only=True, on_wait=lambda m: err_console.print(f"[yellow]{m}[/]")) as con:
         try:
             cursor = con.execute(sql)
@@ -284,9 +287,9 @@ def query(
         writer.writerow(columns)
         writer.writerows(rows)
         return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    table = Table(*(escape(c) for c in columns))
+    for row in rows:  # scraped text: shown as written, never as markup
+        table.add_row(*("" if v is None else escape(str(v)) for v in row))
     console.print(table)
     console.print(f"{len(rows)} row(s)")
 
@@ -447,9 +450,21 @@ def main() -> None:
     _mount_subcommands()
     try:
         app()
-    except (ConfigError, ModelConfigError, UserError, DatabaseBusy, OSError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+    except (
+        ConfigError,
+        ModelConfigError,
+        UserError,
+        DatabaseBusy,
+        DatabaseUnreadable,
+        OSError,
+    ) as exc:
+        # escaped: messages quote config ([[sources]]) and scraped text, never markup
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(2)
+    except duckdb.Error as exc:  # e.g. a full disk under the database: say what DuckDB said
+        cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        err_console.print(f"[bold red]database error:[/] {escape(cause)}")
+        sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted; run the same command again to resume.")
         sys.exit(130)

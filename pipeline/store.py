@@ -36,6 +36,10 @@ class DatabaseBusy(Exception):
     """Another process held the database lock for longer than we were willing to wait."""
 
 
+class DatabaseUnreadable(Exception):
+    """The database path is a folder, not a DuckDB file, or cannot be read or written."""
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("could not set" in text or "conflicting" in text)
@@ -71,6 +75,8 @@ def connect(
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no database here yet. Run a crawl or the demo first.")
+    if db_path.is_dir():
+        raise DatabaseUnreadable(f"{db_path} is a folder, not a database: pass a file path.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     deadline = started + wait
@@ -81,9 +87,10 @@ def connect(
         try:
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
-                raise
+        except duckdb.Error as exc:
+            if not isinstance(exc, duckdb.IOException) or not _is_lock_error(exc):
+                cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise DatabaseUnreadable(f"{db_path}: cannot open the database: {cause}") from None
             now = time.monotonic()
             holder = _lock_holder(exc)
             if now >= deadline:
