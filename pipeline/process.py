@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.annotate import Annotator
-from pipeline.extract import extract_article
+from pipeline.extract import extract_or_reason
 from pipeline.records import Article
 from pipeline.store import (
     DatabaseBusy,
@@ -42,6 +42,8 @@ class ProcessStats:
     fetches: int = 0
     quarantined: int = 0  # records (or files) that could not be loaded: table quarantine
     by_outlet: dict[str, int] = field(default_factory=dict)
+    # fetched pages that did not become articles, by reason (not_article:too_short...)
+    not_articles: dict[str, int] = field(default_factory=dict)
 
 
 def process_warcs(
@@ -79,12 +81,13 @@ def process_warc(
     responses = articles = 0
     run_id = None
     skipped: list[SkippedRecord] = []
+    reasons: dict[str, str] = {}  # url -> not_article:<reason>
     for response in iter_responses(warc_file, on_skip=skipped.append):
         responses += 1
         if on_response:
             on_response()
         try:
-            article = extract_article(response)
+            article, reason = extract_or_reason(response)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
             log.warning("%s: extraction failed: %s", response.url, exc)
             skipped.append(
@@ -92,6 +95,8 @@ def process_warc(
             )
             continue
         if article is None:
+            if reason is not None:
+                reasons[response.url] = reason
             continue
         articles += 1
         stats.by_outlet[article.outlet] = stats.by_outlet.get(article.outlet, 0) + 1
@@ -102,6 +107,11 @@ def process_warc(
     if batch:
         _load(batch, db_path, annotator, stats)
     fetches = read_fetch_log(fetch_log_for(warc_file))
+    for fetch in fetches:
+        reason = reasons.get(fetch.url)
+        if reason and fetch.status == 200 and fetch.error is None and fetch.kind == "article":
+            fetch.error = reason
+            stats.not_articles[reason] = stats.not_articles.get(reason, 0) + 1
     if fetches:
         run_id = fetches[0].run_id
     with connect(db_path) as con:

@@ -178,8 +178,8 @@ def test_a_file_that_fails_to_load_is_quarantined_not_retried(tmp_path: Path, mo
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(process, "extract_article", explode)
-    monkeypatch.setattr(process.log, "warning", lambda *a, **k: None)
+        monkeypatch.setattr(process.log, "warning", lambda *a, **k: None)
+
     db = tmp_path / "db.duckdb"
     monkeypatch.setattr(process, "iter_responses", explode)
     stats = process.process_warcs([warc], db, annotator=None)  # type: ignore[arg-type]
