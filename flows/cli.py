@@ -155,6 +155,15 @@ def _print_stats(stats: ProcessStats, title: str) -> None:
         f"{stats.loaded} new or updated rows, {stats.quotes} quotes, "
         f"{stats.fetches} fetches logged."
     )
+    if stats.not_articles or stats.quarantined:
+        reasons = ", ".join(
+            f"{r.split(':', 1)[-1]} {n}" for r, n in sorted(stats.not_articles.items())
+        )
+        console.print(
+            f"pages that are not articles: {reasons or 'none'}; "
+            f"records quarantined (table quarantine): {stats.quarantined}.",
+            highlight=False,
+        )
 
 
 @app.command()
