@@ -27,7 +27,7 @@ from crawlers.faults import exception_code
 from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
 from pipeline.config import host_key
-from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER
+from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER, lock_warc
 
 # Hop-by-hop headers that no longer describe the body Scrapy hands us.
 _DROP_HEADERS = {"transfer-encoding", "connection", "keep-alive"}
@@ -73,6 +73,7 @@ class WarcArchiveMiddleware:
         )
         Path(job.warc_file).parent.mkdir(parents=True, exist_ok=True)
         self._warc: IO[bytes] = open(job.warc_file, "ab")  # noqa: SIM115 - closed on spider_closed
+        lock_warc(self._warc)  # a run that finds this WARC leaves it alone while we write it
         self._log = FetchLog.for_crawler(crawler)
         self._writer = WARCWriter(self._warc, gzip=True)
         if self._warc.tell() == 0:

@@ -72,11 +72,14 @@ def run_crawl(
     retry_urls: list[list[str]] | None = None,
     mode: str = "crawl",
     check_file: Path | None = None,
+    on_start: Callable[[str, Path, datetime], None] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
     ``seen`` lists what earlier runs stored (``seen_urls``: bare canonical URLs, the older
     form). ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
+    ``on_start(run_id, warc_file, started_at)`` is called before the crawler starts (the
+    database records the WARC as its own there, so a run killed at any point is resumed).
     """
     started = datetime.now(UTC)
     run_id = new_run_id(started)
@@ -117,6 +120,8 @@ def run_crawl(
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)
     log_path = log_file or warc_file.with_name(f"{run_id}.log")
+    if on_start is not None:
+        on_start(run_id, warc_file, started.replace(tzinfo=None))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     with jobdir, open(log_path, "ab") as log:

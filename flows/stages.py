@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from crawlers import history
@@ -18,8 +19,14 @@ from pipeline.config import Source, TopicProfile
 from pipeline.dedup import DedupStats, mark_duplicates
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.records import CrawlRun
-from pipeline.store import connect, processed_warcs, record_crawl_run
-from pipeline.warc import read_fetch_log, read_validators
+from pipeline.store import (
+    connect,
+    mark_interrupted,
+    own_warcs,
+    processed_warcs,
+    record_crawl_run,
+)
+from pipeline.warc import read_fetch_log, read_validators, warc_in_use
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +40,19 @@ class RunSummary:
 
 
 def pending_warcs(warc_dir: Path, db_path: Path) -> list[Path]:
-    """WARC files under ``warc_dir`` that were never (completely) processed: what a run that
-    died between crawling and loading left behind."""
-    all_files = sorted(Path(warc_dir).glob("*/*.warc.gz"))
-    if not all_files:
+    """This database's own WARC files that were never (completely) processed: what a run
+    that died between crawling and loading left behind.
+
+    A database loads only the WARCs its own crawls wrote (``crawl_runs``), whatever folder
+    they sit in: another project's archives in the same ``warc_dir`` are never picked up.
+    ``warc_dir`` no longer decides, and is kept for the callers. A WARC a live crawler still
+    writes (its lock is held) is left for later.
+    """
+    if not Path(db_path).exists():
         return []
     with connect(db_path) as con:
-        done = processed_warcs(con)
-    return [f for f in all_files if str(f) not in done]
+        pending = own_warcs(con) - processed_warcs(con)
+    return [Path(f) for f in sorted(pending) if Path(f).is_file() and not warc_in_use(Path(f))]
 
 
 def crawl(
@@ -67,6 +79,12 @@ def crawl(
         seen = history.seen_rows(con)
         retry = history.retry_urls(con)
         validators = history.listing_validators(con)
+
+    def started(run_id: str, warc_file: Path, started_at: datetime) -> None:
+        run = CrawlRun(run_id, started_at, None, [s.name for s in sources], str(warc_file))
+        with connect(db_path) as con:
+            record_crawl_run(con, run)
+
     result = run_crawl(
         sources,
         warc_dir,
@@ -81,6 +99,7 @@ def crawl(
         validators=validators,
         retry_urls=retry,
         extra_settings=extra_settings,
+        on_start=started,
     )
     fetches = read_fetch_log(result.fetch_log)
     run = CrawlRun(
@@ -126,6 +145,8 @@ def run_once(
     leftover = pending_warcs(warc_dir, db_path)
     pending = process_warcs(leftover, db_path, annotator) if leftover else None
     if leftover:
+        with connect(db_path) as con:  # their crawls never got to say how they ended
+            mark_interrupted(con, [str(f) for f in leftover])
         dedup(db_path)  # the crawl's seen list and retry list read the stored articles
     result = crawl(
         sources,

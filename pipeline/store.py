@@ -340,6 +340,23 @@ def processed_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT warc_file FROM warc_files").fetchall()}
 
 
+def mark_interrupted(con: duckdb.DuckDBPyConnection, warc_files: Sequence[str]) -> None:
+    """Crawl runs still marked ``running`` whose WARCs are being recovered ended abruptly."""
+    for warc_file in warc_files:
+        con.execute(
+            "UPDATE crawl_runs SET status = 'interrupted' "
+            "WHERE warc_file = ? AND status = 'running'",
+            [warc_file],
+        )
+
+
+def own_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """WARC files this database's own crawls wrote (``crawl_runs.warc_file``, recorded when
+    each crawl starts): the only ones a run loads by itself."""
+    rows = con.execute("SELECT warc_file FROM crawl_runs WHERE warc_file IS NOT NULL")
+    return {row[0] for row in rows.fetchall()}
+
+
 def quote_records(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Quote]:
     names = QUOTE_SCHEMA.names
     rows = con.execute(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import brotli
 from warcio.archiveiterator import ArchiveIterator
@@ -218,6 +218,34 @@ def _warc_date(value: str | None) -> datetime:
     if not value:
         return datetime(1970, 1, 1)
     return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def lock_warc(handle: IO[bytes]) -> None:
+    """Hold an exclusive advisory lock on an open WARC while the crawler writes it (released
+    by the kernel when the process ends, however it ends). POSIX only; a no-op elsewhere."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def warc_in_use(warc_file: Path) -> bool:
+    """A crawler is still writing ``warc_file`` (it holds the lock): do not load it yet."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        with open(warc_file, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
 
 
 def fetch_log_for(warc_file: Path) -> Path:
