@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
 from crawlers.job import CrawlJob
+from crawlers.lifetime import die_with_parent
 from crawlers.spiders.news import NewsSpider
 
 
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m crawlers JOB_FILE", file=sys.stderr)
         return 2
     job_file = argv[0]
+    die_with_parent()  # SIGTERM (a clean stop) when the process that started us goes away
     job = CrawlJob.load(job_file)
     process = CrawlerProcess(crawl_settings(job, job_file), install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)

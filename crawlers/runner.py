@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers.job import CrawlJob
+from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
 from pipeline.config import PROJECT_ROOT, Source, TopicProfile
 
@@ -124,13 +125,17 @@ def run_crawl(
         on_start(run_id, warc_file, started.replace(tzinfo=None))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    with jobdir, open(log_path, "ab") as log:
+    env[PARENT_ENV] = str(os.getpid())  # the crawler dies with us (crawlers/lifetime.py)
+    with jobdir, open(log_path, "ab") as log, sigterm_raises():
+        # Its own session: a terminal's Ctrl-C or a process-group kill aimed at us reaches
+        # the crawler only through us, so it is stopped cleanly, once.
         proc = subprocess.Popen(
             [sys.executable, "-m", "crawlers", str(job_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=PROJECT_ROOT,
+            start_new_session=True,
         )
         try:
             while proc.poll() is None:

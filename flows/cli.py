@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from crawlers.lifetime import Terminated
 from flows import stages
 from flows.cli_options import (
     ContactOpt,
@@ -474,9 +475,9 @@ def main() -> None:
         cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         err_console.print(f"[bold red]database error:[/] {escape(cause)}")
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while crawling (crawlers/lifetime.py)
         err_console.print("interrupted; run the same command again to resume.")
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
 
 
 if __name__ == "__main__":

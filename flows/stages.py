@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers import history
@@ -80,27 +80,38 @@ def crawl(
         retry = history.retry_urls(con)
         validators = history.listing_validators(con)
 
+    begun: list[CrawlRun] = []
+
     def started(run_id: str, warc_file: Path, started_at: datetime) -> None:
         run = CrawlRun(run_id, started_at, None, [s.name for s in sources], str(warc_file))
         with connect(db_path) as con:
             record_crawl_run(con, run)
+        begun.append(run)
 
-    result = run_crawl(
-        sources,
-        warc_dir,
-        seen=seen,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        on_progress=on_progress,
-        topic=topic,
-        since=since,
-        until=until,
-        validators=validators,
-        retry_urls=retry,
-        extra_settings=extra_settings,
-        on_start=started,
-    )
+    try:
+        result = run_crawl(
+            sources,
+            warc_dir,
+            seen=seen,
+            polite=polite,
+            contact_url=contact_url,
+            max_articles=max_articles,
+            on_progress=on_progress,
+            topic=topic,
+            since=since,
+            until=until,
+            validators=validators,
+            retry_urls=retry,
+            extra_settings=extra_settings,
+            on_start=started,
+        )
+    except BaseException:  # SIGTERM, Ctrl-C: the crawler was stopped; say so, then go on out
+        for run in begun:
+            run.status = "interrupted"
+            run.finished_at = datetime.now(UTC).replace(tzinfo=None)
+            with connect(db_path) as con:
+                record_crawl_run(con, run)
+        raise
     fetches = read_fetch_log(result.fetch_log)
     run = CrawlRun(
         run_id=result.run_id,
