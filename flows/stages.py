@@ -6,6 +6,7 @@ crawl (subprocess, WARC + fetch log) -> process (extract, annotate, load) -> que
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ from pipeline.warc import read_fetch_log, read_validators, warc_in_use
 log = logging.getLogger(__name__)
 
 
+# How long a run waits for the crawler of a run just killed to stop writing its WARC.
+LEFTOVER_WAIT_SECONDS = 45.0
+
+
 @dataclass(slots=True)
 class RunSummary:
     crawl: CrawlResult | None
@@ -39,20 +44,29 @@ class RunSummary:
     dedup: DedupStats | None = None
 
 
-def pending_warcs(warc_dir: Path, db_path: Path) -> list[Path]:
+def pending_warcs(warc_dir: Path, db_path: Path, *, wait: float = 0.0) -> list[Path]:
     """This database's own WARC files that were never (completely) processed: what a run
     that died between crawling and loading left behind.
 
     A database loads only the WARCs its own crawls wrote (``crawl_runs``), whatever folder
     they sit in: another project's archives in the same ``warc_dir`` are never picked up.
     ``warc_dir`` no longer decides, and is kept for the callers. A WARC a live crawler still
-    writes (its lock is held) is left for later.
+    writes (its lock is held) is waited for up to ``wait`` seconds (the crawler of a run that
+    was just killed stops by itself: crawlers/lifetime.py), then left for a later run.
     """
     if not Path(db_path).exists():
         return []
     with connect(db_path) as con:
-        pending = own_warcs(con) - processed_warcs(con)
-    return [Path(f) for f in sorted(pending) if Path(f).is_file() and not warc_in_use(Path(f))]
+        pending = [Path(f) for f in sorted(own_warcs(con) - processed_warcs(con))]
+    pending = [f for f in pending if f.is_file()]
+    deadline = time.monotonic() + wait
+    told = False
+    while (busy := [f for f in pending if warc_in_use(f)]) and time.monotonic() < deadline:
+        if not told:
+            log.warning("waiting up to %.0f s for the crawler writing %s to stop", wait, busy[0])
+            told = True
+        time.sleep(0.5)
+    return [f for f in pending if f not in busy]
 
 
 def crawl(
@@ -153,7 +167,7 @@ def run_once(
 ) -> RunSummary:
     """One full pass: finish what an earlier run left, crawl, process the new archive, then
     mark duplicates."""
-    leftover = pending_warcs(warc_dir, db_path)
+    leftover = pending_warcs(warc_dir, db_path, wait=LEFTOVER_WAIT_SECONDS)
     pending = process_warcs(leftover, db_path, annotator) if leftover else None
     if leftover:
         with connect(db_path) as con:  # their crawls never got to say how they ended
