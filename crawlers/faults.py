@@ -32,6 +32,10 @@ TRANSIENT = frozenset(
         "http_524",
     }
 )
+# The spider's close reason when the archive cannot be written (a full disk), and the exit
+# code the crawler process then ends with (crawlers/__main__.py, crawlers/runner.py).
+ARCHIVE_FAILED = "archive_write_failed"
+ARCHIVE_FAILED_EXIT = 3
 # Statuses for which RetryMiddleware's Retry-After handling applies.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 

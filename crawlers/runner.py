@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawlers.faults import ARCHIVE_FAILED_EXIT
 from crawlers.job import CrawlJob
 from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
@@ -33,6 +35,23 @@ class CrawlResult:
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    @property
+    def failure(self) -> str | None:
+        """Why the crawl failed, in one line (None when it did not)."""
+        if self.ok:
+            return None
+        folder = self.warc_file.parent
+        if self.returncode == ARCHIVE_FAILED_EXIT:
+            try:
+                free = shutil.disk_usage(folder).free
+            except OSError:
+                free = None
+            if free is not None and free < 1024 * 1024:
+                return f"no space left on the device holding {folder}: the crawl was stopped"
+            return f"could not write the archive {self.warc_file}: the crawl was stopped"
+        log = self.warc_file.with_name(f"{self.run_id}.log")
+        return f"the crawl exited with code {self.returncode}; its log is {log}"
 
     def stats(self) -> dict:
         """The spider's end-of-crawl counters, or {} when it never got to write them."""

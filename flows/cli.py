@@ -197,10 +197,7 @@ def run(
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
     if not summary.crawl.ok:
-        raise UserError(
-            f"the crawl exited with code {summary.crawl.returncode}; its log is "
-            f"{summary.crawl.warc_file.with_name(summary.crawl.run_id + '.log')}"
-        )
+        raise UserError(str(summary.crawl.failure))
 
 
 @app.command()
@@ -234,7 +231,7 @@ def crawl(
     print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")
     if not result.ok:
-        raise UserError(f"the crawl exited with code {result.returncode}")
+        raise UserError(str(result.failure))
 
 
 @app.command()
@@ -455,6 +452,17 @@ def _mount_subcommands() -> None:
     evaluate_app.registered_commands.extend(stance_app.registered_commands)
 
 
+def first_cause(exc: BaseException) -> str:
+    """The first line of the error that started it all: DuckDB on a full disk raises "No space
+    left on device", then "cannot rollback" while cleaning up, which hides the cause."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
     _mount_subcommands()
@@ -472,8 +480,7 @@ def main() -> None:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(2)
     except duckdb.Error as exc:  # e.g. a full disk under the database: say what DuckDB said
-        cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        err_console.print(f"[bold red]database error:[/] {escape(cause)}")
+        err_console.print(f"[bold red]database error:[/] {escape(first_cause(exc))}")
         sys.exit(1)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while crawling (crawlers/lifetime.py)
         err_console.print("interrupted; run the same command again to resume.")

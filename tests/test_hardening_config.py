@@ -153,3 +153,20 @@ def test_cli_errors_are_one_line_exit_2_no_traceback(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "[/bold] breaking [link=http://evil.example]click[/link]" in shown.stdout
     assert "\x1b]8;" not in shown.stdout  # no terminal hyperlink escape
+
+
+def test_database_error_shows_the_first_cause_not_the_rollback() -> None:
+    """A full disk under the database ended in a traceback whose last line, "cannot
+    rollback", hid the cause; the CLI prints the first error of the chain, on one line."""
+    from flows.cli import first_cause
+
+    try:
+        try:
+            raise duckdb.IOException(
+                'IO Error: Could not write file "x.wal": No space left on device'
+            )
+        except duckdb.IOException:
+            raise duckdb.TransactionException("TransactionContext Error: cannot rollback") from None
+    except duckdb.Error as exc:
+        assert "cannot rollback" in str(exc)
+        assert first_cause(exc).endswith("No space left on device")

@@ -153,3 +153,49 @@ def test_sigterm_of_run_is_a_clean_stop_and_the_next_run_resumes(tmp_path: Path)
         ).fetchall() == [(ARTICLES, ARTICLES)]
         statuses = sorted(s for (s,) in con.execute("SELECT status FROM crawl_runs").fetchall())
     assert statuses == ["finished", "interrupted"]
+
+
+FULL_DISK_DRIVER = """
+import json, resource, signal, sys
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from crawlers.runner import run_crawl
+from pipeline.config import Source
+home = sys.argv[1]
+result = run_crawl([Source(name="Full", homepage=home, feeds=(home + "feed.xml",))],
+                   Path(sys.argv[2]), polite=False)
+print(json.dumps({"rc": result.returncode, "failure": result.failure}))
+"""
+
+
+def test_archive_that_cannot_be_written_stops_the_crawl_with_its_cause(tmp_path: Path) -> None:
+    """A full disk under the WARC folder used to end ``run`` with exit 0. A file-size limit
+    (RLIMIT_FSIZE) stands in for the full disk: writes fail with an OSError all the same."""
+    import random
+
+    rng = random.Random(14)
+    site = Site()
+    items = []
+    for n in range(60):
+        words = " ".join(
+            "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(2500)
+        )
+        path = f"/news/2026/09/01/asylum-story-full-{n}/"
+        site.add(path, Route(body=article_page(f"Asylum story {n}", body=words)))
+        items.append((f"Asylum story {n}", "{{BASE_URL}}" + path))
+    site.add("/feed.xml", Route(body=rss(items), content_type="application/rss+xml"))
+    with serve(site):
+        proc = subprocess.run(
+            [sys.executable, "-c", FULL_DISK_DRIVER, site.url("/"), str(tmp_path), "300000"],
+            env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["rc"] == 3
+    assert result["failure"].startswith("could not write the archive")
+    assert len([r for r in site.log if "asylum-story" in r.path]) < 60  # it stopped early
