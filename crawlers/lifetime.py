@@ -7,6 +7,11 @@ pid (for the systems without prctl, and for a parent that died before prctl ran)
 makes Scrapy stop cleanly: in-flight requests finish, the WARC and fetch log are closed, and
 the next run loads what was archived.
 
+A program that cannot call :func:`die_with_parent` itself (the Prefect server that ``serve``
+starts) is started through :func:`tied_to_parent`: ``python -m crawlers.lifetime PID -- CMD``
+sets the death signal, then ``exec``s the command, which keeps it (Linux only; elsewhere the
+command just runs).
+
 In the parent, :func:`sigterm_raises` turns SIGTERM into :class:`Terminated` (a
 ``KeyboardInterrupt``) while a crawl runs, so ``run`` stops its crawler, records the run as
 interrupted and exits like after Ctrl-C.
@@ -54,6 +59,27 @@ def die_with_parent(parent_pid: int | None = None) -> None:
     watchdog.start()
 
 
+def tied_to_parent(command: list[str]) -> list[str]:
+    """``command`` wrapped so that it gets SIGTERM when this process dies."""
+    return [sys.executable, "-m", "crawlers.lifetime", str(os.getpid()), "--", *command]
+
+
+def _exec_tied(argv: list[str]) -> None:
+    """``python -m crawlers.lifetime PID -- CMD...``: set the death signal, then become CMD."""
+    if len(argv) < 3 or not argv[0].isdigit() or argv[1] != "--":
+        sys.exit("usage: python -m crawlers.lifetime PARENT_PID -- COMMAND [ARG...]")
+    parent_pid = int(argv[0])
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        sys.exit(1)  # the parent is already gone
+    os.execvp(argv[2], argv[2:])
+
+
 def _watch(parent_pid: int) -> None:
     stop = threading.Event()
     while not stop.wait(WATCHDOG_SECONDS):
@@ -80,3 +106,7 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+if __name__ == "__main__":
+    _exec_tied(sys.argv[1:])

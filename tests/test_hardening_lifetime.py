@@ -199,3 +199,58 @@ def test_archive_that_cannot_be_written_stops_the_crawl_with_its_cause(tmp_path:
     assert result["rc"] == 3
     assert result["failure"].startswith("could not write the archive")
     assert len([r for r in site.log if "asylum-story" in r.path]) < 60  # it stopped early
+
+
+TIED_PARENT = """
+import subprocess, sys, time
+from crawlers.lifetime import tied_to_parent
+child = subprocess.Popen(tied_to_parent([sys.executable, "-c", "import time; time.sleep(120)"]))
+print(child.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_tied_command_dies_with_its_parent_even_on_sigkill() -> None:
+    """What ``serve`` starts its Prefect server with: SIGKILL of serve used to leave the
+    server listening."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", TIED_PARENT],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and b"sleep(120)" not in Path(
+            f"/proc/{child}/cmdline"
+        ).read_bytes().replace(b"\0", b" "):
+            time.sleep(0.05)  # until the trampoline has exec'd the command
+        assert alive(child)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        assert wait_gone(child, 10), "the tied command outlived its parent"
+    finally:
+        if alive(parent.pid):
+            os.killpg(parent.pid, signal.SIGKILL)
+
+
+def test_serve_starts_the_prefect_server_tied_to_itself(monkeypatch) -> None:
+    from flows import serve
+
+    started: list[list[str]] = []
+
+    class Started(Exception):
+        pass
+
+    def fake_popen(args: list[str], **kwargs: object) -> None:
+        started.append(args)
+        raise Started
+
+    monkeypatch.setattr(serve.subprocess, "Popen", fake_popen)
+    with pytest.raises(Started), serve.prefect_server(port=0):
+        pass
+    (args,) = started
+    assert args[1:3] == ["-m", "crawlers.lifetime"] and args[3] == str(os.getpid())
+    assert args[5:9] == [sys.executable, "-m", "prefect", "server"]
