@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.views import VIEWS_SQL
+from pipeline.views import CRAWL_HEALTH, VIEWS_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +152,11 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(
         4,
-        "quarantine: archived records (or whole WARC files) that could not be loaded, and why",
-        """
+        "quarantine: archived records (or whole WARC files) that could not be loaded, and why; "
+        "crawl_health no longer counts pages that are not articles (not_article:...) as failed",
+        CRAWL_HEALTH.strip()
+        + ";\n"
+        + """
         CREATE TABLE quarantine (
             warc_file      VARCHAR NOT NULL,
             record_offset  BIGINT NOT NULL,  -- -1: the whole file

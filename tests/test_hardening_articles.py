@@ -89,7 +89,9 @@ def test_short_declared_articles_are_kept_and_the_rest_explained(tmp_path: Path)
                 "WHERE kind = 'article'"
             ).fetchall()
         )
+        health = con.execute("SELECT failed FROM crawl_health").fetchall()
     assert [t for t, _ in titles] == ["Wire brief"]
+    assert health == [(0,)]  # a page that is not an article is not a failed fetch
     assert reasons == {
         "asylum-brief-wire-story": None,
         "asylum-stub-teaser-story": "not_article:too_short",
