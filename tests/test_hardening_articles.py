@@ -74,6 +74,7 @@ def test_short_declared_articles_are_kept_and_the_rest_explained(tmp_path: Path)
         site.add(path, Route(body=html))
     feed = [(p, "{{BASE_URL}}" + p) for p in routes]
     site.add("/feed.xml", Route(body=rss(feed), content_type="application/rss+xml"))
+    site.add("/robots.txt", Route(body="User-agent: *\nDisallow:\n", content_type="text/plain"))
     db = tmp_path / "db.duckdb"
     with serve(site):
         source = Source(name="Brief Times", homepage=site.url("/"), feeds=(site.url("/feed.xml"),))
