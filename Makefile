@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/data/prefect
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint bench clean models-extra
+.PHONY: install demo test fuzz lint bench clean models-extra
 
 $(STAMP): pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# Release check: the fuzz suite with 2000 examples per property (about 10 minutes).
+fuzz: install
+	HYPOTHESIS_PROFILE=release $(BIN)/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 lint: install
 	$(BIN)/ruff check .

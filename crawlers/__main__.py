@@ -12,7 +12,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
+from crawlers.faults import ARCHIVE_FAILED, ARCHIVE_FAILED_EXIT
 from crawlers.job import CrawlJob
+from crawlers.lifetime import die_with_parent
 from crawlers.spiders.news import NewsSpider
 
 
@@ -52,16 +54,16 @@ def main(argv: list[str]) -> int:
         print("usage: python -m crawlers JOB_FILE", file=sys.stderr)
         return 2
     job_file = argv[0]
+    die_with_parent()  # SIGTERM (a clean stop) when the process that started us goes away
     job = CrawlJob.load(job_file)
     process = CrawlerProcess(crawl_settings(job, job_file), install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()
-    return (
-        0
-        if crawler.stats.get_value("finish_reason") in ("finished", "closespider_itemcount")
-        else 1
-    )
+    reason = crawler.stats.get_value("finish_reason")
+    if reason == ARCHIVE_FAILED:
+        return ARCHIVE_FAILED_EXIT
+    return 0 if reason in ("finished", "closespider_itemcount") else 1
 
 
 if __name__ == "__main__":

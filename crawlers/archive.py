@@ -10,6 +10,8 @@ so a crawl killed at any point keeps everything it fetched up to then.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -18,16 +20,20 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawlers.classify import Limits, classify
-from crawlers.faults import exception_code
+from crawlers.faults import ARCHIVE_FAILED, exception_code
 from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
 from pipeline.config import host_key
-from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER
+from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER, lock_warc
+
+logger = logging.getLogger(__name__)
 
 # Hop-by-hop headers that no longer describe the body Scrapy hands us.
 _DROP_HEADERS = {"transfer-encoding", "connection", "keep-alive"}
@@ -73,8 +79,10 @@ class WarcArchiveMiddleware:
         )
         Path(job.warc_file).parent.mkdir(parents=True, exist_ok=True)
         self._warc: IO[bytes] = open(job.warc_file, "ab")  # noqa: SIM115 - closed on spider_closed
+        lock_warc(self._warc)  # a run that finds this WARC leaves it alone while we write it
         self._log = FetchLog.for_crawler(crawler)
         self._writer = WARCWriter(self._warc, gzip=True)
+        self._failed = False
         if self._warc.tell() == 0:
             self._write_warcinfo()
 
@@ -103,7 +111,11 @@ class WarcArchiveMiddleware:
     ) -> Response:
         kind = request_kind(request)
         source = self.source_of(request)
-        self._archive(request, response, kind, source)
+        try:
+            self._archive(request, response, kind, source)
+        except OSError as exc:  # a full disk: nothing more can be kept, so stop the crawl
+            self._stop(exc)
+            raise IgnoreRequest(f"archive write failed: {exc}") from None
         error, listing = classify(request, response, kind, self.limits)
         if listing is not None:
             request.meta["aw_listing"] = listing
@@ -119,6 +131,8 @@ class WarcArchiveMiddleware:
             etag=_header(response, "ETag") if error is None else None,
             last_modified=_header(response, "Last-Modified") if error is None else None,
         )
+        if self._log.failed is not None:
+            self._stop(self._log.failed)
         stats = self.crawler.stats
         stats.inc_value(f"asylumwatch/{source}/responses")
         if error:
@@ -134,6 +148,16 @@ class WarcArchiveMiddleware:
         self._log.write(request.url, source, request_kind(request), status=None, error=code)
         self.crawler.stats.inc_value(f"asylumwatch/{source}/error/{code}")
         return None
+
+    def _stop(self, exc: OSError) -> None:
+        """Close the spider with reason ``archive_write_failed`` (once): the crawler then exits
+        with ARCHIVE_FAILED_EXIT, which the parent turns into a one-line cause."""
+        if self._failed:
+            return
+        self._failed = True
+        logger.error("cannot write the archive (%s): stopping the crawl", exc)
+        self.crawler.stats.set_value("asylumwatch/archive_error", str(exc))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
 
     def source_of(self, request: Request) -> str:
         return request.meta.get("aw_source") or self.sources.source_of(request.url)
@@ -179,7 +203,8 @@ class WarcArchiveMiddleware:
         self._warc.flush()
 
     def close(self, spider: Spider) -> None:
-        self._warc.close()
+        with contextlib.suppress(OSError):
+            self._warc.close()
         self._log.close()
 
 

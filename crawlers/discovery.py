@@ -198,7 +198,7 @@ def _w3c_date(value: str | None) -> datetime | None:
 
 def robots_sitemaps(body: bytes, base_url: str) -> Listing:
     """Sitemaps declared by ``Sitemap:`` lines of a robots.txt."""
-    urls = sitemap_urls_from_robots(body.decode("utf-8", "replace"), base_url=base_url)
+    urls = sitemap_urls_from_robots(body, base_url=base_url)
     return Listing("robots", [Entry(url=u) for u in urls])
 
 

@@ -32,6 +32,10 @@ TRANSIENT = frozenset(
         "http_524",
     }
 )
+# The spider's close reason when the archive cannot be written (a full disk), and the exit
+# code the crawler process then ends with (crawlers/__main__.py, crawlers/runner.py).
+ARCHIVE_FAILED = "archive_write_failed"
+ARCHIVE_FAILED_EXIT = 3
 # Statuses for which RetryMiddleware's Retry-After handling applies.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
@@ -96,6 +100,8 @@ def article_problem(content_type: str | None, body: bytes) -> str | None:
 def exception_code(exc: BaseException) -> str:
     """The reason code of a download exception (or of an IgnoreRequest raised on the way)."""
     name = type(exc).__name__
+    if name in ("BadScheme", "Offsite", "BlockedAddress"):  # crawlers.guard
+        return str(exc.code)  # type: ignore[attr-defined]
     text = str(exc).lower()
     if "robots.txt" in text:
         return "robots_txt"

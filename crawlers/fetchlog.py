@@ -9,6 +9,7 @@ conditional requests of the next run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -22,6 +23,7 @@ class FetchLog:
     def __init__(self, job: CrawlJob):
         self.job = job
         self._handle: IO[str] | None = open(job.fetch_log, "a", encoding="utf-8")  # noqa: SIM115
+        self.failed: OSError | None = None  # why writing stopped, if it did
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> FetchLog:
@@ -63,10 +65,17 @@ class FetchLog:
             row["etag"] = etag
         if last_modified:
             row["last_modified"] = last_modified
-        self._handle.write(json.dumps(row) + "\n")
-        self._handle.flush()
+        try:
+            self._handle.write(json.dumps(row) + "\n")
+            self._handle.flush()
+        except OSError as exc:  # a full disk: stop writing; the archive middleware stops the crawl
+            self.failed = exc
+            handle, self._handle = self._handle, None
+            with contextlib.suppress(OSError):
+                handle.close()
 
     def close(self) -> None:
         if self._handle is not None:
-            self._handle.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
             self._handle = None

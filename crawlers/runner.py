@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawlers.faults import ARCHIVE_FAILED_EXIT
 from crawlers.job import CrawlJob
+from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
 from pipeline.config import PROJECT_ROOT, Source, TopicProfile
 
@@ -32,6 +35,23 @@ class CrawlResult:
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    @property
+    def failure(self) -> str | None:
+        """Why the crawl failed, in one line (None when it did not)."""
+        if self.ok:
+            return None
+        folder = self.warc_file.parent
+        if self.returncode == ARCHIVE_FAILED_EXIT:
+            try:
+                free = shutil.disk_usage(folder).free
+            except OSError:
+                free = None
+            if free is not None and free < 1024 * 1024:
+                return f"no space left on the device holding {folder}: the crawl was stopped"
+            return f"could not write the archive {self.warc_file}: the crawl was stopped"
+        log = self.warc_file.with_name(f"{self.run_id}.log")
+        return f"the crawl exited with code {self.returncode}; its log is {log}"
 
     def stats(self) -> dict:
         """The spider's end-of-crawl counters, or {} when it never got to write them."""
@@ -72,11 +92,14 @@ def run_crawl(
     retry_urls: list[list[str]] | None = None,
     mode: str = "crawl",
     check_file: Path | None = None,
+    on_start: Callable[[str, Path, datetime], None] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
     ``seen`` lists what earlier runs stored (``seen_urls``: bare canonical URLs, the older
     form). ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
+    ``on_start(run_id, warc_file, started_at)`` is called before the crawler starts (the
+    database records the WARC as its own there, so a run killed at any point is resumed).
     """
     started = datetime.now(UTC)
     run_id = new_run_id(started)
@@ -117,15 +140,21 @@ def run_crawl(
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)
     log_path = log_file or warc_file.with_name(f"{run_id}.log")
+    if on_start is not None:
+        on_start(run_id, warc_file, started.replace(tzinfo=None))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    with jobdir, open(log_path, "ab") as log:
+    env[PARENT_ENV] = str(os.getpid())  # the crawler dies with us (crawlers/lifetime.py)
+    with jobdir, open(log_path, "ab") as log, sigterm_raises():
+        # Its own session: a terminal's Ctrl-C or a process-group kill aimed at us reaches
+        # the crawler only through us, so it is stopped cleanly, once.
         proc = subprocess.Popen(
             [sys.executable, "-m", "crawlers", str(job_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=PROJECT_ROOT,
+            start_new_session=True,
         )
         try:
             while proc.poll() is None:

@@ -5,6 +5,8 @@ server, and the User-Agent names the project and a contact URL. ``AW_POLITE = Fa
 crawler's ``--no-delays`` flag) turns the delays off for tests and benchmarks on local sites.
 """
 
+from pipeline.warc import MAX_BODY_BYTES
+
 BOT_NAME = "asylumwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -36,7 +38,7 @@ EXTENSIONS = {
 DOWNLOAD_TIMEOUT = 30
 # Pages over the size cap are cut off and recorded as too_large (compressed bodies are
 # checked once decompressed, too).
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_BODY_BYTES  # the same limit applies when the archive is loaded
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
@@ -52,6 +54,9 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOW_ALL = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all, before robots.txt: http(s) only, the source's own hosts only, no internal
+    # addresses; redirect hops come back through here too (crawlers/guard.py).
+    "crawlers.guard.HostGuardMiddleware": 40,
     # Closest to the network, so every response (redirects and retried errors too) is archived
     # as it came over the wire, before decompression.
     "crawlers.archive.WarcArchiveMiddleware": 950,
@@ -61,6 +66,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawlers.redirect.LoopAwareRedirectMiddleware": 600,
 }
+# Only http(s) is ever downloaded: Scrapy's file:, data:, ftp: and s3: handlers are off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Sitemap indexes are followed this many levels below a configured sitemap or robots.txt.
+AW_SITEMAP_MAX_DEPTH = 3
 DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
 # Scrapy's downloader, with per-host concurrency limits that hold (crawlers/downloader.py).
 DOWNLOADER = "crawlers.downloader.SlotSafeDownloader"

@@ -17,9 +17,11 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from crawlers.lifetime import Terminated
 from flows import stages
 from flows.cli_options import (
     ContactOpt,
@@ -46,7 +48,7 @@ from pipeline.config import (
     load_topic,
 )
 from pipeline.process import ProcessStats, process_warcs
-from pipeline.store import DatabaseBusy, connect
+from pipeline.store import DatabaseBusy, DatabaseUnreadable, connect
 
 console = Console()
 err_console = Console(stderr=True)
@@ -154,6 +156,15 @@ def _print_stats(stats: ProcessStats, title: str) -> None:
         f"{stats.loaded} new or updated rows, {stats.quotes} quotes, "
         f"{stats.fetches} fetches logged."
     )
+    if stats.not_articles or stats.quarantined:
+        reasons = ", ".join(
+            f"{r.split(':', 1)[-1]} {n}" for r, n in sorted(stats.not_articles.items())
+        )
+        console.print(
+            f"pages that are not articles: {reasons or 'none'}; "
+            f"records quarantined (table quarantine): {stats.quarantined}.",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -186,10 +197,7 @@ def run(
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
     if not summary.crawl.ok:
-        raise UserError(
-            f"the crawl exited with code {summary.crawl.returncode}; its log is "
-            f"{summary.crawl.warc_file.with_name(summary.crawl.run_id + '.log')}"
-        )
+        raise UserError(str(summary.crawl.failure))
 
 
 @app.command()
@@ -223,7 +231,7 @@ def crawl(
     print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")
     if not result.ok:
-        raise UserError(f"the crawl exited with code {result.returncode}")
+        raise UserError(str(result.failure))
 
 
 @app.command()
@@ -272,6 +280,8 @@ def query(
 
     Example: [bold]asylumwatch query "SELECT outlet, count(*) FROM articles GROUP BY 1"[/]
     """
+    if not sql.strip():
+        raise UserError('no SQL given: write a query, e.g. "SELECT count(*) FROM articles".')
     with connect(db, read_only=True, on_wait=lambda m: err_console.print(f"[yellow]{m}[/]")) as con:
         try:
             cursor = con.execute(sql)
@@ -284,9 +294,9 @@ def query(
         writer.writerow(columns)
         writer.writerows(rows)
         return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    table = Table(*(escape(c) for c in columns))
+    for row in rows:  # scraped text: shown as written, never as markup
+        table.add_row(*("" if v is None else escape(str(v)) for v in row))
     console.print(table)
     console.print(f"{len(rows)} row(s)")
 
@@ -442,17 +452,39 @@ def _mount_subcommands() -> None:
     evaluate_app.registered_commands.extend(stance_app.registered_commands)
 
 
+def first_cause(exc: BaseException) -> str:
+    """The first line of the error that started it all: DuckDB on a full disk raises "No space
+    left on device", then "cannot rollback" while cleaning up, which hides the cause."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
     _mount_subcommands()
     try:
         app()
-    except (ConfigError, ModelConfigError, UserError, DatabaseBusy, OSError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+    except (
+        ConfigError,
+        ModelConfigError,
+        UserError,
+        DatabaseBusy,
+        DatabaseUnreadable,
+        OSError,
+    ) as exc:
+        # escaped: messages quote config ([[sources]]) and scraped text, never markup
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(2)
-    except KeyboardInterrupt:
+    except duckdb.Error as exc:  # e.g. a full disk under the database: say what DuckDB said
+        err_console.print(f"[bold red]database error:[/] {escape(first_cause(exc))}")
+        sys.exit(1)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while crawling (crawlers/lifetime.py)
         err_console.print("interrupted; run the same command again to resume.")
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
 
 
 if __name__ == "__main__":

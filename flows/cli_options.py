@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from pipeline.since import parse_since
+
 SourcesOpt = Annotated[Path, typer.Option("--sources", help="Outlets to crawl (TOML).")]
 TopicOpt = Annotated[Path, typer.Option("--topic", help="Topic profile (TOML).")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
@@ -22,11 +24,24 @@ NoModelsOpt = Annotated[
         help="Skip the transformer classifiers: keyword relevance, rule-based roles, no stance.",
     ),
 ]
+
+
+def _check_since(value: str | None) -> str | None:
+    """Reject a horizon the crawler could not read, before anything starts."""
+    if value is not None:
+        try:
+            parse_since(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
 SinceOpt = Annotated[
     str | None,
     typer.Option(
         "--since",
         help="Skip feed and sitemap entries older than this: an age (30d, 12h, 2w) or a date.",
+        callback=_check_since,
     ),
 ]
 ContactOpt = Annotated[

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawlers.report import build_report, stored_counts, warc_processed
@@ -84,7 +85,7 @@ def print_check_table(rows: list[dict], out: Console | None = None) -> int:
             declared = row.get("declared") or []
             if declared:
                 hints.append(
-                    f"{row['source']}: robots.txt declares sitemap(s) {', '.join(declared)}"
+                    escape(f"{row['source']}: robots.txt declares sitemap(s) {', '.join(declared)}")
                 )
             continue
         error = row.get("error")
@@ -103,9 +104,9 @@ def print_check_table(rows: list[dict], out: Console | None = None) -> int:
             if age > STALE_DAYS and not error:
                 result = f"[yellow]stale: nothing for {age} days[/]"
         table.add_row(
-            row["source"],
-            row["kind"],
-            row["url"] + (f"\n-> {row['final_url']}" if row.get("final_url") else ""),
+            escape(row["source"]),
+            escape(str(row["kind"])),
+            escape(row["url"] + (f"\n-> {row['final_url']}" if row.get("final_url") else "")),
             "" if row.get("status") is None else str(row["status"]),
             result,
             "" if row.get("entries") is None else str(row["entries"]),
@@ -151,7 +152,7 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
     for r in reports:
         failed = ", ".join(f"{code} {n}" for code, n in sorted(r.failed.items()))
         table.add_row(
-            r.source,
+            escape(r.source),
             num(r.discovered),
             num(r.already_fetched),
             str(r.fetched),

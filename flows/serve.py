@@ -35,6 +35,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from crawlers.lifetime import tied_to_parent
 from flows.monitor import monitor_flow
 from flows.prefect_env import SERVER_STARTUP_TIMEOUT
 from flows.report_flow import weekly_report_flow
@@ -126,18 +127,21 @@ def prefect_server(
     env.pop("PREFECT_API_URL", None)
     env["PREFECT_UI_API_URL"] = api_url
     with open(log_path, "ab") as log:
+        # tied_to_parent: the server gets SIGTERM when serve dies, even by SIGKILL
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "prefect",
-                "server",
-                "start",
-                "--host",
-                host,
-                "--port",
-                str(port),
-            ],  # fmt: skip
+            tied_to_parent(
+                [
+                    sys.executable,
+                    "-m",
+                    "prefect",
+                    "server",
+                    "start",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                ]
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -6,8 +6,10 @@ crawl (subprocess, WARC + fetch log) -> process (extract, annotate, load) -> que
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers import history
@@ -18,10 +20,20 @@ from pipeline.config import Source, TopicProfile
 from pipeline.dedup import DedupStats, mark_duplicates
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.records import CrawlRun
-from pipeline.store import connect, processed_warcs, record_crawl_run
-from pipeline.warc import read_fetch_log, read_validators
+from pipeline.store import (
+    connect,
+    mark_interrupted,
+    own_warcs,
+    processed_warcs,
+    record_crawl_run,
+)
+from pipeline.warc import read_fetch_log, read_validators, warc_in_use
 
 log = logging.getLogger(__name__)
+
+
+# How long a run waits for the crawler of a run just killed to stop writing its WARC.
+LEFTOVER_WAIT_SECONDS = 45.0
 
 
 @dataclass(slots=True)
@@ -32,15 +44,29 @@ class RunSummary:
     dedup: DedupStats | None = None
 
 
-def pending_warcs(warc_dir: Path, db_path: Path) -> list[Path]:
-    """WARC files under ``warc_dir`` that were never (completely) processed: what a run that
-    died between crawling and loading left behind."""
-    all_files = sorted(Path(warc_dir).glob("*/*.warc.gz"))
-    if not all_files:
+def pending_warcs(warc_dir: Path, db_path: Path, *, wait: float = 0.0) -> list[Path]:
+    """This database's own WARC files that were never (completely) processed: what a run
+    that died between crawling and loading left behind.
+
+    A database loads only the WARCs its own crawls wrote (``crawl_runs``), whatever folder
+    they sit in: another project's archives in the same ``warc_dir`` are never picked up.
+    ``warc_dir`` no longer decides, and is kept for the callers. A WARC a live crawler still
+    writes (its lock is held) is waited for up to ``wait`` seconds (the crawler of a run that
+    was just killed stops by itself: crawlers/lifetime.py), then left for a later run.
+    """
+    if not Path(db_path).exists():
         return []
     with connect(db_path) as con:
-        done = processed_warcs(con)
-    return [f for f in all_files if str(f) not in done]
+        pending = [Path(f) for f in sorted(own_warcs(con) - processed_warcs(con))]
+    pending = [f for f in pending if f.is_file()]
+    deadline = time.monotonic() + wait
+    told = False
+    while (busy := [f for f in pending if warc_in_use(f)]) and time.monotonic() < deadline:
+        if not told:
+            log.warning("waiting up to %.0f s for the crawler writing %s to stop", wait, busy[0])
+            told = True
+        time.sleep(0.5)
+    return [f for f in pending if f not in busy]
 
 
 def crawl(
@@ -67,21 +93,39 @@ def crawl(
         seen = history.seen_rows(con)
         retry = history.retry_urls(con)
         validators = history.listing_validators(con)
-    result = run_crawl(
-        sources,
-        warc_dir,
-        seen=seen,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        on_progress=on_progress,
-        topic=topic,
-        since=since,
-        until=until,
-        validators=validators,
-        retry_urls=retry,
-        extra_settings=extra_settings,
-    )
+
+    begun: list[CrawlRun] = []
+
+    def started(run_id: str, warc_file: Path, started_at: datetime) -> None:
+        run = CrawlRun(run_id, started_at, None, [s.name for s in sources], str(warc_file))
+        with connect(db_path) as con:
+            record_crawl_run(con, run)
+        begun.append(run)
+
+    try:
+        result = run_crawl(
+            sources,
+            warc_dir,
+            seen=seen,
+            polite=polite,
+            contact_url=contact_url,
+            max_articles=max_articles,
+            on_progress=on_progress,
+            topic=topic,
+            since=since,
+            until=until,
+            validators=validators,
+            retry_urls=retry,
+            extra_settings=extra_settings,
+            on_start=started,
+        )
+    except BaseException:  # SIGTERM, Ctrl-C: the crawler was stopped; say so, then go on out
+        for run in begun:
+            run.status = "interrupted"
+            run.finished_at = datetime.now(UTC).replace(tzinfo=None)
+            with connect(db_path) as con:
+                record_crawl_run(con, run)
+        raise
     fetches = read_fetch_log(result.fetch_log)
     run = CrawlRun(
         run_id=result.run_id,
@@ -123,9 +167,11 @@ def run_once(
 ) -> RunSummary:
     """One full pass: finish what an earlier run left, crawl, process the new archive, then
     mark duplicates."""
-    leftover = pending_warcs(warc_dir, db_path)
+    leftover = pending_warcs(warc_dir, db_path, wait=LEFTOVER_WAIT_SECONDS)
     pending = process_warcs(leftover, db_path, annotator) if leftover else None
     if leftover:
+        with connect(db_path) as con:  # their crawls never got to say how they ended
+            mark_interrupted(con, [str(f) for f in leftover])
         dedup(db_path)  # the crawl's seen list and retry list read the stored articles
     result = crawl(
         sources,

@@ -7,6 +7,7 @@ names the file, the line where there is one, and the fix; the CLI prints it and 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ DEFAULT_DB = DATA_DIR / "asylumwatch.duckdb"
 DEFAULT_WARC_DIR = DATA_DIR / "warc"
 
 FILTERS = ("all", "topic")
+# Bounds of the per-source politeness settings (a delay of inf would hang the crawl forever).
+MAX_DOWNLOAD_DELAY = 3600.0
+MAX_CONCURRENCY = 64
 
 
 class ConfigError(Exception):
@@ -82,7 +86,15 @@ class TopicProfile:
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     if not path.exists():
         raise ConfigError(f"{path}: file not found. Create it or pass the right path.")
-    text = path.read_text(encoding="utf-8")
+    if not path.is_file():
+        raise ConfigError(f"{path}: not a file. Pass the path of a TOML file.")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}). "
+            "Save the file as UTF-8."
+        ) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -125,6 +137,7 @@ _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "language": str,
     "country": str,
     "domains": list,
+    "allowed_hosts": list,  # the same as domains: extra hosts the outlet serves pages from
     "filter": str,
     "download_delay": (int, float),
     "concurrency": int,
@@ -160,6 +173,11 @@ def load_sources(
     sources: list[Source] = []
     names: set[str] = set()
     for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{path}: sources entry #{index + 1} is {_type_name(type(table))}, not a table. "
+                "Write each outlet as a [[sources]] table with name = ..., homepage = ..."
+            )
         sources.append(_source(path, text, index, table, substitutions or {}))
         if sources[-1].name in names:
             line = _line_of(text, "sources", index, "name")
@@ -210,12 +228,24 @@ def _source(path: Path, text: str, index: int, table: dict, subs: dict[str, str]
     for key in ("homepage", "feeds", "sitemaps", "start_urls"):
         urls = values.get(key, [])
         for url in [urls] if isinstance(urls, str) else urls:
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            if not _is_http_url(url):
                 raise fail(key, f"'{url}' in '{key}' of source '{name}' is not an http(s) URL.")
+    for key in ("domains", "allowed_hosts"):
+        for host in values.get(key, []):
+            if not _is_http_url(host if "//" in host else f"http://{host}"):
+                raise fail(key, f"'{host}' in '{key}' of source '{name}' is not a host[:port].")
+    delay = values.get("download_delay")
+    if delay is not None and not (math.isfinite(delay) and 0 <= delay <= MAX_DOWNLOAD_DELAY):
+        raise fail(
+            "download_delay",
+            f"'download_delay' must be a number of seconds from 0 to {MAX_DOWNLOAD_DELAY:g}, "
+            f"not {delay}.",
+        )
     if values.get("filter", "all") not in FILTERS:
         raise fail("filter", f"'filter' must be one of {', '.join(FILTERS)}.")
-    if values.get("concurrency") is not None and values["concurrency"] < 1:
-        raise fail("concurrency", "'concurrency' must be 1 or more.")
+    concurrency = values.get("concurrency")
+    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise fail("concurrency", f"'concurrency' must be from 1 to {MAX_CONCURRENCY}.")
     if values.get("since") is not None:
         try:
             parse_since(values["since"])
@@ -229,12 +259,25 @@ def _source(path: Path, text: str, index: int, table: dict, subs: dict[str, str]
         start_urls=tuple(values.get("start_urls", ())),
         language=values.get("language", "en"),
         country=values.get("country", ""),
-        domains=tuple(values.get("domains", ())),
+        domains=tuple(
+            dict.fromkeys([*values.get("domains", ()), *values.get("allowed_hosts", ())])
+        ),
         filter=values.get("filter", "all"),
         download_delay=values.get("download_delay"),
         concurrency=values.get("concurrency"),
         since=values.get("since"),
     )
+
+
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host (and, if any, a valid port): IPv6 brackets that do not
+    close or a port out of range make it invalid, not an exception."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

@@ -24,7 +24,11 @@ from pipeline.urls import article_id, domain_of, resolve_canonical
 
 log = logging.getLogger(__name__)
 
-MIN_WORDS = 80
+MIN_WORDS = 80  # a page that does not declare itself an article needs this many words
+# A page that declares itself an article (og:type article, or article markup with a date in
+# its metadata) is kept down to this floor: a wire brief with one quote runs 35-60 words; under
+# 30 it is a teaser, a caption or a video page's standfirst (docs/crawling.md).
+MIN_ARTICLE_WORDS = 30
 WORDS_PER_TEASER = 60  # fewer extracted words than this per headline link: a listing
 MAX_LINK_SHARE = 0.5  # above this, a page is a list of links (a section page), not a story
 _DATE_PARAMS = {
@@ -117,39 +121,60 @@ def parse_page(
 
 
 def looks_like_article(page: Page) -> bool:
-    """A story rather than a section, author or about page.
+    """A story rather than a section, author or about page (see :func:`not_article_reason`)."""
+    return not_article_reason(page) is None
 
-    A page that declares itself an article (``og:type`` or schema.org) needs only enough
-    words. A page that declares itself a collection, profile or about page is not one.
-    Otherwise it needs a publication date in its metadata and must not be mostly link text.
-    (``og:type`` "website" says little: many sites put it on every page, stories included.)
+
+def not_article_reason(page: Page) -> str | None:
+    """Why ``page`` is not an article (``too_short``, ``listing``, ``link_list``, ``no_date``),
+    or None when it is one.
+
+    A page that declares itself an article (``og:type``, or article markup with a date in its
+    metadata) needs only ``MIN_ARTICLE_WORDS``. A page that declares itself a collection,
+    profile or about page is not one. Otherwise it needs ``MIN_WORDS``, a publication date in
+    its metadata, and must not be mostly link text. (``og:type`` "website" says little: many
+    sites put it on every page, stories included.)
     """
-    if page.word_count < MIN_WORDS:
-        return False
-    if page.pagetype == "article":
-        return True
+    declared = page.pagetype == "article" or (
+        page.article_markup and page.date_in_markup and not page.listing_markup
+    )
+    if declared:
+        return None if page.word_count >= MIN_ARTICLE_WORDS else "too_short"
     if page.listing_markup:
-        return False
-    if page.article_markup and page.date_in_markup:
-        return True
+        return "listing"
+    if page.word_count < MIN_WORDS:
+        return "too_short"
     if page.headline_links >= 5 and page.word_count / page.headline_links < WORDS_PER_TEASER:
-        return False  # a list of headlines with teasers: a section, tag or author page
-    return page.date_in_markup and page.link_share <= MAX_LINK_SHARE
+        return "listing"  # a list of headlines with teasers: a section, tag or author page
+    if page.link_share > MAX_LINK_SHARE:
+        return "link_list"
+    return None if page.date_in_markup else "no_date"
 
 
 def extract_article(response: ArchivedResponse, outlet: str | None = None) -> Article | None:
     """The article in ``response``, or None when the page is not an article."""
+    return extract_or_reason(response, outlet)[0]
+
+
+def extract_or_reason(
+    response: ArchivedResponse, outlet: str | None = None
+) -> tuple[Article | None, str | None]:
+    """The article in ``response``, or None and why a fetched page is not one
+    (``not_article:<reason>``; None for responses that were never meant to be articles: errors,
+    feeds, sitemaps, section pages)."""
     if response.status != 200 or response.kind not in (None, "article", "other"):
-        return None
-    if not response.body or not is_html(response):
-        return None
+        return None, None
+    if not response.body:
+        return None, "not_article:empty"
+    if not is_html(response):
+        return None, "not_article:not_html"
     page = parse_page(response.body, response.url, response.headers.get("content-type"))
     if page is None:
-        return None
-    if not looks_like_article(page):
-        return None
+        return None, "not_article:no_text"
+    if (reason := not_article_reason(page)) is not None:
+        return None, f"not_article:{reason}"
     canonical = resolve_canonical(response.url, page.canonical_href)
-    return Article(
+    article = Article(
         article_id=article_id(canonical),
         url=response.url,
         canonical_url=canonical,
@@ -164,6 +189,7 @@ def extract_article(response: ArchivedResponse, outlet: str | None = None) -> Ar
         word_count=page.word_count,
         warc_file=response.warc_file,
     )
+    return article, None
 
 
 def parse_published(value: str | None) -> datetime | None:

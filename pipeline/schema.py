@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.views import VIEWS_SQL
+from pipeline.views import CRAWL_HEALTH, VIEWS_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,24 @@ MIGRATIONS: list[Migration] = [
             GROUP BY 1
         ) g
         LEFT JOIN articles r ON r.article_id = g.story_id;
+        """,
+    ),
+    Migration(
+        4,
+        "quarantine: archived records (or whole WARC files) that could not be loaded, and why; "
+        "crawl_health no longer counts pages that are not articles (not_article:...) as failed",
+        CRAWL_HEALTH.strip()
+        + ";\n"
+        + """
+        CREATE TABLE quarantine (
+            warc_file      VARCHAR NOT NULL,
+            record_offset  BIGINT NOT NULL,  -- -1: the whole file
+            url            VARCHAR,
+            reason         VARCHAR NOT NULL, -- too_large, bad_encoding, incomplete, ...
+            detail         VARCHAR,
+            quarantined_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (warc_file, record_offset)
+        );
         """,
     ),
 ]

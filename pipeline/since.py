@@ -21,7 +21,12 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC).replace(tzinfo=None)
     if match:
         amount, unit = int(match.group(1)), match.group(2).lower()
-        return now - timedelta(**{_UNITS[unit]: amount})
+        try:
+            return now - timedelta(**{_UNITS[unit]: amount})
+        except (OverflowError, ValueError):
+            raise ValueError(
+                f"'{value}' reaches back before the year 1: use a smaller age or a date."
+            ) from None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -36,6 +36,10 @@ class DatabaseBusy(Exception):
     """Another process held the database lock for longer than we were willing to wait."""
 
 
+class DatabaseUnreadable(Exception):
+    """The database path is a folder, not a DuckDB file, or cannot be read or written."""
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("could not set" in text or "conflicting" in text)
@@ -71,6 +75,8 @@ def connect(
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no database here yet. Run a crawl or the demo first.")
+    if db_path.is_dir():
+        raise DatabaseUnreadable(f"{db_path} is a folder, not a database: pass a file path.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     deadline = started + wait
@@ -81,9 +87,10 @@ def connect(
         try:
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
-                raise
+        except duckdb.Error as exc:
+            if not isinstance(exc, duckdb.IOException) or not _is_lock_error(exc):
+                cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise DatabaseUnreadable(f"{db_path}: cannot open the database: {cause}") from None
             now = time.monotonic()
             holder = _lock_holder(exc)
             if now >= deadline:
@@ -307,6 +314,22 @@ def mark_warc_processed(
     )
 
 
+def quarantine(
+    con: duckdb.DuckDBPyConnection,
+    warc_file: str,
+    record_offset: int | None,
+    url: str | None,
+    reason: str,
+    detail: str = "",
+) -> None:
+    """Record an archived record (``record_offset`` None: the whole file) that could not be
+    loaded; loading it again replaces the row, so a file processed twice keeps one."""
+    con.execute(
+        "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+        [warc_file, -1 if record_offset is None else record_offset, url, reason, detail, _now()],
+    )
+
+
 def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Canonical URLs of every article already stored (the crawler skips these)."""
     rows = con.execute("SELECT canonical_url FROM articles").fetchall()
@@ -315,6 +338,23 @@ def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def processed_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT warc_file FROM warc_files").fetchall()}
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection, warc_files: Sequence[str]) -> None:
+    """Crawl runs still marked ``running`` whose WARCs are being recovered ended abruptly."""
+    for warc_file in warc_files:
+        con.execute(
+            "UPDATE crawl_runs SET status = 'interrupted' "
+            "WHERE warc_file = ? AND status = 'running'",
+            [warc_file],
+        )
+
+
+def own_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """WARC files this database's own crawls wrote (``crawl_runs.warc_file``, recorded when
+    each crawl starts): the only ones a run loads by itself."""
+    rows = con.execute("SELECT warc_file FROM crawl_runs WHERE warc_file IS NOT NULL")
+    return {row[0] for row in rows.fetchall()}
 
 
 def quote_records(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Quote]:

@@ -231,7 +231,8 @@ WITH f AS (
             AS articles_fetched,
         count(*) FILTER (
             WHERE status >= 400
-               OR (error IS NOT NULL AND error NOT IN ({skips}) AND error NOT ILIKE '%robots%')
+               OR (error IS NOT NULL AND error NOT IN ({skips}) AND error NOT ILIKE '%robots%'
+                   AND error NOT LIKE 'not_article:%')
         ) AS failed,
         count(*) FILTER (WHERE error ILIKE '%robots%') AS robots_blocked,
         count(*) FILTER (WHERE error IN ({skips})) AS skipped

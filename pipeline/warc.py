@@ -15,15 +15,14 @@ import hashlib
 import json
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 from pathlib import Path
+from typing import IO, Any
 
 import brotli
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.records import ArchivedResponse, Fetch
@@ -35,33 +34,65 @@ KIND_HEADER = "Asylumwatch-Kind"
 SOURCE_HEADER = "Asylumwatch-Source"
 RUN_HEADER = "Asylumwatch-Run"
 
+# One size limit for every body, compressed or not, at crawl time (the crawler's
+# DOWNLOAD_MAXSIZE defaults to it: crawlers/settings.py) and at load time (iter_responses).
+MAX_BODY_BYTES = 10 * 1024 * 1024
+_CHUNK = 64 * 1024
 
-def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
-    """Every HTTP response record in ``warc_file``, body decoded of its Content-Encoding."""
+
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A response record that could not be loaded, and why (``too_large``, ``bad_encoding``,
+    ``incomplete``)."""
+
+    url: str | None
+    record_offset: int | None
+    reason: str
+    detail: str = ""
+
+
+def iter_responses(
+    warc_file: Path,
+    *,
+    limit: int = MAX_BODY_BYTES,
+    on_skip: Callable[[SkippedRecord], None] | None = None,
+) -> Iterator[ArchivedResponse]:
+    """Every HTTP response record in ``warc_file``, body decoded of its Content-Encoding.
+
+    No body is read or decompressed past ``limit`` bytes (0: no limit). A record that cannot
+    be read (over the limit, undecodable, cut off) is skipped, reported to ``on_skip``, and
+    the rest of the file is read on.
+    """
     warc_file = Path(warc_file)
+
+    def skip(record: object, offset: int | None, reason: str, detail: str) -> None:
+        url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
+        log.warning("%s: record at offset %s (%s) skipped: %s", warc_file, offset, url, detail)
+        if on_skip is not None:
+            on_skip(SkippedRecord(url, offset, reason, detail[:500]))
+
     with open(warc_file, "rb") as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
-                raw = record.raw_stream.read()
-                if not _digest_ok(record, raw):
-                    log.warning(
-                        "%s: incomplete record at offset %s skipped (cut off?)",
-                        warc_file,
-                        records.get_record_offset(),
-                    )
+                raw = _read_at_most(record.raw_stream, limit + 1 if limit else 0)
+                offset = records.get_record_offset()
+                if limit and len(raw) > limit:
+                    skip(record, offset, "too_large", f"body over {limit} bytes")
                     continue
+                if not _digest_ok(record, raw):
+                    skip(record, offset, "incomplete", "payload digest mismatch (cut off?)")
+                    continue
+                encoding = record.http_headers.get_header("Content-Encoding")
                 try:
-                    body = decode_body(raw, record.http_headers.get_header("Content-Encoding"))
+                    body = decode_body(raw, encoding, limit)
+                except BodyTooLarge as exc:
+                    skip(record, offset, "too_large", str(exc))
+                    continue
                 except (zlib.error, brotli.error, OSError, EOFError, ValueError) as exc:
-                    log.warning(
-                        "%s: undecodable body at offset %s: %s",
-                        warc_file,
-                        records.get_record_offset(),
-                        exc,
-                    )
+                    skip(record, offset, "bad_encoding", f"undecodable {encoding} body: {exc}")
                     continue
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
                 yield ArchivedResponse(
@@ -73,10 +104,21 @@ def iter_responses(warc_file: Path) -> Iterator[ArchivedResponse]:
                     source=record.rec_headers.get_header(SOURCE_HEADER),
                     kind=record.rec_headers.get_header(KIND_HEADER),
                     warc_file=str(warc_file),
-                    record_offset=records.get_record_offset(),
+                    record_offset=offset,
                 )
         except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
             log.warning("%s: truncated after the last whole record (%s)", warc_file, exc)
+
+
+def _read_at_most(stream: Any, size: int) -> bytes:
+    """Up to ``size`` bytes of ``stream`` (everything when ``size`` is 0), read in chunks."""
+    if not size:
+        return stream.read()
+    chunks, total = [], 0
+    while total < size and (chunk := stream.read(min(_CHUNK, size - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _digest_ok(record: object, payload: bytes) -> bool:
@@ -98,49 +140,112 @@ class BodyTooLarge(ValueError):
 def decode_body(payload: bytes, encoding: str | None, limit: int = 0) -> bytes:
     """Undo the HTTP Content-Encoding the archive kept (gzip, deflate, br).
 
-    With ``limit`` > 0, stop and raise :class:`BodyTooLarge` past ``limit`` decoded bytes
-    (a decompression bomb never gets to fill the memory).
+    Decompression is incremental, never more than 64 KiB of output at a time: with ``limit``
+    > 0 it stops and raises :class:`BodyTooLarge` as soon as the output passes ``limit``
+    bytes, so a decompression bomb never gets to fill the memory.
     """
     encoding = (encoding or "").strip().lower()
     if not payload or encoding in ("", "identity"):
         return payload
     if encoding == "br":
         return _unbrotli(payload, limit)
-    kind = {"x-gzip": "gzip", "gzip": "gzip", "deflate": "deflate"}.get(encoding)
-    if kind is None:
-        return payload
-    reader = DecompressingBufferedReader(BytesIO(payload), decomp_type=kind)
-    if not limit:
-        return reader.read()
-    chunks, size = [], 0
-    while chunk := reader.read(65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"body decompresses to more than {limit} bytes")
-    return b"".join(chunks)
+    if encoding in ("gzip", "x-gzip"):
+        return _inflate(payload, 16 + zlib.MAX_WBITS, limit)
+    if encoding == "deflate":
+        # RFC 9110 deflate is zlib-wrapped; some servers send raw deflate.
+        try:
+            return _inflate(payload, zlib.MAX_WBITS, limit)
+        except zlib.error:
+            return _inflate(payload, -zlib.MAX_WBITS, limit)
+    return payload
+
+
+class _Output:
+    """Collects decompressed chunks, raising :class:`BodyTooLarge` past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.limit and self.size > self.limit:
+            raise BodyTooLarge(f"body decompresses to more than {self.limit} bytes")
+        self.chunks.append(chunk)
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _inflate(payload: bytes, wbits: int, limit: int) -> bytes:
+    """gzip (every member) or deflate, at most ``_CHUNK`` bytes of output per step."""
+    out = _Output(limit)
+    data = payload
+    while data:
+        inflater = zlib.decompressobj(wbits)
+        pending = data
+        while pending and not inflater.eof:
+            out.add(inflater.decompress(pending, _CHUNK))
+            pending = inflater.unconsumed_tail
+        while not inflater.eof and (chunk := inflater.decompress(b"", _CHUNK)):
+            out.add(chunk)
+        if not inflater.eof:
+            out.add(inflater.flush())
+            break
+        # a gzip file may hold several members; anything else after the end is ignored
+        data = inflater.unused_data if wbits > zlib.MAX_WBITS else b""
+        if data and data[:2] != b"\x1f\x8b":
+            break
+    return out.value()
 
 
 def _unbrotli(payload: bytes, limit: int = 0) -> bytes:
-    """Brotli, by hand: warcio's brotli reader does not work with brotli >= 1.1."""
+    """Brotli, by hand (warcio's brotli reader does not work with brotli >= 1.1), at most
+    ``_CHUNK`` bytes of output per step."""
     decompressor = brotli.Decompressor()
-    chunks, size = [], 0
-    chunk = decompressor.process(payload, output_buffer_limit=65536)
+    out = _Output(limit)
+    chunk = decompressor.process(payload, output_buffer_limit=_CHUNK)
     while chunk:
-        chunks.append(chunk)
-        size += len(chunk)
-        if limit and size > limit:
-            raise BodyTooLarge(f"body decompresses to more than {limit} bytes")
+        out.add(chunk)
         if decompressor.is_finished():
             break
-        chunk = decompressor.process(b"", output_buffer_limit=65536)
-    return b"".join(chunks)
+        chunk = decompressor.process(b"", output_buffer_limit=_CHUNK)
+    return out.value()
 
 
 def _warc_date(value: str | None) -> datetime:
     if not value:
         return datetime(1970, 1, 1)
     return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def lock_warc(handle: IO[bytes]) -> None:
+    """Hold an exclusive advisory lock on an open WARC while the crawler writes it (released
+    by the kernel when the process ends, however it ends). POSIX only; a no-op elsewhere."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def warc_in_use(warc_file: Path) -> bool:
+    """A crawler is still writing ``warc_file`` (it holds the lock): do not load it yet."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        with open(warc_file, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
 
 
 def fetch_log_for(warc_file: Path) -> Path:

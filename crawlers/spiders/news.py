@@ -26,6 +26,7 @@ from crawlers.decide import FETCH, REFETCH, TOO_OLD, TOPIC_FILTERED, decide
 from crawlers.discovery import Entry, Listing, looks_like_article
 from crawlers.faults import exception_code
 from crawlers.fetchlog import FetchLog
+from crawlers.guard import host_problem
 from crawlers.job import CrawlJob
 from crawlers.seen import SeenIndex
 from pipeline.config import Source, host_key
@@ -52,6 +53,8 @@ class NewsSpider(Spider):
         self._until: datetime | None = None  # exclusive end of a backfill's window
         self._started = datetime.now(UTC).replace(tzinfo=None)
         self._fetch_log: FetchLog | None = None
+        self._sitemaps: set[str] = set()  # every sitemap (and robots.txt) requested this run
+        self._sitemap_depth = 3  # AW_SITEMAP_MAX_DEPTH
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -68,6 +71,7 @@ class NewsSpider(Spider):
             last_day = date.fromisoformat(job.until)
             spider._until = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
         spider._fetch_log = FetchLog.for_crawler(crawler)
+        spider._sitemap_depth = crawler.settings.getint("AW_SITEMAP_MAX_DEPTH", 3)
         return spider
 
     # --- requests -------------------------------------------------------------------------
@@ -85,7 +89,8 @@ class NewsSpider(Spider):
                 yield request
         for source in self.job.sources:
             for url in source.sitemaps:
-                yield self._listing(url, _sitemap_kind(url), source)
+                if (request := self._sitemap(url, source, depth=0)) is not None:
+                    yield request
             for url in source.feeds:
                 yield self._listing(url, "feed", source)
             for url in source.start_urls:
@@ -97,7 +102,8 @@ class NewsSpider(Spider):
             robots = urljoin(source.homepage, "/robots.txt")
             yield self._listing(robots, "robots", source, aw_probe=True)
             for url in source.sitemaps:
-                yield self._listing(url, _sitemap_kind(url), source)
+                if (request := self._sitemap(url, source, depth=0)) is not None:
+                    yield request
             for url in source.feeds:
                 yield self._listing(url, "feed", source)
 
@@ -173,19 +179,40 @@ class NewsSpider(Spider):
             return
         self.counts[source.name]["listings"] += 1
         if listing.kind in ("robots", "sitemapindex"):
-            yield from self._child_sitemaps(listing, source)
+            yield from self._child_sitemaps(listing, source, response.meta.get("aw_depth", 0))
             return
         for entry in listing.entries:
             if (request := self.consider(entry, source)) is not None:
                 yield request
 
-    def _child_sitemaps(self, listing: Listing, source: Source) -> Iterable[Request]:
+    def _child_sitemaps(self, listing: Listing, source: Source, depth: int) -> Iterable[Request]:
         horizon = self._horizons.get(source.name)
         for entry in listing.entries:
             if horizon is not None and entry.updated is not None and entry.updated < horizon:
                 self.counts[source.name]["sitemaps_too_old"] += 1
                 continue
-            yield self._listing(entry.url, _sitemap_kind(entry.url), source)
+            if (request := self._sitemap(entry.url, source, depth=depth + 1)) is not None:
+                yield request
+
+    def _sitemap(self, url: str, source: Source, *, depth: int, **meta: Any) -> Request | None:
+        """A request for a sitemap (or robots.txt), unless it is not http(s), not on the
+        source's hosts, deeper than AW_SITEMAP_MAX_DEPTH below a configured one (all three
+        recorded in the fetch log), or already requested this run (counted)."""
+        assert self._fetch_log is not None
+        counts = self.counts[source.name]
+        problem = host_problem(url, source)
+        if problem is None and depth > self._sitemap_depth:
+            problem = "sitemap_too_deep"
+        if problem is not None:
+            counts[problem] += 1
+            self._fetch_log.write(url, source.name, "sitemap", status=None, error=problem)
+            return None
+        key = canonicalize(url) if url.startswith(("http://", "https://")) else url
+        if key in self._sitemaps:
+            counts["sitemaps_repeated"] += 1
+            return None
+        self._sitemaps.add(key)
+        return self._listing(url, _sitemap_kind(url), source, aw_depth=depth, **meta)
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         source = self._sources[response.meta["aw_source"]]
@@ -204,8 +231,8 @@ class NewsSpider(Spider):
 
     def consider(self, entry: Entry, source: Source) -> Request | None:
         """Decide on one discovered entry; a request when it is to be fetched."""
-        if host_key(entry.url) not in source.hosts:
-            self.counts[source.name]["off_site"] += 1
+        if (problem := host_problem(entry.url, source)) is not None:
+            self.counts[source.name]["off_site" if problem == "offsite" else problem] += 1
             return None
         key = canonicalize(entry.url)
         if key in self._considered:
@@ -276,7 +303,9 @@ class NewsSpider(Spider):
         follow = listing is not None and listing.kind in ("sitemapindex", "robots")
         if follow and not response.meta.get("aw_child") and not response.meta.get("aw_probe"):
             for entry in entries:
-                yield self._listing(entry.url, "sitemap", source, aw_child=True)
+                request = self._sitemap(entry.url, source, depth=1, aw_child=True)
+                if request is not None:
+                    yield request
 
     def _write_check(
         self,
