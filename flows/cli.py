@@ -7,13 +7,11 @@ locked database) print one message and exit with code 2; they never show a trace
 
 from __future__ import annotations
 
-import csv
 import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
@@ -263,35 +261,6 @@ def process(
 
 
 @app.command()
-def query(
-    sql: Annotated[str, typer.Argument(help="Any SQL DuckDB understands.")],
-    db: DbOpt = DEFAULT_DB,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output.")] = False,
-) -> None:
-    """Run SQL against the database (read-only) and print a table, or CSV with --csv.
-
-    Example: [bold]asylumwatch query "SELECT outlet, count(*) FROM articles GROUP BY 1"[/]
-    """
-    with connect(db, read_only=True, on_wait=lambda m: err_console.print(f"[yellow]{m}[/]")) as con:
-        try:
-            cursor = con.execute(sql)
-        except duckdb.Error as exc:
-            raise UserError(f"SQL error: {exc}") from None
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row(s)")
-
-
-@app.command()
 def demo(
     db: DbOpt = DEFAULT_DB,
     topic: TopicOpt = DEFAULT_TOPIC,
@@ -432,10 +401,12 @@ def _mount_subcommands() -> None:
     from flows.cli_flows import flows_app
     from flows.cli_models import evaluate_app as stance_app
     from flows.cli_models import models_app
+    from flows.cli_query import query_app
     from flows.cli_quotes import quotes_app
     from flows.cli_sources import sources_app
 
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
+    app.registered_commands.extend(query_app.registered_commands)
     app.add_typer(sources_app, name="sources")
     evaluate_app.registered_commands.extend(quotes_app.registered_commands)
     app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
