@@ -183,6 +183,7 @@ def run(
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
+    _refresh_snapshot(db)
     if not summary.crawl.ok:
         raise UserError(
             f"the crawl exited with code {summary.crawl.returncode}; its log is "
@@ -291,6 +292,16 @@ def demo(
     if not summary.crawl.ok:
         raise UserError(f"the crawl exited with code {summary.crawl.returncode}")
     print_demo_summary(db)
+    _refresh_snapshot(db)
+
+
+def _refresh_snapshot(db: Path) -> None:
+    """The Parquet snapshot next to the database (docs/analysts.md), as the monitor writes it."""
+    from flows.monitor_snapshot import export_snapshot
+
+    if Path(db).exists():
+        snapshot = export_snapshot(db)
+        console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
 
 
 def print_demo_summary(db: Path) -> None:
@@ -398,16 +409,20 @@ def evaluate_extraction(
 def _mount_subcommands() -> None:
     """Attach the commands that live in their own modules (each imports its heavy libraries,
     torch included, only when it runs, so every command line starts quickly)."""
+    from flows.cli_export import export_app
     from flows.cli_flows import flows_app
     from flows.cli_models import evaluate_app as stance_app
     from flows.cli_models import models_app
     from flows.cli_query import query_app
     from flows.cli_quotes import quotes_app
     from flows.cli_sources import sources_app
+    from flows.cli_validate import validate_app
 
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
     app.registered_commands.extend(query_app.registered_commands)
+    app.registered_commands.extend(export_app.registered_commands)
     app.add_typer(sources_app, name="sources")
+    app.add_typer(validate_app, name="validate")
     evaluate_app.registered_commands.extend(quotes_app.registered_commands)
     app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
     evaluate_app.registered_commands.extend(stance_app.registered_commands)
