@@ -44,13 +44,20 @@ err_console = Console(stderr=True)
 flows_app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
-def _week(value: str | None) -> IsoWeek | None:
+def _week(value: str | None, timezone: str | None = None) -> IsoWeek | None:
+    """An ISO week (2025-W25), any date in it (2025-06-18), or ``last``."""
     if value is None:
         return None
+    if value.strip().lower() == "last":
+        return last_week(timezone)
+    try:
+        return IsoWeek.of(date.fromisoformat(value.strip()))
+    except ValueError:
+        pass
     try:
         return IsoWeek.parse(value)
     except WeekError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(f"{exc} Or give a date (2025-06-18), or 'last'.") from None
 
 
 def _warn(message: str) -> None:
@@ -144,29 +151,38 @@ def serve(
 @flows_app.command()
 def report(
     week: Annotated[
-        str | None, typer.Option("--week", help="ISO week, e.g. 2025-W25 [default: last week]")
+        str | None,
+        typer.Option(
+            "--week",
+            help="ISO week (2025-W25), a date in it (2025-06-18) or 'last' [default: last]",
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder [default: <db folder>/reports/<week>]"),
+        typer.Option(
+            "--out",
+            help="Reports folder; the report goes to <out>/<week>/ [default: <db folder>/reports]",
+        ),
     ] = None,
     db: DbOpt = DEFAULT_DB,
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Time zone that decides 'last week'.")
     ] = None,
 ) -> None:
-    """Write the weekly report: CSV files, charts, README.txt and report.html.
+    """Write the weekly report into <out>/<week>/: CSV files, charts, README.txt, report.html.
 
-    Example: [bold]asylumwatch report --week 2025-W25 --out reports/2025-W25[/]
+    Each week gets its own folder, so next week's report never overwrites this one.
+    Example: [bold]asylumwatch report --week 2025-W25 --out reports[/] (writes
+    reports/2025-W25/) · [bold]asylumwatch report --week last[/]
     """
     from flows.report import build_report
 
     try:
-        iso_week = _week(week) or last_week(timezone)
+        iso_week = _week(week, timezone) or last_week(timezone)
     except WeekError as exc:
         raise typer.BadParameter(str(exc)) from None
     try:
-        result = build_report(db, iso_week, out, on_wait=_warn)
+        result = build_report(db, iso_week, out / str(iso_week) if out else None, on_wait=_warn)
     except (DatabaseBusy, FileNotFoundError) as exc:
         _fail(str(exc))
     table = Table("file", "rows", title=f"Weekly report {result.week}")
