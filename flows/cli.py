@@ -73,9 +73,35 @@ def _setup_logging(verbose: bool = False) -> None:
     )
 
 
+def version() -> str:
+    """The installed package's version (the source tree's when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("asylumwatch")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(PROJECT_ROOT / "pyproject.toml", "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"asylumwatch {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
 ) -> None:
     _setup_logging(verbose)
 
@@ -416,11 +442,13 @@ def _mount_subcommands() -> None:
     from flows.cli_query import query_app
     from flows.cli_quotes import quotes_app
     from flows.cli_sources import sources_app
+    from flows.cli_sources_edit import edit_app
     from flows.cli_validate import validate_app
 
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
     app.registered_commands.extend(query_app.registered_commands)
     app.registered_commands.extend(export_app.registered_commands)
+    sources_app.registered_commands.extend(edit_app.registered_commands)  # list, add
     app.add_typer(sources_app, name="sources")
     app.add_typer(validate_app, name="validate")
     evaluate_app.registered_commands.extend(quotes_app.registered_commands)

@@ -25,6 +25,8 @@ COMMANDS = [
     "backfill",
     "train",
     "sources check",
+    "sources list",
+    "sources add",
     "evaluate extraction",
     "evaluate quotes",
     "evaluate stance",
