@@ -24,13 +24,15 @@ from rich.table import Table
 from flows.cli_options import DbOpt
 from flows.report_csv import write_stdout
 from pipeline.config import DEFAULT_DB
-from pipeline.filters import FilterError, Filters
+from pipeline.filters import FilterError, Filters, restrict
 from pipeline.store import DatabaseBusy, connect
 from pipeline.views import VIEWS
 
 query_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 TABLES_AND_VIEWS = ("articles", "quotes", *VIEWS)
+# Relations computed from the articles, which the filters restrict (not crawl_health).
+ARTICLE_RELATIONS = tuple(v for v in TABLES_AND_VIEWS if v != "crawl_health")
 
 
 class Format(StrEnum):
@@ -57,12 +59,11 @@ def sql_error(exc: duckdb.Error) -> str:
     return " ".join(lines) or type(exc).__name__
 
 
-def view_sql(view: str, filters: Filters, columns: Sequence[str]) -> tuple[str, list[object]]:
-    """``SELECT *`` from a table or view with the filters applied, in its natural order."""
-    where, params = filters.where(view, columns)
-    order = [c for c in ("week_start", "outlet", "rank", "article_id") if c in columns]
-    order_by = f" ORDER BY {', '.join(order)}" if order else ""
-    return f"SELECT * FROM {view} WHERE {where}{order_by}", params
+def view_sql(view: str, columns: Sequence[str]) -> str:
+    """``SELECT *`` from a table or view in its natural order (weeks, outlets, ranks)."""
+    order = [c for c in ("week_start", "outlet", "rank", "speaker", "article_id") if c in columns]
+    order += [c for c in ("quote_index", "stance", "speaker_role", "started_at") if c in columns]
+    return f"SELECT * FROM {view}" + (f" ORDER BY {', '.join(order)}" if order else "")
 
 
 @query_app.command()
@@ -125,12 +126,17 @@ def query(
         with connect(
             db, read_only=True, on_wait=lambda m: Console(stderr=True).print(f"[yellow]{m}[/]")
         ) as con:
-            params: list[object] = []
             if view is not None:
+                if filters and view not in ARTICLE_RELATIONS:
+                    _fail(
+                        f"{view} is not about articles: --since/--until/--outlet/--language "
+                        "do not apply to it"
+                    )
+                restrict(con, filters)
                 columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-                sql, params = view_sql(view, filters, columns)
+                sql = view_sql(view, columns)
             try:
-                cursor = con.execute(sql or "", params)
+                cursor = con.execute(sql or "")
             except duckdb.Error as exc:
                 _fail(f"SQL error: {sql_error(exc)}")
             if cursor is None:

@@ -11,10 +11,11 @@ Parquet keeps types (dates, lists, booleans) and is what R, Python and DuckDB re
 plain UTF-8 for programs (comma separated, a header row, NULL as an empty field, values as
 stored); for Excel use the weekly report's CSVs or ``asylumwatch query --format csv``.
 
-Filters (:class:`pipeline.filters.Filters`) apply to every relation that can honour them; a
-relation that cannot (``crawl_runs`` has no date or outlet; ``weekly_totals`` no outlet) is left
-out, named in the result and in README.txt, and its file from an earlier export is removed, so
-the folder never mixes filtered and unfiltered files.
+Filters (:class:`pipeline.filters.Filters`) restrict the articles, their quotes and every
+trend view computed from them (:func:`pipeline.filters.restrict`: ``weekly_totals`` counts the
+chosen outlets only). ``crawl_runs`` is not about articles: a filtered export leaves it out,
+says so in the result and in README.txt, and removes its file from an earlier export, so the
+folder never mixes filtered and unfiltered files.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.filters import FilterError, Filters
+from pipeline.filters import Filters, restrict
 from pipeline.store import connect
 
 # Tables and views exported, in this order. Tables are copied whole; views as computed now.
@@ -41,6 +42,8 @@ RELATIONS: tuple[str, ...] = (
     "weekly_quote_stance",
     "top_speakers",
 )
+# Relations that the article filters do not apply to: left out of a filtered export.
+NOT_ARTICLES: dict[str, str] = {"crawl_runs": "crawl runs are not filtered by article"}
 FORMATS: dict[str, str] = {
     "parquet": "(FORMAT parquet, COMPRESSION zstd)",
     "csv": "(FORMAT csv, HEADER true)",
@@ -92,21 +95,18 @@ def export_tables(
             format=fmt,
             filters=filters.describe(),
         )
+        restrict(con, filters)
         for name in relations:
             described = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
             final = out_dir / f"{name}.{fmt}"
-            try:
-                where, params = filters.where(name, [c for c, _ in described])
-            except FilterError as exc:
-                result.left_out[name] = str(exc).split(":")[0]
+            if filters and name in NOT_ARTICLES:
+                result.left_out[name] = NOT_ARTICLES[name]
                 final.unlink(missing_ok=True)
                 continue
             partial = out_dir / f".{name}.{fmt}.{os.getpid()}.tmp"
             try:
                 con.execute(
-                    f"COPY (SELECT * FROM {name} WHERE {where}) TO '{_sql_path(partial)}' "
-                    + FORMATS[fmt],
-                    params,
+                    f"COPY (SELECT * FROM {name}) TO '{_sql_path(partial)}' " + FORMATS[fmt]
                 )
                 reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
                 result.rows[name] = con.execute(

@@ -10,14 +10,24 @@ relation has, with the conventions of the trend views (:mod:`pipeline.views`):
   through its article;
 * a relation that can honour neither raises :class:`FilterError` naming it, rather than
   silently returning unfiltered rows.
+
+:func:`restrict` applies the filters to a whole connection instead: it shadows ``articles``
+and ``quotes`` with filtered temporary views, and the trend views with temporary copies over
+them, so every view (``weekly_totals`` included, which has no outlet column) counts only the
+matching articles. Nothing is written to the database; the views end with the connection.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+
+import duckdb
+
+from pipeline.views import VIEWS, VIEWS_SQL
 
 ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 
@@ -128,3 +138,54 @@ class Filters:
 def _need_article_id(relation: str, cols: set[str], column: str, option: str) -> None:
     if "article_id" not in cols:
         raise FilterError(f"{relation} has no {column} column: drop {option}")
+
+
+ARTICLE_COLUMNS = ("published_at", "fetched_at", "outlet", "language", "article_id")
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def article_condition(filters: Filters) -> str:
+    """The filters as one SQL condition over ``articles``' columns, values inlined as
+    literals (a view cannot take parameters; strings are quoted, dates typed)."""
+    sql, params = filters.where("articles", ARTICLE_COLUMNS)
+    pieces = sql.split("?")
+    if len(pieces) != len(params) + 1:  # pragma: no cover - the templates hold no other '?'
+        raise FilterError("internal error: unexpected '?' in a filter")
+    return pieces[0] + "".join(
+        _literal(v) + rest for v, rest in zip(params, pieces[1:], strict=True)
+    )
+
+
+def restrict(con: duckdb.DuckDBPyConnection, filters: Filters) -> None:
+    """Make every query on ``con`` see only the articles (and their quotes) that match."""
+    if not filters:
+        return
+    catalog = con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""')
+    con.execute(
+        f'CREATE OR REPLACE TEMP VIEW articles AS SELECT * FROM "{catalog}".main.articles '
+        f"WHERE {article_condition(filters)}"
+    )
+    con.execute(
+        f'CREATE OR REPLACE TEMP VIEW quotes AS SELECT * FROM "{catalog}".main.quotes '
+        "WHERE article_id IN (SELECT article_id FROM temp.main.articles)"
+    )
+    con.execute(VIEWS_SQL.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
+
+
+@contextmanager
+def restricted(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """:func:`restrict` for the ``with`` block only: the temporary views go at its end."""
+    restrict(con, filters)
+    try:
+        yield con
+    finally:
+        if filters:
+            for name in (*reversed(VIEWS), "quotes", "articles"):
+                con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")

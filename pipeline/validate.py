@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from pipeline.filters import Filters
+from pipeline.filters import Filters, restricted
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
@@ -159,15 +159,11 @@ def draw_sample(
         raise ValidationError(
             f"--stratify {stratify}: {what} can be stratified on {', '.join(STRATA[what])}"
         )
-    relation = "quote_weeks" if what == "quotes" else "article_weeks"
-    columns = [r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall()]
-    where, params = (filters or Filters()).where(relation, columns)
-    if not include_off_topic:
-        where += " AND is_relevant"
-    sql = (QUOTES_SQL if what == "quotes" else ARTICLES_SQL).format(where=where)
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    where = "TRUE" if include_off_topic else "is_relevant"
+    with restricted(con, filters or Filters()):
+        cursor = con.execute((QUOTES_SQL if what == "quotes" else ARTICLES_SQL).format(where=where))
+        names = [d[0] for d in cursor.description]
+        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     if not records:
         raise ValidationError(
             f"no {what} to sample" + (f" for {filters.describe()}" if filters else "")

@@ -115,7 +115,7 @@ def test_view_with_filters(db: Path) -> None:
             "--view",
             "weekly_coverage",
             "--since",
-            "2025-06-18",
+            "2025-06-16",
             "--until",
             "2025-W25",
             "--outlet",
@@ -131,8 +131,16 @@ def test_view_with_filters(db: Path) -> None:
         ).stdout
     )
     assert quotes and {q["article_id"] for q in quotes} == {"art010", "art011"}
-    bad = run(db, "--view", "weekly_totals", "--outlet", "Outlet A", columns=200)
-    assert bad.exit_code == 2 and "weekly_totals has no outlet column" in bad.stderr
+    # views without an outlet column count the chosen outlets only
+    totals = json.loads(
+        run(db, "--view", "weekly_totals", "--outlet", "Outlet A", "--since", "2025-W25", "-f",
+            "json").stdout
+    )  # fmt: skip
+    assert [(t["week"], t["relevant_articles"], t["outlets"]) for t in totals] == [
+        ("2025-W25", 3, 1)
+    ]
+    bad = run(db, "--view", "crawl_health", "--outlet", "Outlet A", columns=200)
+    assert bad.exit_code == 2 and "crawl_health is not about articles" in bad.stderr
     assert run(db, "--view", "nope").exit_code == 2
     assert run(db, "SELECT 1", "--since", "2025-01-01").exit_code == 2
 

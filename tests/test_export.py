@@ -60,10 +60,13 @@ def test_export_filters_and_csv(db: Path, tmp_path: Path) -> None:
     assert sorted(a for (a,) in quotes) == ["art001", "art002", "art003", "art004"]
     weeks = duckdb.sql(f"SELECT DISTINCT week FROM '{out}/weekly_coverage.csv'").fetchall()
     assert weeks == [("2025-W25",)]
-    # relations that cannot honour a filter are left out and said so, never exported whole
-    assert not (out / "crawl_runs.csv").exists() and not (out / "weekly_totals.csv").exists()
-    assert "weekly_totals: left out" in result.output
-    assert "weekly_totals: left out" in (out / "README.txt").read_text()
+    # views without an outlet column count that outlet only
+    totals = duckdb.sql(f"SELECT relevant_articles, outlets FROM '{out}/weekly_totals.csv'")
+    assert totals.fetchall() == [(3, 1)]
+    # crawl runs are not about articles: left out and said so, never exported whole
+    assert not (out / "crawl_runs.csv").exists()
+    assert "crawl_runs: left out" in result.output
+    assert "crawl_runs: left out" in (out / "README.txt").read_text()
 
 
 def test_export_errors_are_one_line(db: Path, tmp_path: Path) -> None:
