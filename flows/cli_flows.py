@@ -22,8 +22,10 @@ from rich.table import Table
 from flows.cli_options import (
     ContactOpt,
     DbOpt,
+    LanguageOpt,
     NoDelaysOpt,
     NoModelsOpt,
+    OutletOpt,
     SourcesOpt,
     TopicOpt,
     WarcDirOpt,
@@ -168,6 +170,8 @@ def report(
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Time zone that decides 'last week'.")
     ] = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
 ) -> None:
     """Write the weekly report into <out>/<week>/: CSV files, charts, README.txt, report.html.
 
@@ -181,9 +185,14 @@ def report(
         iso_week = _week(week, timezone) or last_week(timezone)
     except WeekError as exc:
         raise typer.BadParameter(str(exc)) from None
+    from pipeline.filters import FilterError, Filters
+
     try:
-        result = build_report(db, iso_week, out / str(iso_week) if out else None, on_wait=_warn)
-    except (DatabaseBusy, FileNotFoundError) as exc:
+        filters = Filters.parse(outlets=outlet, languages=language)
+        result = build_report(
+            db, iso_week, out / str(iso_week) if out else None, on_wait=_warn, filters=filters
+        )
+    except (DatabaseBusy, FileNotFoundError, FilterError) as exc:
         _fail(str(exc))
     table = Table("file", "rows", title=f"Weekly report {result.week}")
     for name, rows in result.rows.items():
@@ -201,26 +210,48 @@ def trends(
     ] = 8,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Last week shown [default: the latest week with articles]"),
+        typer.Option(
+            "--until",
+            help="Last week shown: ISO week or a date in it [default: the latest with articles]",
+        ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First week shown: ISO week or a date (instead of --weeks)"),
+    ] = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Print the main trends of the last N weeks: coverage, stance, who is quoted, speakers.
 
-    Example: [bold]asylumwatch trends --weeks 12[/]
+    Example: [bold]asylumwatch trends --weeks 12[/] ·
+    [bold]asylumwatch trends --since 2025-W14 --until 2025-W25 --outlet "Outlet A"[/]
     """
     from flows.report_trends import latest_week, trend_tables
+    from pipeline.filters import FilterError, Filters, restrict
 
     try:
+        filters = Filters.parse(outlets=outlet, languages=language)
+        first = _week(since)
         with connect(db, read_only=True, on_wait=_warn) as con:
+            restrict(con, filters)
             end = _week(until) or latest_week(con)
             if end is None:
-                _fail(f"{db} holds no relevant article yet: run the monitor first.")
-            window = end.back(weeks)
+                _fail(
+                    f"{db} holds no relevant article yet"
+                    + (f" for {filters.describe()}" if filters else ": run the monitor first.")
+                )
+            if first is not None and first > end:
+                _fail(f"--since {first} is after the last week shown, {end}")
+            window = end.back(weeks if first is None else (end.start - first.start).days // 7 + 1)
             tables = trend_tables(con, window)
+    except FilterError as exc:
+        _fail(str(exc))
     except (DatabaseBusy, FileNotFoundError) as exc:
         _fail(str(exc))
-    console.print(f"Trends for {window[0]} to {window[-1]} from {db}")
+    scope = f" ({filters.describe()})" if filters else ""
+    console.print(f"Trends for {window[0]} to {window[-1]}{scope} from {db}")
     for table in tables:
         console.print(table)
 

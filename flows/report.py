@@ -26,6 +26,7 @@ from flows.report_data import COLUMNS, ReportData, fetch
 from flows.report_html import render
 from flows.report_readme import readme_text
 from flows.report_week import IsoWeek
+from pipeline.filters import Filters, restrict
 from pipeline.store import connect
 
 CHART_WEEKS = 12
@@ -53,13 +54,17 @@ def build_report(
     *,
     chart_weeks: int = CHART_WEEKS,
     on_wait=None,  # type: ignore[no-untyped-def]
+    filters: Filters | None = None,
 ) -> ReportResult:
-    """Write the report for ``week`` into ``out_dir`` (default data/reports/<week>)."""
+    """Write the report for ``week`` into ``out_dir`` (default data/reports/<week>);
+    ``filters`` (outlets, languages) restrict every figure to the matching articles."""
     out_dir = Path(out_dir or default_out_dir(db_path, week))
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with connect(db_path, read_only=True, on_wait=on_wait) as con:
+        restrict(con, filters or Filters())
         data = fetch(con, week, chart_weeks)
+        data.scope = filters.describe() if filters else ""
     timings["query"] = time.perf_counter() - started
     generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 

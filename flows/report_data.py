@@ -188,6 +188,7 @@ class ReportData:
     first_week: str | None = None  # earliest and latest week with relevant articles stored
     latest_week: str | None = None
     previous: dict[str, int] = field(default_factory=dict)  # last week's totals (0: none)
+    scope: str = ""  # the outlet/language filters the figures are restricted to ("": all)
 
     @property
     def empty(self) -> bool:

@@ -207,6 +207,8 @@ def render(data: ReportData, generated_at: str) -> str:
         f'<p class="sub">Monday {week.start.isoformat()} to Sunday {week.end.isoformat()} (UTC)'
         f" &middot; generated {escape(generated_at)}</p>",
     ]
+    if data.scope:
+        parts.append(f'<p class="note">Restricted to {escape(data.scope)}.</p>')
     if note:
         parts.append(f'<p class="note">{escape(note)}</p>')
     parts.append('<div class="totals">')

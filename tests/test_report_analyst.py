@@ -92,3 +92,22 @@ def test_palette_is_okabe_ito_and_roles_are_told_apart() -> None:
     assert {STANCE_COLOURS["restrictive"], STANCE_COLOURS["protective"]} <= palette
     styles = [(ROLE_COLOURS[r], ROLE_HATCHES[r]) for r in ROLE_COLOURS]
     assert len(set(styles)) == len(styles)
+
+
+def test_trends_and_report_take_outlet_language_and_dates(db: Path, tmp_path: Path) -> None:
+    result = cli("trends", "--db", str(db), "--since", "2025-06-04", "--until", WEEK,
+                 "--outlet", "Outlet A", "--language", "en")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Trends for 2025-W23 to 2025-W25 (outlet Outlet A; language en)" in result.stdout
+    assert "Outlet B" not in result.stdout
+    none = cli("trends", "--db", str(db), "--outlet", "Nobody")
+    assert none.exit_code == 2 and "no relevant article yet for outlet Nobody" in none.stderr
+    out = tmp_path / "reports"
+    report = cli(
+        "report", "--db", str(db), "--week", WEEK, "--out", str(out), "--outlet", "Outlet B"
+    )
+    assert report.exit_code == 0, report.output
+    page = (out / WEEK / "report.html").read_text()
+    assert "Restricted to outlet Outlet B" in page
+    articles = (out / WEEK / "articles.csv").read_text(encoding="utf-8-sig")
+    assert "Outlet B" in articles and "Outlet A" not in articles
