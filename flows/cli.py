@@ -8,7 +8,10 @@ locked database) print one message and exit with code 2; they never show a trace
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -293,16 +296,27 @@ def demo(
     topic: TopicOpt = DEFAULT_TOPIC,
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     port_base: Annotated[
-        int, typer.Option("--port-base", help="First port of the demo servers (0: any free).")
+        int,
+        typer.Option(
+            "--port-base",
+            help="Port of the demo server on 127.0.0.1 (taken or 0: any free one).",
+        ),
     ] = DEFAULT_PORT_BASE,
     no_models: NoModelsOpt = False,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
-    Runs offline. Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
+    Runs offline. The outlets have fixed addresses (http://<outlet>.example, served through a
+    local proxy), so a second run, on any port, finds the same articles and adds none.
+    Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
     """
-    with serve_demo_site(port_base) as site:
-        console.print("Demo outlets: " + ", ".join(site.base_urls.values()))
+    with serve_demo_site(port_base, fixed_hosts=True) as site, _proxy_env(site.proxy):
+        if site.note:
+            err_console.print(f"[yellow]{site.note}[/]")
+        console.print(
+            "Demo outlets: " + ", ".join(site.base_urls.values()) + f" (served on {site.proxy})",
+            soft_wrap=True,
+        )
         summary = _run_pipeline(
             DEMO_SOURCES,
             topic,
@@ -328,6 +342,23 @@ def _refresh_snapshot(db: Path) -> None:
     if Path(db).exists():
         snapshot = export_snapshot(db)
         console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
+
+
+@contextmanager
+def _proxy_env(proxy: str | None) -> Iterator[None]:
+    """Send every HTTP request of this process and the crawler it starts to ``proxy``."""
+    names = ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")
+    saved = {name: os.environ.get(name) for name in names}
+    if proxy:
+        os.environ.update(http_proxy=proxy, HTTP_PROXY=proxy, no_proxy="", NO_PROXY="")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def print_demo_summary(db: Path) -> None:

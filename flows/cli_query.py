@@ -162,9 +162,8 @@ def print_result(names: list[str], rows: list[tuple], fmt: Format) -> None:
         typer.echo(vertical(names, rows))
     else:
         console = Console()
-        table = rich_table(names, rows)
-        if fits(console, table):
-            console.print(table)
+        if fits(console, names, rows):
+            console.print(rich_table(names, rows))
         else:
             typer.echo(vertical(names, rows))
             Console(stderr=True).print(
@@ -193,11 +192,18 @@ def rich_table(names: list[str], rows: list[tuple]) -> Table:
     return table
 
 
-def fits(console: Console, table: Table) -> bool:
-    """Whether every column can show its longest word (else rich cuts words with '…')."""
-    if not table.columns:
+def fits(console: Console, names: list[str], rows: list[tuple]) -> bool:
+    """Whether every column can show its longest word (else rich cuts words with '…'):
+    the longest words plus the borders and padding (3 characters a column, 1 more)."""
+    if not names:
         return True
-    return table.__rich_measure__(console, console.options).minimum <= console.width
+    longest = [max((len(w) for w in name.split()), default=0) for name in names]
+    for row in rows:
+        for i, value in enumerate(row):
+            words = text(value).split()
+            if words:
+                longest[i] = max(longest[i], max(len(w) for w in words))
+    return sum(longest) + 3 * len(names) + 1 <= console.width
 
 
 def vertical(names: list[str], rows: list[tuple]) -> str:

@@ -74,6 +74,8 @@ def test_wide_results_fall_back_to_one_record_per_block(db: Path) -> None:
     assert wide.exit_code == 0
     assert "-[ record 2 ]" in wide.stdout and "…" not in wide.stdout
     assert "do not fit 80 characters" in wide.stderr
+    long_word = run(db, "SELECT 'https://outlet.example/' || repeat('x', 90) AS url")
+    assert "-[ record 1 ]" in long_word.stdout and "x" * 90 in long_word.stdout
     narrow = run(db, "SELECT outlet, count(*) AS n FROM articles GROUP BY 1 ORDER BY 1")
     assert "┃ outlet" in narrow.stdout and "Outlet A" in narrow.stdout
     assert "2 row(s)" in narrow.stderr
