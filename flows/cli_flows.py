@@ -108,7 +108,8 @@ def serve(
     """Start Prefect on 127.0.0.1 and run the monitor and the weekly report on their schedules.
 
     The monitor runs every 6 hours and the report on Mondays at 06:00 unless told otherwise.
-    Uses the server in PREFECT_API_URL when one is set. Stop with Ctrl-C.
+    Uses the server in PREFECT_API_URL when one is set. Stop with Ctrl-C (exit code 0).
+    See docs/serving.md: what runs when, running a flow now, logs.
     Example: [bold]asylumwatch serve --timezone Europe/Berlin[/]
     """
     from flows import serve as serving  # imports Prefect's server machinery: only when serving
@@ -147,6 +148,8 @@ def serve(
         serving.run(config, ready)
     except serving.ServeError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C while the server starts or stops: a normal stop too
+        pass
     console.print("Stopped. Nothing is left half-written; the next run picks up from here.")
 
 
