@@ -150,6 +150,7 @@ MIGRATIONS: list[Migration] = [
         LEFT JOIN articles r ON r.article_id = g.story_id;
         """,
     ),
+    Migration(4, "top_speakers ordered by week, rank and speaker", VIEWS_SQL),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
