@@ -81,3 +81,32 @@ def test_list_fits_80_columns(tmp_path: Path) -> None:
     assert "…" not in result.stdout
     repo = cli("sources", "list")  # the bundled sources file
     assert repo.exit_code == 0 and "CBC News" in repo.stdout
+
+
+def test_crawl_table_fits_80_columns(monkeypatch, tmp_path: Path) -> None:
+    from collections import Counter
+    from datetime import datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    import flows.cli_sources as cli_sources
+    from crawlers.report import SourceReport
+    from crawlers.runner import CrawlResult
+
+    reports = [
+        SourceReport("The Northern Ledger", 26, 0, 30, 24, 1, 0, 0, Counter({"404": 2})),
+        SourceReport("Courrier frontalier", 16, 3, 20, 14, 0, 2, 1, Counter({"redirect_loop": 1})),
+    ]
+    monkeypatch.setattr(cli_sources, "read_fetch_log", lambda path: [])
+    monkeypatch.setattr(cli_sources, "build_report", lambda *args: reports)
+    now = datetime(2026, 12, 6)
+    result = CrawlResult("run1", tmp_path / "r.warc.gz", tmp_path / "f.jsonl", now, now, 0)
+    out = StringIO()
+    cli_sources.print_crawl_report(tmp_path / "none.duckdb", result, Console(file=out, width=80))
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text
+    for header in ("discovered", "already", "fetched", "articles", "duplicates", "skipped"):
+        assert header in text
+    assert "Courrier frontalier failed: redirect_loop 1" in text
