@@ -147,12 +147,13 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
         "too old",
         "failed",
     ):
-        width = max(len(word) for word in name.split())  # counts: no wider than the header
+        # counts: as wide as the header's longest word, or the whole header when there is room
+        width = max(len(word) for word in name.split())
         table.add_column(
             name,
             justify="left" if name == "source" else "right",
             min_width=None if name == "source" else width,
-            max_width=None if name == "source" else width,
+            max_width=None if name == "source" else (width if out.width < 120 else len(name)),
         )
 
     def num(value: int | None) -> str:
