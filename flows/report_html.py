@@ -100,7 +100,7 @@ def _change(now: int, before: int) -> str:
 
 def _example_quotes(table: pa.Table, per_stance: int = EXAMPLE_QUOTES) -> str:
     """A few quotes of each stance with speaker, role and a link to the article: attributed
-    direct quotes first, then in file order (date, outlet)."""
+    direct quotes first, one per speaker before a second one, then in file order."""
     rows = table.to_pylist()
     if not rows:
         return '<p class="muted">No quotes this week.</p>'
@@ -108,10 +108,17 @@ def _example_quotes(table: pa.Table, per_stance: int = EXAMPLE_QUOTES) -> str:
     stances: list[str | None] = [*STANCES]
     stances += sorted({r["stance"] for r in rows if r["stance"] and r["stance"] not in STANCES})
     for stance in stances:
-        chosen = sorted(
+        ranked = sorted(
             (r for r in rows if r["stance"] == stance),
             key=lambda r: (r["speaker"] is None, r["quote_type"] != "direct"),
-        )[:per_stance]
+        )
+        seen: set[str | None] = set()
+        varied = []  # one quote per speaker first, then the rest
+        for r in ranked:
+            if r["speaker"] not in seen:
+                seen.add(r["speaker"])
+                varied.append(r)
+        chosen = (varied + [r for r in ranked if r not in varied])[:per_stance]
         total = sum(1 for r in rows if r["stance"] == stance)
         parts.append(
             f"<h3>{escape(stance or UNCLASSIFIED)} <span class='muted'>({total})</span></h3>"
