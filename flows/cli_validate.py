@@ -69,6 +69,14 @@ def sample(
         bool,
         typer.Option("--include-off-topic", help="Sample off-topic articles too (relevance)."),
     ] = False,
+    blind: Annotated[
+        bool,
+        typer.Option(
+            "--blind",
+            help="Keep the tool's labels out of the coder's file (in <out>.key.csv, which "
+            "score joins back), so they cannot sway the coder.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
@@ -96,7 +104,12 @@ def sample(
     except (v.ValidationError, FilterError, DatabaseBusy, FileNotFoundError) as exc:
         _fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_rows(out, drawn.header, drawn.rows)
+    if blind:
+        header, rows, key_header, key_rows = v.split_blind(drawn)
+        write_rows(out, header, rows)
+        write_rows(v.key_path(out), key_header, key_rows)
+    else:
+        write_rows(out, drawn.header, drawn.rows)
     notes = {
         "what": what,
         "n": len(drawn.rows),
@@ -106,6 +119,7 @@ def sample(
         "strata": {k: {"population": p, "drawn": d} for k, (p, d) in drawn.strata.items()},
         "filters": filters.describe(),
         "include_off_topic": include_off_topic,
+        "blind": blind,
         "db": str(db),
         "drawn_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
@@ -120,6 +134,10 @@ def sample(
             f"Stratified on {stratify}: "
             + ", ".join(f"{escape(k)} {d} of {p}" for k, (p, d) in drawn.strata.items())
         )
+    if blind:
+        console.print(
+            f"The tool's labels are in {escape(str(v.key_path(out)))}: keep it from the coder."
+        )
     if len(drawn.rows) < n:
         console.print(f"[yellow]Only {drawn.population} {what} match: all are in the file.[/]")
     coder = ", ".join(h for h in drawn.header if h.startswith("coder_"))
@@ -133,6 +151,10 @@ def score(
         Path | None,
         typer.Option("--html", help="HTML page to write [default: <file>.score.html]"),
     ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="A blind sample's tool labels [default: <file>.key.csv]"),
+    ] = None,
 ) -> None:
     """Compare the tool's labels with the coder's: precision, recall, F1 (95% CIs), accuracy,
     Cohen's kappa and the confusion matrix, as tables and as an HTML page.
@@ -140,7 +162,7 @@ def score(
     Example: [bold]asylumwatch validate score validation/quotes.csv[/]
     """
     try:
-        report = v.score_file(coded)
+        report = v.score_file(coded, key)
     except v.ValidationError as exc:
         _fail(str(exc))
     console = Console()
@@ -150,6 +172,12 @@ def score(
             f"accuracy {v.fmt_interval(field.accuracy)}, "
             f"Cohen's kappa {v.fmt_interval(field.kappa)}"
         )
+        if field.unknown:
+            console.print(
+                f"[yellow]coder_{escape(field.name)} holds labels the codebook does not have: "
+                f"{escape(v.unknown_text(field))}. Fix them (typos?) or they count as labels "
+                "of their own.[/]"
+            )
         table = Table("label", "coder", "tool", "precision", "recall", "F1", title=field.name)
         for s in field.labels:
             table.add_row(

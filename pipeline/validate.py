@@ -25,6 +25,7 @@ import html
 import io
 import math
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ import duckdb
 import numpy as np
 
 from pipeline.filters import Filters, restricted
+from pipeline.records import SPEAKER_ROLES, STANCES
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
@@ -87,6 +89,14 @@ FROM (SELECT * FROM article_weeks WHERE duplicate_of IS NULL AND {where}) w
 JOIN articles a USING (article_id)
 ORDER BY item_id
 """
+
+
+# The labels a coder may use per field (anything else is reported as a likely typo).
+CODEBOOK: dict[str, frozenset[str]] = {
+    "stance": frozenset(STANCES),
+    "speaker_role": frozenset(SPEAKER_ROLES),
+    "is_relevant": frozenset({"true", "false"}),
+}
 
 
 class ValidationError(ValueError):
@@ -237,6 +247,7 @@ class FieldScore:
     kappa: Interval
     matrix_labels: list[str]
     matrix: list[list[int]]  # rows: coder (truth), columns: tool
+    unknown: dict[str, int] = field(default_factory=dict)  # coder labels not in the codebook
 
 
 @dataclass(slots=True)
@@ -378,7 +389,12 @@ def score(header: list[str], rows: list[dict[str, str]], path: str = "") -> Scor
             tool = normalise_label(row.get(f"tool_{name}") or "") or NONE_LABEL
             coded.append((tool, coder))
         if coded:
-            fields.append(score_pairs(name, coded, uncodable))
+            scored = score_pairs(name, coded, uncodable)
+            if name in CODEBOOK:
+                scored.unknown = dict(
+                    sorted(Counter(c for _, c in coded if c not in CODEBOOK[name]).items())
+                )
+            fields.append(scored)
     if not fields:
         raise ValidationError(
             f"{path}: no coded row yet: fill in the {', '.join(f'coder_{p}' for p in pairs)} "
@@ -387,8 +403,40 @@ def score(header: list[str], rows: list[dict[str, str]], path: str = "") -> Scor
     return ScoreReport(str(path), len(rows), fields)
 
 
-def score_file(path: Path) -> ScoreReport:
+def key_path(path: Path) -> Path:
+    """Where a blind sample keeps the tool's labels: ``<name>.key.csv`` beside it."""
+    return Path(path).with_suffix(".key.csv")
+
+
+def split_blind(
+    sample: Sample,
+) -> tuple[list[str], list[list[object]], list[str], list[list[object]]]:
+    """A blind sample: the coder's file without the ``tool_`` columns, and the key file
+    (``item_id`` and the ``tool_`` columns) that :func:`score_file` joins back."""
+    keep = [i for i, h in enumerate(sample.header) if not h.startswith("tool_")]
+    tool = [0] + [i for i, h in enumerate(sample.header) if h.startswith("tool_")]
+    return (
+        [sample.header[i] for i in keep],
+        [[row[i] for i in keep] for row in sample.rows],
+        [sample.header[i] for i in tool],
+        [[row[i] for i in tool] for row in sample.rows],
+    )
+
+
+def score_file(path: Path, key: Path | None = None) -> ScoreReport:
+    """Score a coded file; a blind one gets the tool's labels from its key file."""
     header, rows = read_coded(path)
+    key = key or key_path(path)
+    if not any(h.startswith("tool_") for h in header) and Path(key).is_file():
+        key_header, key_rows = read_coded(key)
+        if "item_id" not in header or "item_id" not in key_header:
+            raise ValidationError(f"{path} and {key} need an item_id column to be joined")
+        labels = {r["item_id"]: r for r in key_rows}
+        missing = [r["item_id"] for r in rows if r["item_id"] not in labels]
+        if missing:
+            raise ValidationError(f"{key} has no row for item_id {missing[0]} of {path}")
+        header = header + [h for h in key_header if h.startswith("tool_")]
+        rows = [{**labels[r["item_id"]], **r} for r in rows]
     return score(header, rows, str(path))
 
 
@@ -426,6 +474,11 @@ def score_html(report: ScoreReport) -> str:
             f"<p>{f.coded} coded items ({f.uncodable} marked uncodable). Accuracy "
             f"<b>{e(fmt_interval(f.accuracy))}</b>, Cohen's kappa "
             f"<b>{e(fmt_interval(f.kappa))}</b>.</p>",
+            *(
+                [f"<p><b>Not codebook labels</b> (typos?): {e(unknown_text(f))}.</p>"]
+                if f.unknown
+                else []
+            ),
             "<table><tr><th>label</th><th>coder</th><th>tool</th><th>precision</th>"
             "<th>recall</th><th>F1</th></tr>",
         ]
@@ -449,3 +502,7 @@ def score_html(report: ScoreReport) -> str:
         parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def unknown_text(field_score: FieldScore) -> str:
+    return ", ".join(f"{label} ({n})" for label, n in field_score.unknown.items())

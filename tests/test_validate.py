@@ -146,3 +146,37 @@ def test_score_errors_are_one_line(tmp_path: Path) -> None:
     other = tmp_path / "other.csv"
     other.write_text("a,b\r\n1,2\r\n")
     assert "no tool_X column" in cli("validate", "score", str(other)).stderr
+
+
+def test_blind_sample_keeps_the_tools_labels_in_a_key_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "blind.csv"
+    args = ["validate", "sample", "--db", str(db), "--seed", "2", "--blind", "--out", str(out)]
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    rows = read(out)
+    assert not any(h.startswith("tool_") for h in rows[0])
+    key = read(tmp_path / "blind.key.csv")
+    assert [r["item_id"] for r in key] == [r["item_id"] for r in rows]
+    assert list(key[0]) == ["item_id", "tool_stance", "tool_speaker_role"]
+    for row, labels in zip(rows, key, strict=True):
+        row["coder_stance"] = labels["tool_stance"] or "neutral"
+    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    scored = cli("validate", "score", str(out))
+    assert scored.exit_code == 0, scored.output
+    report = v.score_file(out)
+    assert report.fields[0].name == "stance" and report.fields[0].coded == len(rows)
+
+
+def test_labels_outside_the_codebook_are_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "typo.csv"
+    path.write_text(
+        "item_id,tool_stance,coder_stance\r\na,protective,protectve\r\nb,neutral,neutral\r\n"
+    )
+    report = v.score_file(path)
+    assert report.fields[0].unknown == {"protectve": 1}
+    result = cli("validate", "score", str(path))
+    assert result.exit_code == 0 and "protectve (1)" in result.stdout
+    assert "Not codebook labels" in (tmp_path / "typo.score.html").read_text()
