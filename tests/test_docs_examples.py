@@ -32,7 +32,7 @@ def code_as_the_coder(path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(raw, newline="")))
     for i, row in enumerate(rows):
         for column in [c for c in row if c.startswith("coder_") and c != "coder_note"]:
-            tool = row["tool_" + column[len("coder_") :]]
+            tool = row.get("tool_" + column[len("coder_") :])  # none in a blind sample
             row[column] = (tool or "neutral") if i % 4 else "restrictive"
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\r\n")
