@@ -111,3 +111,13 @@ def test_trends_and_report_take_outlet_language_and_dates(db: Path, tmp_path: Pa
     assert "Restricted to outlet Outlet B" in page
     articles = (out / WEEK / "articles.csv").read_text(encoding="utf-8-sig")
     assert "Outlet B" in articles and "Outlet A" not in articles
+
+
+def test_trends_fit_80_columns_for_12_weeks(db: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["trends", "--db", str(db), "--weeks", "12"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "W15" in result.stdout and "W26" in result.stdout
