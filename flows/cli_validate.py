@@ -36,6 +36,24 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+# Borderless tables: the scores of ten roles fit an 80-character terminal.
+COMPACT: dict = {"box": None, "padding": (0, 1, 0, 0), "header_style": "bold"}
+NUMBERED_FROM = 5  # more labels than this: the matrix's columns are numbered
+
+
+def confusion_table(labels: list[str], matrix: list[list[int]]) -> Table:
+    """Rows: the coder's label; columns: the tool's (numbered when there are many)."""
+    numbered = len(labels) > NUMBERED_FROM
+    table = Table(title="confusion matrix (rows: coder, columns: tool)", **COMPACT)
+    table.add_column("coder \\ tool")
+    for i, label in enumerate(labels, 1):
+        table.add_column(str(i) if numbered else escape(label), justify="right")
+    for i, (label, row) in enumerate(zip(labels, matrix, strict=True), 1):
+        name = f"{i} {label}" if numbered else label
+        table.add_row(escape(name), *(str(x) for x in row))
+    return table
+
+
 @validate_app.callback()
 def _validate() -> None:
     """Check the tool's labels against a human coder before publishing a figure."""
@@ -178,7 +196,9 @@ def score(
                 f"{escape(v.unknown_text(field))}. Fix them (typos?) or they count as labels "
                 "of their own.[/]"
             )
-        table = Table("label", "coder", "tool", "precision", "recall", "F1", title=field.name)
+        table = Table(title=field.name, **COMPACT)
+        for name in ("label", "coder", "tool", "precision [95% CI]", "recall", "F1"):
+            table.add_column(name, justify="left" if name == "label" else "right", no_wrap=True)
         for s in field.labels:
             table.add_row(
                 escape(s.label),
@@ -189,10 +209,7 @@ def score(
                 v.fmt_interval(s.f1),
             )
         console.print(table)
-        matrix = Table("coder \\ tool", *(escape(x) for x in field.matrix_labels))
-        for label, row in zip(field.matrix_labels, field.matrix, strict=True):
-            matrix.add_row(escape(label), *(str(x) for x in row))
-        console.print(matrix)
+        console.print(confusion_table(field.matrix_labels, field.matrix))
     html_path = html_out or coded.with_suffix(".score.html")
     html_path.write_text(v.score_html(report), encoding="utf-8")
     console.print(

@@ -180,3 +180,18 @@ def test_labels_outside_the_codebook_are_flagged(tmp_path: Path) -> None:
     result = cli("validate", "score", str(path))
     assert result.exit_code == 0 and "protectve (1)" in result.stdout
     assert "Not codebook labels" in (tmp_path / "typo.score.html").read_text()
+
+
+def test_score_tables_fit_80_columns_with_ten_roles(tmp_path: Path) -> None:
+    roles = ["official", "enforcement", "politician", "legal", "advocacy", "international"]
+    roles += ["academic", "affected", "other", "unknown"]
+    lines = ["item_id,tool_speaker_role,coder_speaker_role"]
+    for role in roles:
+        lines += [f"{role}{i},{role},{role}" for i in range(3)] + [f"x{role},official,{role}"]
+    path = tmp_path / "roles.csv"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    result = CliRunner().invoke(app, ["validate", "score", str(path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    body = result.stdout.split("95% intervals")[0]
+    assert "…" not in body and max(len(line) for line in body.splitlines()) <= 80
+    assert "10 unknown" in body  # the matrix numbers its columns
