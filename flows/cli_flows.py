@@ -175,35 +175,70 @@ def report(
     ] = None,
     outlet: OutletOpt = None,
     language: LanguageOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="One report per week from this week (or date) on."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="With --since: the last week [default: last week]."),
+    ] = None,
 ) -> None:
     """Write the weekly report into <out>/<week>/: CSV files, charts, README.txt, report.html.
 
-    Each week gets its own folder, so next week's report never overwrites this one.
+    Each week gets its own folder, so next week's report never overwrites this one; --since
+    writes one per week.
     Example: [bold]asylumwatch report --week 2025-W25 --out reports[/] (writes
-    reports/2025-W25/) · [bold]asylumwatch report --week last[/]
+    reports/2025-W25/) · [bold]asylumwatch report --week last[/] ·
+    [bold]asylumwatch report --since 2025-W20 --until 2025-W25 --out reports[/]
     """
     from flows.report import build_report
-
-    try:
-        iso_week = _week(week, timezone) or last_week(timezone)
-    except WeekError as exc:
-        raise typer.BadParameter(str(exc)) from None
     from pipeline.filters import FilterError, Filters
 
+    if week is not None and (since or until):
+        _fail("give --week, or --since (and --until), not both")
+    if until and not since:
+        _fail("--until goes with --since (for one week, use --week)")
+    try:
+        if since:
+            first = _week(since, timezone) or last_week(timezone)  # since is given: a week
+            last = _week(until, timezone) or last_week(timezone)
+            if first > last:
+                _fail(f"--since {first} is after --until {last}")
+            weeks = last.back((last.start - first.start).days // 7 + 1)
+        else:
+            weeks = [_week(week, timezone) or last_week(timezone)]
+    except WeekError as exc:
+        raise typer.BadParameter(str(exc)) from None
     try:
         filters = Filters.parse(outlets=outlet, languages=language)
-        result = build_report(
-            db, iso_week, out / str(iso_week) if out else None, on_wait=_warn, filters=filters
-        )
+        results = [
+            build_report(db, w, out / str(w) if out else None, on_wait=_warn, filters=filters)
+            for w in weeks
+        ]
     except (DatabaseBusy, FileNotFoundError, FilterError) as exc:
         _fail(str(exc))
-    table = Table("file", "rows", title=f"Weekly report {result.week}")
-    for name, rows in result.rows.items():
-        table.add_row(name, str(rows))
-    console.print(table)
-    if result.empty:
-        _warn(f"No relevant articles are stored for {result.week}: the files hold headers only.")
-    console.print(f"Open {Path(result.out_dir) / 'report.html'} ({result.seconds['total']:.1f} s)")
+    for result in results if len(results) == 1 else []:
+        table = Table("file", "rows", title=f"Weekly report {result.week}")
+        for name, rows in result.rows.items():
+            table.add_row(name, str(rows))
+        console.print(table)
+    if len(results) > 1:
+        table = Table("week", "articles", "quotes", "folder", title="Weekly reports")
+        for result in results:
+            table.add_row(
+                result.week,
+                str(result.rows["articles.csv"]),
+                str(result.rows["quotes.csv"]),
+                result.out_dir,
+            )
+        console.print(table)
+    for result in results:
+        if result.empty:
+            _warn(f"No relevant articles are stored for {result.week}: files with headers only.")
+    last_result = results[-1]
+    seconds = sum(r.seconds["total"] for r in results)
+    console.print(f"Open {Path(last_result.out_dir) / 'report.html'} ({seconds:.1f} s)")
 
 
 @flows_app.command()

@@ -121,3 +121,14 @@ def test_trends_fit_80_columns_for_12_weeks(db: Path) -> None:
     assert "…" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert "W15" in result.stdout and "W26" in result.stdout
+
+
+def test_report_since_until_writes_one_folder_per_week(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = cli("report", "--db", str(db), "--since", "2025-06-04", "--until", WEEK,
+                 "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["2025-W23", "2025-W24", WEEK]
+    assert "Weekly reports" in result.stdout and "2025-W24" in result.stderr  # empty week
+    both = cli("report", "--db", str(db), "--week", WEEK, "--since", "2025-W20")
+    assert both.exit_code == 2 and "not both" in both.stderr
