@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml requirements/models.txt
 
 install: $(STAMP)
 
+# make demo PORT=8800: serve the demo site on that port (taken: any free one)
 demo: install
-	$(BIN)/asylumwatch demo
+	$(BIN)/asylumwatch demo $(if $(PORT),--port-base $(PORT))
 
 test: install
 	$(BIN)/ruff check .

@@ -23,30 +23,52 @@ from flows.report_week import IsoWeek  # noqa: E402
 from pipeline.records import SPEAKER_ROLES, STANCES  # noqa: E402
 
 UNCLASSIFIED = "not classified"
-STANCE_COLOURS = {
-    "restrictive": "#c0392b",
-    "protective": "#2471a3",
-    "neutral": "#a6acaf",
-    UNCLASSIFIED: "#e5e8e8",
+# Okabe & Ito's palette (2008), told apart with every common colour-vision deficiency.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "black": "#000000",
 }
-ROLE_COLOURS = dict(
-    zip(
-        (*SPEAKER_ROLES, UNCLASSIFIED),
-        (
-            "#1f77b4",
-            "#2c3e50",
-            "#ff7f0e",
-            "#9467bd",
-            "#2ca02c",
-            "#17becf",
-            "#8c564b",
-            "#d62728",
-            "#bcbd22",
-            "#7f7f7f",
-            "#d5d8dc",
-        ),
-        strict=True,
-    )
+GREY, LIGHT_GREY = "#999999", "#DDDDDD"
+STANCE_COLOURS = {
+    "restrictive": OKABE_ITO["vermillion"],
+    "protective": OKABE_ITO["blue"],
+    "neutral": GREY,
+    UNCLASSIFIED: LIGHT_GREY,
+}
+# Ten roles and "not classified" need more than eight colours: the last roles reuse a colour
+# with a hatch pattern (ROLE_HATCHES), so no two roles look alike, in colour or in grey.
+_ROLE_STYLE = (
+    (OKABE_ITO["blue"], ""),
+    (OKABE_ITO["orange"], ""),
+    (OKABE_ITO["bluish green"], ""),
+    (OKABE_ITO["reddish purple"], ""),
+    (OKABE_ITO["sky blue"], ""),
+    (OKABE_ITO["vermillion"], ""),
+    (OKABE_ITO["yellow"], ""),
+    (OKABE_ITO["black"], ""),
+    (OKABE_ITO["sky blue"], "///"),
+    (OKABE_ITO["orange"], "///"),
+    (LIGHT_GREY, ""),
+)
+_ROLES = (*SPEAKER_ROLES, UNCLASSIFIED)
+ROLE_COLOURS = {role: colour for role, (colour, _) in zip(_ROLES, _ROLE_STYLE, strict=True)}
+ROLE_HATCHES = {role: hatch for role, (_, hatch) in zip(_ROLES, _ROLE_STYLE, strict=True)}
+# Outlets in the coverage chart, in order of their coverage.
+OUTLET_COLOURS = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish green"],
+    OKABE_ITO["reddish purple"],
+    OKABE_ITO["sky blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["yellow"],
+    OKABE_ITO["black"],
 )
 LEGEND_CHARS = 26  # longer outlet names are cut in the legend
 MAX_OUTLETS = 8  # more outlets than this: the rest are summed as "other outlets"
@@ -91,22 +113,27 @@ def _save(fig: Figure, path: Path) -> Path:
 
 
 def coverage_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) -> Path:
-    """Relevant articles per week, one line per outlet."""
+    """Relevant articles per week: one bar per week, stacked by outlet, the total on top."""
     fig, ax = _figure("Relevant articles per week, by outlet")
     by_outlet = _pivot(table, "outlet", weeks)
     ranked = sorted(by_outlet, key=lambda o: (-sum(by_outlet[o]), o))
     shown = ranked[:MAX_OUTLETS]
     rest = ranked[MAX_OUTLETS:]
-    x = range(len(weeks))
-    for outlet in shown:
+    x = list(range(len(weeks)))
+    bottom = [0] * len(weeks)
+    stacks = [(o, by_outlet[o], OUTLET_COLOURS[i]) for i, o in enumerate(shown)]
+    if rest:
+        others = [sum(by_outlet[o][i] for o in rest) for i in range(len(weeks))]
+        stacks.append((f"{len(rest)} other outlets", others, LIGHT_GREY))
+    for outlet, counts, colour in stacks:
         label = outlet if len(outlet) <= LEGEND_CHARS else outlet[: LEGEND_CHARS - 1] + "…"
-        ax.plot(x, by_outlet[outlet], marker="o", linewidth=1.8, markersize=4, label=label)
-    for n, outlet in enumerate(rest):  # thin grey lines: the spread, without a legend each
-        label = f"{len(rest)} other outlets" if n == 0 else None
-        ax.plot(x, by_outlet[outlet], color="#c8c8c8", linewidth=0.8, zorder=1, label=label)
+        ax.bar(x, counts, bottom=bottom, color=colour, label=label, width=0.75)
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    for i, total in enumerate(bottom):
+        ax.text(i, total, str(total), ha="center", va="bottom", fontsize=7, color="#555")
     _week_axis(ax, weeks)
     ax.set_ylabel("articles")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0, top=max([*bottom, 1]) * 1.12)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if by_outlet:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -127,7 +154,13 @@ def stance_share_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) ->
         if stance not in counts:
             continue
         share = [c / t if t else 0.0 for c, t in zip(counts[stance], totals, strict=True)]
-        ax.bar(x, share, bottom=bottom, color=STANCE_COLOURS.get(stance, "#f5b041"), label=stance)
+        ax.bar(
+            x,
+            share,
+            bottom=bottom,
+            color=STANCE_COLOURS.get(stance, OKABE_ITO["yellow"]),
+            label=stance,
+        )
         bottom = [b + s for b, s in zip(bottom, share, strict=True)]
     for i, total in enumerate(totals):
         ax.text(i, 1.01, f"n={total}", ha="center", va="bottom", fontsize=7, color="#555")
@@ -152,7 +185,16 @@ def roles_chart(table: pa.Table, weeks: Sequence[IsoWeek], path: Path) -> Path:
     for role in order:
         if role not in counts:
             continue
-        ax.bar(x, counts[role], bottom=bottom, color=ROLE_COLOURS.get(role, "#f5b041"), label=role)
+        ax.bar(
+            x,
+            counts[role],
+            bottom=bottom,
+            color=ROLE_COLOURS.get(role, GREY),
+            hatch=ROLE_HATCHES.get(role, ""),
+            edgecolor="white",
+            linewidth=0.4,
+            label=role,
+        )
         bottom = [b + c for b, c in zip(bottom, counts[role], strict=True)]
     _week_axis(ax, weeks)
     ax.set_ylabel("quotes")

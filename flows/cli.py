@@ -7,9 +7,11 @@ locked database) print one message and exit with code 2; they never show a trace
 
 from __future__ import annotations
 
-import csv
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -77,9 +79,35 @@ def _setup_logging(verbose: bool = False) -> None:
     )
 
 
+def version() -> str:
+    """The installed package's version (the source tree's when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("asylumwatch")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(PROJECT_ROOT / "pyproject.toml", "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"asylumwatch {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
 ) -> None:
     _setup_logging(verbose)
 
@@ -196,6 +224,7 @@ def run(
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
+    _refresh_snapshot(db)
     if not summary.crawl.ok:
         raise UserError(str(summary.crawl.failure))
 
@@ -271,52 +300,32 @@ def process(
 
 
 @app.command()
-def query(
-    sql: Annotated[str, typer.Argument(help="Any SQL DuckDB understands.")],
-    db: DbOpt = DEFAULT_DB,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output.")] = False,
-) -> None:
-    """Run SQL against the database (read-only) and print a table, or CSV with --csv.
-
-    Example: [bold]asylumwatch query "SELECT outlet, count(*) FROM articles GROUP BY 1"[/]
-    """
-    if not sql.strip():
-        raise UserError('no SQL given: write a query, e.g. "SELECT count(*) FROM articles".')
-    with connect(db, read_only=True, on_wait=lambda m: err_console.print(f"[yellow]{m}[/]")) as con:
-        try:
-            cursor = con.execute(sql)
-        except duckdb.Error as exc:
-            raise UserError(f"SQL error: {exc}") from None
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return
-    table = Table(*(escape(c) for c in columns))
-    for row in rows:  # scraped text: shown as written, never as markup
-        table.add_row(*("" if v is None else escape(str(v)) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row(s)")
-
-
-@app.command()
 def demo(
     db: DbOpt = DEFAULT_DB,
     topic: TopicOpt = DEFAULT_TOPIC,
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     port_base: Annotated[
-        int, typer.Option("--port-base", help="First port of the demo servers (0: any free).")
+        int,
+        typer.Option(
+            "--port-base",
+            help="Port of the demo server on 127.0.0.1 (taken or 0: any free one).",
+        ),
     ] = DEFAULT_PORT_BASE,
     no_models: NoModelsOpt = False,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
-    Runs offline. Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
+    Runs offline. The outlets have fixed addresses (http://<outlet>.example, served through a
+    local proxy), so a second run, on any port, finds the same articles and adds none.
+    Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
     """
-    with serve_demo_site(port_base) as site:
-        console.print("Demo outlets: " + ", ".join(site.base_urls.values()))
+    with serve_demo_site(port_base, fixed_hosts=True) as site, _proxy_env(site.proxy):
+        if site.note:
+            err_console.print(f"[yellow]{site.note}[/]")
+        console.print(
+            "Demo outlets: " + ", ".join(site.base_urls.values()) + f" (served on {site.proxy})",
+            soft_wrap=True,
+        )
         summary = _run_pipeline(
             DEMO_SOURCES,
             topic,
@@ -332,6 +341,33 @@ def demo(
     if not summary.crawl.ok:
         raise UserError(f"the crawl exited with code {summary.crawl.returncode}")
     print_demo_summary(db)
+    _refresh_snapshot(db)
+
+
+def _refresh_snapshot(db: Path) -> None:
+    """The Parquet snapshot next to the database (docs/analysts.md), as the monitor writes it."""
+    from flows.monitor_snapshot import export_snapshot
+
+    if Path(db).exists():
+        snapshot = export_snapshot(db)
+        console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
+
+
+@contextmanager
+def _proxy_env(proxy: str | None) -> Iterator[None]:
+    """Send every HTTP request of this process and the crawler it starts to ``proxy``."""
+    names = ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")
+    saved = {name: os.environ.get(name) for name in names}
+    if proxy:
+        os.environ.update(http_proxy=proxy, HTTP_PROXY=proxy, no_proxy="", NO_PROXY="")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def print_demo_summary(db: Path) -> None:
@@ -439,14 +475,22 @@ def evaluate_extraction(
 def _mount_subcommands() -> None:
     """Attach the commands that live in their own modules (each imports its heavy libraries,
     torch included, only when it runs, so every command line starts quickly)."""
+    from flows.cli_export import export_app
     from flows.cli_flows import flows_app
     from flows.cli_models import evaluate_app as stance_app
     from flows.cli_models import models_app
+    from flows.cli_query import query_app
     from flows.cli_quotes import quotes_app
     from flows.cli_sources import sources_app
+    from flows.cli_sources_edit import edit_app
+    from flows.cli_validate import validate_app
 
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
+    app.registered_commands.extend(query_app.registered_commands)
+    app.registered_commands.extend(export_app.registered_commands)
+    sources_app.registered_commands.extend(edit_app.registered_commands)  # list, add
     app.add_typer(sources_app, name="sources")
+    app.add_typer(validate_app, name="validate")
     evaluate_app.registered_commands.extend(quotes_app.registered_commands)
     app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
     evaluate_app.registered_commands.extend(stance_app.registered_commands)

@@ -22,8 +22,10 @@ from rich.table import Table
 from flows.cli_options import (
     ContactOpt,
     DbOpt,
+    LanguageOpt,
     NoDelaysOpt,
     NoModelsOpt,
+    OutletOpt,
     SourcesOpt,
     TopicOpt,
     WarcDirOpt,
@@ -44,13 +46,20 @@ err_console = Console(stderr=True)
 flows_app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
-def _week(value: str | None) -> IsoWeek | None:
+def _week(value: str | None, timezone: str | None = None) -> IsoWeek | None:
+    """An ISO week (2025-W25), any date in it (2025-06-18), or ``last``."""
     if value is None:
         return None
+    if value.strip().lower() == "last":
+        return last_week(timezone)
+    try:
+        return IsoWeek.of(date.fromisoformat(value.strip()))
+    except ValueError:
+        pass
     try:
         return IsoWeek.parse(value)
     except WeekError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(f"{exc} Or give a date (2025-06-18), or 'last'.") from None
 
 
 def _warn(message: str) -> None:
@@ -99,7 +108,8 @@ def serve(
     """Start Prefect on 127.0.0.1 and run the monitor and the weekly report on their schedules.
 
     The monitor runs every 6 hours and the report on Mondays at 06:00 unless told otherwise.
-    Uses the server in PREFECT_API_URL when one is set. Stop with Ctrl-C.
+    Uses the server in PREFECT_API_URL when one is set. Stop with Ctrl-C (exit code 0).
+    See docs/serving.md: what runs when, running a flow now, logs.
     Example: [bold]asylumwatch serve --timezone Europe/Berlin[/]
     """
     from flows import serve as serving  # imports Prefect's server machinery: only when serving
@@ -138,44 +148,97 @@ def serve(
         serving.run(config, ready)
     except serving.ServeError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C while the server starts or stops: a normal stop too
+        pass
     console.print("Stopped. Nothing is left half-written; the next run picks up from here.")
 
 
 @flows_app.command()
 def report(
     week: Annotated[
-        str | None, typer.Option("--week", help="ISO week, e.g. 2025-W25 [default: last week]")
+        str | None,
+        typer.Option(
+            "--week",
+            help="ISO week (2025-W25), a date in it (2025-06-18) or 'last' [default: last]",
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder [default: <db folder>/reports/<week>]"),
+        typer.Option(
+            "--out",
+            help="Reports folder; the report goes to <out>/<week>/ [default: <db folder>/reports]",
+        ),
     ] = None,
     db: DbOpt = DEFAULT_DB,
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Time zone that decides 'last week'.")
     ] = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="One report per week from this week (or date) on."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="With --since: the last week [default: last week]."),
+    ] = None,
 ) -> None:
-    """Write the weekly report: CSV files, charts, README.txt and report.html.
+    """Write the weekly report into <out>/<week>/: CSV files, charts, README.txt, report.html.
 
-    Example: [bold]asylumwatch report --week 2025-W25 --out reports/2025-W25[/]
+    Each week gets its own folder, so next week's report never overwrites this one; --since
+    writes one per week.
+    Example: [bold]asylumwatch report --week 2025-W25 --out reports[/] (writes
+    reports/2025-W25/) · [bold]asylumwatch report --week last[/] ·
+    [bold]asylumwatch report --since 2025-W20 --until 2025-W25 --out reports[/]
     """
     from flows.report import build_report
+    from pipeline.filters import FilterError, Filters
 
+    if week is not None and (since or until):
+        _fail("give --week, or --since (and --until), not both")
+    if until and not since:
+        _fail("--until goes with --since (for one week, use --week)")
     try:
-        iso_week = _week(week) or last_week(timezone)
+        if since:
+            first = _week(since, timezone) or last_week(timezone)  # since is given: a week
+            last = _week(until, timezone) or last_week(timezone)
+            if first > last:
+                _fail(f"--since {first} is after --until {last}")
+            weeks = last.back((last.start - first.start).days // 7 + 1)
+        else:
+            weeks = [_week(week, timezone) or last_week(timezone)]
     except WeekError as exc:
         raise typer.BadParameter(str(exc)) from None
     try:
-        result = build_report(db, iso_week, out, on_wait=_warn)
-    except (DatabaseBusy, FileNotFoundError) as exc:
+        filters = Filters.parse(outlets=outlet, languages=language)
+        results = [
+            build_report(db, w, out / str(w) if out else None, on_wait=_warn, filters=filters)
+            for w in weeks
+        ]
+    except (DatabaseBusy, FileNotFoundError, FilterError) as exc:
         _fail(str(exc))
-    table = Table("file", "rows", title=f"Weekly report {result.week}")
-    for name, rows in result.rows.items():
-        table.add_row(name, str(rows))
-    console.print(table)
-    if result.empty:
-        _warn(f"No relevant articles are stored for {result.week}: the files hold headers only.")
-    console.print(f"Open {Path(result.out_dir) / 'report.html'} ({result.seconds['total']:.1f} s)")
+    for result in results if len(results) == 1 else []:
+        table = Table("file", "rows", title=f"Weekly report {result.week}")
+        for name, rows in result.rows.items():
+            table.add_row(name, str(rows))
+        console.print(table)
+    if len(results) > 1:
+        table = Table("week", "articles", "quotes", "folder", title="Weekly reports")
+        for result in results:
+            table.add_row(
+                result.week,
+                str(result.rows["articles.csv"]),
+                str(result.rows["quotes.csv"]),
+                result.out_dir,
+            )
+        console.print(table)
+    for result in results:
+        if result.empty:
+            _warn(f"No relevant articles are stored for {result.week}: files with headers only.")
+    last_result = results[-1]
+    seconds = sum(r.seconds["total"] for r in results)
+    console.print(f"Open {Path(last_result.out_dir) / 'report.html'} ({seconds:.1f} s)")
 
 
 @flows_app.command()
@@ -185,26 +248,48 @@ def trends(
     ] = 8,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Last week shown [default: the latest week with articles]"),
+        typer.Option(
+            "--until",
+            help="Last week shown: ISO week or a date in it [default: the latest with articles]",
+        ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First week shown: ISO week or a date (instead of --weeks)"),
+    ] = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Print the main trends of the last N weeks: coverage, stance, who is quoted, speakers.
 
-    Example: [bold]asylumwatch trends --weeks 12[/]
+    Example: [bold]asylumwatch trends --weeks 12[/] ·
+    [bold]asylumwatch trends --since 2025-W14 --until 2025-W25 --outlet "Outlet A"[/]
     """
     from flows.report_trends import latest_week, trend_tables
+    from pipeline.filters import FilterError, Filters, restrict
 
     try:
+        filters = Filters.parse(outlets=outlet, languages=language)
+        first = _week(since)
         with connect(db, read_only=True, on_wait=_warn) as con:
+            restrict(con, filters)
             end = _week(until) or latest_week(con)
             if end is None:
-                _fail(f"{db} holds no relevant article yet: run the monitor first.")
-            window = end.back(weeks)
+                _fail(
+                    f"{db} holds no relevant article yet"
+                    + (f" for {filters.describe()}" if filters else ": run the monitor first.")
+                )
+            if first is not None and first > end:
+                _fail(f"--since {first} is after the last week shown, {end}")
+            window = end.back(weeks if first is None else (end.start - first.start).days // 7 + 1)
             tables = trend_tables(con, window)
+    except FilterError as exc:
+        _fail(str(exc))
     except (DatabaseBusy, FileNotFoundError) as exc:
         _fail(str(exc))
-    console.print(f"Trends for {window[0]} to {window[-1]} from {db}")
+    scope = f" ({filters.describe()})" if filters else ""
+    console.print(f"Trends for {window[0]} to {window[-1]}{scope} from {db}")
     for table in tables:
         console.print(table)
 

@@ -48,3 +48,10 @@ ContactOpt = Annotated[
     str | None,
     typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent."),
 ]
+OutletOpt = Annotated[
+    list[str] | None,
+    typer.Option("--outlet", help="Only this outlet, as named in the sources file (repeat)."),
+]
+LanguageOpt = Annotated[
+    list[str] | None, typer.Option("--language", help="Only this language code (repeat).")
+]

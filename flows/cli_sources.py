@@ -132,7 +132,11 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
                 stored = stored_counts(con, str(result.warc_file))
     names = list((stats.get("sources") or {}).keys())
     reports = build_report(fetches, stats, stored, names)
-    table = Table(title=f"Crawl {result.run_id}")
+    # No borders, every header word whole, failure reasons below the table: the nine columns
+    # fit an 80-character terminal.
+    table = Table(
+        title=f"Crawl {result.run_id}", box=None, padding=(0, 1, 0, 0), header_style="bold"
+    )
     for name in (
         "source",
         "discovered",
@@ -144,13 +148,23 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
         "too old",
         "failed",
     ):
-        table.add_column(name, justify="left" if name in ("source", "failed") else "right")
+        # counts: as wide as the header's longest word, or the whole header when there is room
+        width = max(len(word) for word in name.split())
+        table.add_column(
+            name,
+            justify="left" if name == "source" else "right",
+            min_width=None if name == "source" else width,
+            max_width=None if name == "source" else (width if out.width < 120 else len(name)),
+        )
 
     def num(value: int | None) -> str:
         return "-" if value is None else str(value)
 
+    reasons = []
     for r in reports:
         failed = ", ".join(f"{code} {n}" for code, n in sorted(r.failed.items()))
+        if failed:
+            reasons.append(f"{r.source} failed: {failed}")
         table.add_row(
             escape(r.source),
             num(r.discovered),
@@ -160,9 +174,11 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
             num(r.duplicates),
             str(r.topic_filtered),
             str(r.too_old),
-            failed or "0",
+            str(r.failed_total),
         )
     out.print(table)
+    for line in reasons:
+        out.print(line, markup=False)
     if not stats:
         out.print(
             "[yellow]The crawl did not end normally: discovery counts are missing; the next "

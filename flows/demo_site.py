@@ -3,10 +3,17 @@
 Each outlet folder under ``data/demo_site/site/`` is a site root. Files hold the placeholder
 ``{{BASE_URL}}`` wherever an absolute address is needed; the server fills in its own address
 while serving, so the same files work on any port.
+
+With ``fixed_hosts=True`` (what ``asylumwatch demo`` uses) every outlet has a fixed address,
+``http://<slug>.example`` (RFC 2606 names, never looked up), and one server on 127.0.0.1 acts
+as the HTTP proxy the crawler sends every request to; it serves the outlet named in the
+request. The articles' URLs, and so their ids, are then the same whatever port the server got:
+running the demo twice, on any ports, stores every article once.
 """
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import threading
 from collections.abc import Iterator
@@ -32,20 +39,39 @@ _TEXT_TYPES = (
 )
 
 
+FIXED_HOST = "{slug}.example"  # an outlet's address with fixed_hosts=True
+
+
 class _SiteHandler(BaseHTTPRequestHandler):
     server_version = "DemoNews/1.0"
 
-    def __init__(self, *args, root: Path, **kwargs):  # type: ignore[no-untyped-def]
-        self.root = root
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, root: Path | None = None, roots: dict[str, Path] | None = None, **kwargs
+    ):
+        self.root = root  # one outlet per server; or, as a proxy, host -> outlet root:
+        self.roots = roots or {}
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         return  # quiet: the crawler logs every fetch itself
 
+    def _site(self) -> tuple[Path | None, str]:
+        """The outlet's root and its base URL for this request."""
+        if self.root is not None:
+            host, port = self.server.server_address[:2]
+            return self.root, f"http://{host}:{port}"
+        host = (urlsplit(self.path).netloc or self.headers.get("Host", "")).lower()
+        host = host.split(":")[0]
+        return self.roots.get(host), f"http://{host}"
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        root, base = self._site()
+        if root is None:
+            self.send_error(404, "not a demo outlet")
+            return
         path = unquote(urlsplit(self.path).path)
-        target = (self.root / path.lstrip("/")).resolve()
-        if self.root not in target.parents and target != self.root:
+        target = (root / path.lstrip("/")).resolve()
+        if root not in target.parents and target != root:
             self.send_error(404)
             return
         if target.is_dir():
@@ -61,7 +87,6 @@ class _SiteHandler(BaseHTTPRequestHandler):
         ctype = _content_type(target)
         body = target.read_bytes()
         if ctype.startswith(_TEXT_TYPES):
-            base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
             body = body.replace(b"{{BASE_URL}}", base.encode())
         self.send_response(200)
         self.send_header("Content-Type", ctype)
@@ -83,9 +108,13 @@ def _content_type(path: Path) -> str:
 
 @dataclass(slots=True)
 class DemoSite:
-    """The running demo servers: outlet slug -> base URL."""
+    """The running demo servers: outlet slug -> base URL; with fixed hosts, ``proxy`` is the
+    address the crawler must send its requests to, and ``port`` the port it got."""
 
     base_urls: dict[str, str]
+    proxy: str | None = None
+    port: int | None = None
+    note: str | None = None  # e.g. the asked port was taken and another was used
 
     @property
     def substitutions(self) -> dict[str, str]:
@@ -96,14 +125,52 @@ def outlet_slugs(site_dir: Path = SITE_DIR) -> list[str]:
     return sorted(p.name for p in site_dir.iterdir() if p.is_dir())
 
 
+def _start(server: ThreadingHTTPServer) -> ThreadingHTTPServer:
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @contextmanager
 def serve_demo_site(
-    port_base: int = DEFAULT_PORT_BASE, site_dir: Path = SITE_DIR, host: str = "127.0.0.1"
+    port_base: int = DEFAULT_PORT_BASE,
+    site_dir: Path = SITE_DIR,
+    host: str = "127.0.0.1",
+    *,
+    fixed_hosts: bool = False,
 ) -> Iterator[DemoSite]:
-    """Serve every outlet; ``port_base`` 0 picks free ports. Stops on exit."""
+    """Serve every outlet; ``port_base`` 0 picks free ports. Stops on exit.
+
+    ``fixed_hosts``: one proxy server on ``port_base`` (a free port when that one is taken)
+    serves every outlet under its fixed address (see the module's docstring)."""
     if not site_dir.is_dir():
         raise FileNotFoundError(f"{site_dir}: the demo site is missing from this checkout.")
     servers: list[ThreadingHTTPServer] = []
+    if fixed_hosts:
+        slugs = outlet_slugs(site_dir)
+        names = {slug: FIXED_HOST.format(slug=slug) for slug in slugs}
+        handler = partial(_SiteHandler, roots={names[s]: (site_dir / s).resolve() for s in slugs})
+        note = None
+        try:
+            server = ThreadingHTTPServer((host, port_base), handler)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            server = ThreadingHTTPServer((host, 0), handler)
+            note = f"port {port_base} is taken: using {server.server_address[1]} instead"
+        _start(server)
+        port = server.server_address[1]
+        try:
+            yield DemoSite(
+                {slug: f"http://{name}" for slug, name in names.items()},
+                proxy=f"http://{host}:{port}",
+                port=port,
+                note=note,
+            )
+        finally:
+            server.shutdown()
+            server.server_close()
+        return
     try:
         for offset, slug in enumerate(outlet_slugs(site_dir)):
             port = port_base + offset if port_base else 0
@@ -115,9 +182,7 @@ def serve_demo_site(
                     f"cannot serve the demo site on {host}:{port} ({exc.strerror}); "
                     "another program uses that port: pass --port-base with a free port"
                 ) from None
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers.append(server)
+            servers.append(_start(server))
         yield DemoSite(
             {
                 slug: f"http://{host}:{server.server_address[1]}"

@@ -11,6 +11,7 @@ file, with headers and a note, not an error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -25,6 +26,7 @@ from flows.report_data import COLUMNS, ReportData, fetch
 from flows.report_html import render
 from flows.report_readme import readme_text
 from flows.report_week import IsoWeek
+from pipeline.filters import Filters, restrict
 from pipeline.store import connect
 
 CHART_WEEKS = 12
@@ -52,18 +54,22 @@ def build_report(
     *,
     chart_weeks: int = CHART_WEEKS,
     on_wait=None,  # type: ignore[no-untyped-def]
+    filters: Filters | None = None,
 ) -> ReportResult:
-    """Write the report for ``week`` into ``out_dir`` (default data/reports/<week>)."""
+    """Write the report for ``week`` into ``out_dir`` (default data/reports/<week>);
+    ``filters`` (outlets, languages) restrict every figure to the matching articles."""
     out_dir = Path(out_dir or default_out_dir(db_path, week))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out_dir)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with connect(db_path, read_only=True, on_wait=on_wait) as con:
+        restrict(con, filters or Filters())
         data = fetch(con, week, chart_weeks)
+        data.scope = filters.describe() if filters else ""
     timings["query"] = time.perf_counter() - started
     generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
+    created = _make_dirs(out_dir)  # only once the data is there: a failed query leaves none
+    _remove_stale_staging(out_dir)
     staging = out_dir / f".partial-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
@@ -78,6 +84,12 @@ def build_report(
         _write_text(staging / "report.html", render(data, generated_at), "\n")
         for name in FILES:  # report.html last: when it is there, everything it links is
             os.replace(staging / name, out_dir / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in created:  # the folders this call made, deepest first, if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = time.perf_counter() - started
@@ -89,6 +101,17 @@ def build_report(
         empty=data.empty,
         seconds={k: round(v, 3) for k, v in timings.items()},
     )
+
+
+def _make_dirs(path: Path) -> list[Path]:
+    """``mkdir -p``; returns the folders it created, deepest first."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
 
 
 def _write_text(path: Path, text: str, newline: str) -> None:

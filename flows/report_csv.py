@@ -13,10 +13,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 import pyarrow as pa
 
@@ -50,16 +53,34 @@ def cell(value: object) -> str | int:
     return neutralise(str(value))
 
 
-def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write ``header`` and ``rows``; returns the number of data rows."""
+def write_csv(handle: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write ``header`` and ``rows`` to an open text handle (opened with ``newline=""``; its
+    encoding, ``utf-8-sig``, writes the byte-order mark); returns the number of data rows."""
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([cell(v) for v in row])
-            count += 1
+    writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
+    writer.writerow([neutralise(str(h)) for h in header])
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+        count += 1
     return count
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write ``header`` and ``rows`` to ``path``; returns the number of data rows."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        return write_csv(handle, header, rows)
+
+
+def write_stdout(header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """The same file on standard output (for ``> file.csv``), bytes exactly as
+    :func:`write_rows` writes them whatever the terminal's encoding."""
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return write_csv(stream, header, rows)
+    finally:
+        stream.flush()
+        stream.detach()
 
 
 def write_table(path: Path, table: pa.Table) -> int:

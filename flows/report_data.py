@@ -167,6 +167,12 @@ TOTALS = """
 """
 TOTAL_NAMES = ("articles", "relevant_articles", "unique_stories", "outlets", "quotes", "speakers")
 
+# The previous week's headline figures, for "change against last week".
+PREVIOUS = """
+    SELECT articles, relevant_articles, unique_stories, outlets, quotes, speakers
+    FROM weekly_totals WHERE week_start = $previous
+"""
+
 DATA_RANGE = """
     SELECT min(week), max(week), count(*) FROM article_weeks WHERE is_relevant
 """
@@ -181,6 +187,8 @@ class ReportData:
     totals: dict[str, int] = field(default_factory=dict)
     first_week: str | None = None  # earliest and latest week with relevant articles stored
     latest_week: str | None = None
+    previous: dict[str, int] = field(default_factory=dict)  # last week's totals (0: none)
+    scope: str = ""  # the outlet/language filters the figures are restricted to ("": all)
 
     @property
     def empty(self) -> bool:
@@ -210,6 +218,10 @@ def fetch(con: duckdb.DuckDBPyConnection, week: IsoWeek, chart_weeks: int = 12) 
     finally:
         local.close()
     data.totals = dict(zip(TOTAL_NAMES, (int(v) for v in totals), strict=True))
+    previous = con.execute(PREVIOUS, {"previous": week.shift(-1).start}).fetchall()
+    data.previous = dict(
+        zip(TOTAL_NAMES, (int(v) for v in (previous[0] if previous else [0] * 6)), strict=True)
+    )
     for name, columns in COLUMNS.items():
         data.tables[name] = fetched[name].select([column for column, _ in columns])
     if data.empty:  # say which weeks do hold data

@@ -17,6 +17,7 @@ from pipeline.records import STANCES
 
 MAX_ARTICLES = 100  # rows of the article list shown on the page (all are in articles.csv)
 MAX_SPEAKERS = 15
+EXAMPLE_QUOTES = 3  # example quotes shown per stance
 UNCLASSIFIED = "not classified"
 LABEL_COLUMNS = {"stance", "speaker_role"}  # NULL there means "not classified"
 
@@ -35,6 +36,9 @@ th, td { border-bottom: 1px solid #e5e8e8; padding: .3rem .6rem; text-align: lef
          vertical-align: top; }
 th { background: #f4f6f7; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: #808b96; } a { color: #1a5276; }
+.totals .change { display: block; font-size: .8rem; color: #566573; }
+td { white-space: normal; } td:first-child, td.n { white-space: nowrap; }
+ul.quotes li { margin-bottom: .4rem; }
 """
 
 
@@ -50,7 +54,9 @@ def _cell(value: object, share: bool = False, label: bool = False) -> str:
     return f"<td>{escape(str(value))}</td>"
 
 
-def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) -> str:
+def _table(
+    table: pa.Table, columns: Sequence[str], limit: int | None = None, csv_name: str = ""
+) -> str:
     rows = table.select(list(columns)).to_pylist()
     if not rows:
         return '<p class="muted">No rows for this week.</p>'
@@ -63,8 +69,81 @@ def _table(table: pa.Table, columns: Sequence[str], limit: int | None = None) ->
         body.append(f"<tr>{cells}</tr>")
     more = ""
     if limit is not None and len(rows) > limit:
-        more = f'<p class="muted">{len(rows) - limit} more rows in the CSV file.</p>'
+        where = escape(csv_name or "the CSV file")
+        more = f'<p class="muted">{_more_text(rows, limit)} in {where}.</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _more_text(rows: list[dict], limit: int) -> str:
+    """What the cut leaves out, saying so when it cuts through a tie ("rank" equal)."""
+    left = len(rows) - limit
+    if "rank" not in rows[0]:
+        return f"{left} more rows"
+    rank = rows[limit - 1]["rank"]
+    tied = sum(1 for r in rows[limit:] if r["rank"] == rank)
+    if not tied:
+        return f"{left} more rows"
+    shown_tied = sum(1 for r in rows[:limit] if r["rank"] == rank)
+    text = f"and {tied} more tied at rank {rank} ({shown_tied + tied} speakers share it)"
+    return text + (f", {left - tied} more below" if left > tied else "")
+
+
+def _change(now: int, before: int) -> str:
+    """The change against last week, e.g. "+3 (+25%) vs last week"."""
+    diff = now - before
+    if before == 0:
+        return "none last week" if now == 0 else f"+{now} vs none last week"
+    if diff == 0:
+        return "same as last week"
+    return f"{diff:+d} ({diff / before:+.0%}) vs last week"
+
+
+def _example_quotes(table: pa.Table, per_stance: int = EXAMPLE_QUOTES) -> str:
+    """A few quotes of each stance with speaker, role and a link to the article: attributed
+    direct quotes first, one per speaker before a second one, then in file order."""
+    rows = table.to_pylist()
+    if not rows:
+        return '<p class="muted">No quotes this week.</p>'
+    parts = []
+    stances: list[str | None] = [*STANCES]
+    stances += sorted({r["stance"] for r in rows if r["stance"] and r["stance"] not in STANCES})
+    for stance in stances:
+        ranked = sorted(
+            (r for r in rows if r["stance"] == stance),
+            key=lambda r: (r["speaker"] is None, r["quote_type"] != "direct"),
+        )
+        seen: set[str | None] = set()
+        varied = []  # one quote per speaker first, then the rest
+        for r in ranked:
+            if r["speaker"] not in seen:
+                seen.add(r["speaker"])
+                varied.append(r)
+        chosen = (varied + [r for r in ranked if r not in varied])[:per_stance]
+        total = sum(1 for r in rows if r["stance"] == stance)
+        parts.append(
+            f"<h3>{escape(stance or UNCLASSIFIED)} <span class='muted'>({total})</span></h3>"
+        )
+        if not chosen:
+            parts.append('<p class="muted">No quote with this stance this week.</p>')
+            continue
+        items = []
+        for r in chosen:
+            who = escape(r["speaker"] or "unattributed")
+            role = escape(r["speaker_role"] or UNCLASSIFIED)
+            org = f", {escape(r['speaker_org'])}" if r["speaker_org"] else ""
+            url = r["article_url"] or ""
+            title = escape(r["article_title"] or "article")
+            link = (
+                f'<a href="{escape(url, quote=True)}">{title}</a>'
+                if url.startswith(("http://", "https://"))
+                else title
+            )
+            items.append(
+                f"<li><q>{escape(r['quote'])}</q> &mdash; <b>{who}</b> ({role}{org}), "
+                f"{escape(r['outlet'])}: {link}</li>"
+            )
+        parts.append(f"<ul class='quotes'>{''.join(items)}</ul>")
+    return "".join(parts)
 
 
 def _stance_by_outlet(table: pa.Table) -> str:
@@ -135,6 +214,8 @@ def render(data: ReportData, generated_at: str) -> str:
         f'<p class="sub">Monday {week.start.isoformat()} to Sunday {week.end.isoformat()} (UTC)'
         f" &middot; generated {escape(generated_at)}</p>",
     ]
+    if data.scope:
+        parts.append(f'<p class="note">Restricted to {escape(data.scope)}.</p>')
     if note:
         parts.append(f'<p class="note">{escape(note)}</p>')
     parts.append('<div class="totals">')
@@ -145,7 +226,11 @@ def render(data: ReportData, generated_at: str) -> str:
         ("quotes", "quotes"),
         ("speakers", "speakers"),
     ):
-        parts.append(f"<div><b>{int(t.get(key) or 0)}</b>{label}</div>")
+        now, before = int(t.get(key) or 0), int(data.previous.get(key) or 0)
+        parts.append(
+            f"<div><b>{now}</b>{label}"
+            f'<span class="change">{escape(_change(now, before))}</span></div>'
+        )
     parts.append("</div>")
     parts.append(f"<h2>The last {len(data.weeks)} weeks</h2>")
     for name, meaning in CHART_FILES.items():
@@ -160,7 +245,10 @@ def render(data: ReportData, generated_at: str) -> str:
             data.tables["top_speakers.csv"],
             ["rank", "speaker", "speaker_role", "speaker_org", "quotes", "outlets"],
             limit=MAX_SPEAKERS,
+            csv_name="top_speakers.csv",
         ),
+        "<h2>Example quotes, by stance</h2>",
+        _example_quotes(data.tables["quotes.csv"]),
         "<h2>Relevant articles</h2>",
         _articles(data.tables["articles.csv"]),
         "<h2>Files</h2><ul>",

@@ -18,9 +18,14 @@ TOP_SPEAKERS = 10
 TOP_OUTLETS = 12
 
 
-def _weeks_header(table: Table, weeks: list[IsoWeek]) -> None:
+def _weeks_table(title: str, label: str, weeks: list[IsoWeek]) -> Table:
+    """A label column and one narrow column per week, without borders, so that 12 weeks of
+    shares ("100%") fit an 80-character terminal."""
+    table = Table(title=title, box=None, padding=(0, 1, 0, 0), header_style="bold")
+    table.add_column(label)
     for week in weeks:
-        table.add_column(f"W{week.week:02d}", justify="right")
+        table.add_column(f"W{week.week:02d}", justify="right", min_width=4)
+    return table
 
 
 def _pct(value: float | None) -> str:
@@ -82,9 +87,9 @@ def roles_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
         [UNCLASSIFIED, weeks[0].start, weeks[-1].start],
     ).fetchall():
         shares[role][week] = share
-    table = Table(title="Who is quoted: share of the week's quotes by speaker role")
-    table.add_column("speaker_role")
-    _weeks_header(table, weeks)
+    table = _weeks_table(
+        "Who is quoted: share of the week's quotes by speaker role", "speaker_role", weeks
+    )
     order = [*SPEAKER_ROLES, UNCLASSIFIED]
     for role in [r for r in order if r in shares] + sorted(set(shares) - set(order)):
         table.add_row(role, *(_pct(shares[role].get(str(w))) for w in weeks))
@@ -102,9 +107,7 @@ def outlets_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table
     ).fetchall():
         counts[outlet][week] = n
     ranked = sorted(counts, key=lambda o: (-sum(counts[o].values()), o))
-    table = Table(title=f"Relevant articles per outlet (top {TOP_OUTLETS})")
-    table.add_column("outlet")
-    _weeks_header(table, weeks)
+    table = _weeks_table(f"Relevant articles per outlet (top {TOP_OUTLETS})", "outlet", weeks)
     for outlet in ranked[:TOP_OUTLETS]:
         table.add_row(outlet, *(str(counts[outlet].get(str(w), 0)) for w in weeks))
     return table

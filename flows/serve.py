@@ -16,6 +16,7 @@ from __future__ import annotations
 import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
 
 # isort: split
+import errno
 import os
 import signal
 import socket
@@ -100,6 +101,37 @@ def free_port(host: str) -> int:
         return sock.getsockname()[1]
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether another program listens on ``host:port`` (binding as the server would)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def busy_port_message(host: str, port: int) -> str:
+    return (
+        f"port {port} on {host} is already in use by another program, so the Prefect server "
+        f"cannot start there: pass --port {free_port(host)} (free now) or --port 0 (any free "
+        f"port), or stop the program that holds it (see `lsof -i :{port}`)."
+    )
+
+
+def _log_reason(log_path: Path, start: int) -> str:
+    """The last error line the server wrote to its log since ``start`` (bytes)."""
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(start)
+            lines = log.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    errors = [ln.strip() for ln in lines if "error" in ln.lower() and ln.strip()]
+    return errors[-1][:300] if errors else ""
+
+
 def _healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
@@ -120,9 +152,12 @@ def prefect_server(
             f"something already answers on {host}:{port}: set PREFECT_API_URL={api_url} to use "
             "that server, or pass --port 0 for a free port."
         )
+    if port_taken(host, port):
+        raise ServeError(busy_port_message(host, port))
     home = Path(os.environ["PREFECT_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
+    log_start = log_path.stat().st_size if log_path.exists() else 0
     env = dict(os.environ)
     env.pop("PREFECT_API_URL", None)
     env["PREFECT_UI_API_URL"] = api_url
@@ -151,8 +186,13 @@ def prefect_server(
         deadline = time.monotonic() + timeout
         while not _healthy(api_url):
             if proc.poll() is not None:
+                if port_taken(host, port):
+                    raise ServeError(busy_port_message(host, port))
+                reason = _log_reason(log_path, log_start)
                 raise ServeError(
-                    f"the Prefect server exited with code {proc.returncode}; see {log_path}"
+                    f"the Prefect server exited with code {proc.returncode}"
+                    + (f" ({reason})" if reason else "")
+                    + f"; its log is {log_path}"
                 )
             if time.monotonic() > deadline:
                 raise ServeError(

@@ -168,6 +168,7 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(5, "top_speakers ordered by week, rank and speaker", VIEWS_SQL),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -217,6 +217,7 @@ SELECT
     count(DISTINCT article_id) AS articles
 FROM top_quotes
 GROUP BY week_start, week, rank, speaker, quotes
+ORDER BY week_start, rank, speaker
 """
 
 CRAWL_HEALTH = """

@@ -125,6 +125,6 @@ def test_query_command_table_and_csv(crawled) -> None:
     table = cli("query", "SELECT count(*) AS n FROM articles", "--db", db)
     assert table.returncode == 0 and "4" in table.stdout
     as_csv = cli("query", "SELECT title FROM articles ORDER BY title LIMIT 1", "--db", db, "--csv")
-    assert as_csv.stdout.splitlines() == ["title", "Asylum story number one"]
+    assert as_csv.stdout.splitlines() == ["\ufefftitle", "Asylum story number one"]  # BOM
     bad = cli("query", "SELEC nonsense", "--db", db)
     assert bad.returncode == 2 and "SQL error" in bad.stderr and "Traceback" not in bad.stderr

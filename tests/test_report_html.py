@@ -12,7 +12,7 @@ import pytest
 from matplotlib.image import imread
 from test_report_fixtures import WEEK, build_db
 
-from flows.charts import STANCE_COLOURS
+from flows.charts import OKABE_ITO, STANCE_COLOURS
 from flows.report import build_report
 from flows.report_week import IsoWeek
 
@@ -49,5 +49,6 @@ def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
     # the stance chart's colours are on screen: the PNG files next to the page were loaded
     assert _has_colour(image, STANCE_COLOURS["restrictive"])
     assert _has_colour(image, STANCE_COLOURS["protective"])
+    assert _has_colour(image, OKABE_ITO["orange"])  # the coverage bars' second outlet
     # and it is not a blank or an error page: plenty of distinct colours
     assert len(np.unique(image[..., :3].reshape(-1, 3), axis=0)) > 500

@@ -171,3 +171,8 @@ def test_schema_doc_names_every_column(db: Path) -> None:
     )
     missing = [(t, c) for t, c in columns if f"`{c}`" not in doc and c not in doc]
     assert not missing, missing
+
+
+def test_top_speakers_come_in_rank_order(db: Path) -> None:
+    got = rows(db, "SELECT week_start, rank, speaker FROM top_speakers")
+    assert got == sorted(got) and len(got) > 3
