@@ -25,7 +25,7 @@ from flows.cli_options import DbOpt
 from flows.report_csv import write_stdout
 from pipeline.config import DEFAULT_DB
 from pipeline.filters import FilterError, Filters, restrict
-from pipeline.store import DatabaseBusy, connect
+from pipeline.store import DatabaseBusy, DatabaseUnreadable, connect
 from pipeline.views import VIEWS
 
 query_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -145,7 +145,7 @@ def query(
             rows = cursor.fetchall()
     except FilterError as exc:
         _fail(str(exc))
-    except (DatabaseBusy, FileNotFoundError) as exc:
+    except (DatabaseBusy, DatabaseUnreadable, FileNotFoundError) as exc:
         _fail(str(exc))
     print_result(names, rows, fmt)
 
