@@ -3,9 +3,9 @@
 An :class:`Annotator` is built once per process (it holds the loaded classifiers, trained on
 first use and cached) and applied to batches of extracted articles:
 
-1. quotes and speakers (:func:`pipeline.quotes.extract_quotes`), one article at a time;
+1. quotes and speakers (:class:`pipeline.quotes.QuoteStage`), one article at a time;
 2. speaker roles for the whole batch in one classifier call
-   (:func:`pipeline.speakers.assign_roles_many`: organisation table + role classifier);
+   (:func:`pipeline.quotes.roles.assign_roles`: organisation table + role classifier);
 3. quote stance, relevance and article stance for the whole batch
    (:func:`models.stance.annotate_stance`).
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from models.article_mix import ArticleMix
     from models.classifier import TextClassifier
     from models.config import ArticleConfig
+    from pipeline.quotes import Attributed, QuoteStage
+    from pipeline.quotes.roles import SpeakerMention
 
 log = logging.getLogger(__name__)
 
@@ -73,25 +75,32 @@ class Annotator:
         self.topic = topic
         self.classifiers = classifiers
         self.quotes = quotes
+        self._stage: QuoteStage | None = None  # loaded on the first article with quotes
 
     def annotate(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
-        batch = [AnnotatedArticle(article, self._quotes(article)) for article in articles]
+        found = [self._quotes(article) for article in articles]
+        batch = [
+            AnnotatedArticle(article, [a.quote for a in attributed])
+            for article, attributed in zip(articles, found, strict=True)
+        ]
         self._keyword_relevance(batch)
         if self.quotes:
-            self._roles(batch)
+            self._roles([(a.quote, a.mention) for attributed in found for a in attributed])
         if self.classifiers is not None:
             self._stance(batch)
         return batch
 
     # --- steps ------------------------------------------------------------------------------
 
-    def _quotes(self, article: Article) -> list[Quote]:
+    def _quotes(self, article: Article) -> list[Attributed]:
         if not self.quotes:
             return []
-        from pipeline.quotes import extract_quotes
+        from pipeline.quotes import QuoteStage
 
+        if self._stage is None:
+            self._stage = QuoteStage.load()
         try:
-            return extract_quotes(article.text, article.language, article.article_id)
+            return self._stage.analyse(article.text, article.language, article.article_id)
         except Exception:  # noqa: BLE001 - one odd article must not stop the run
             log.exception("%s: quote extraction failed; stored without quotes", article.url)
             return []
@@ -106,14 +115,14 @@ class Annotator:
                 article.title, article.text, article.language, self.topic
             )
 
-    def _roles(self, batch: list[AnnotatedArticle]) -> None:
-        from pipeline.speakers import assign_roles_many
+    def _roles(self, pairs: list[tuple[Quote, SpeakerMention]]) -> None:
+        from pipeline.quotes.roles import assign_roles
 
         role_clf = self.classifiers.role if self.classifiers else None
         try:
-            assign_roles_many([(item.article.text, item.quotes) for item in batch], role_clf)
+            assign_roles(pairs, role_clf)
         except Exception:  # noqa: BLE001
-            log.exception("speaker roles failed for a batch of %d articles", len(batch))
+            log.exception("speaker roles failed for a batch of %d quotes", len(pairs))
 
     def _stance(self, batch: list[AnnotatedArticle]) -> None:
         from models.stance import annotate_stance

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.gold import GoldArticle
-from pipeline.quotes import extract_quotes
-from pipeline.quotes_orgs import Organisation, default_table
-from pipeline.quotes_text import QUOTE_CHARS
+from pipeline.quotes import analyse
+from pipeline.quotes.marks import QUOTE_CHARS
+from pipeline.quotes.orgs import Organisation, default_table
+from pipeline.quotes.roles import assign_roles
 from pipeline.records import QUOTE_TYPES, Quote
-from pipeline.speakers import assign_roles
 
 COVERAGE = 0.8
 _NOT_COUNTED = set(QUOTE_CHARS) | set(" \t\r\n\u00a0\u202f")
@@ -149,9 +149,9 @@ Extractor = Callable[[GoldArticle], list[Quote]]
 
 def default_extractor(role_clf: Any | None = None) -> Extractor:
     def run(article: GoldArticle) -> list[Quote]:
-        quotes = extract_quotes(article.text, article.language, article.id)
-        assign_roles(article.text, quotes, role_clf)
-        return quotes
+        found = analyse(article.text, article.language, article.id)
+        assign_roles([(a.quote, a.mention) for a in found], role_clf)
+        return [a.quote for a in found]
 
     return run
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.records import SPEAKER_ROLES
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "organisations.toml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "organisations.toml"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,20 @@
-"""Speakers: resolving who a quote belongs to, describing them, and classifying their role.
+"""Speaker roles: describe each speaker and give them a codebook role (section 2).
 
-Resolution works within one article: surnames and first names map to the full name the
-article uses (``Krupovich`` -> ``Matthew Krupovich``); pronouns (``she said``) go to the
-closest preceding person of matching gender; role nouns (``the minister said``) go to the
-closest person the article described with that noun.
-
-Roles come from two sources, combined in :func:`assign_roles`: rules over the speaker's
-description (titles, appositives, the organisation table ``data/organisations.toml``) and,
-when given, the transformer role classifier over the same description.
+Who the speaker is comes from :mod:`pipeline.quotes.attribute`; this module reads how the
+article describes them (titles, appositions, the organisation they speak for, what the article
+says they did) and assigns a role. Roles come from two sources, combined in
+:func:`assign_roles`: rules over the speaker's description (titles, appositives, the
+organisation table ``data/organisations.toml``) and, when given, the transformer role
+classifier over the same description.
 """
 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline.quotes_lexicon import DETERMINERS, FEMALE_PRONOUNS, MALE_PRONOUNS, PLURAL_PRONOUNS
-from pipeline.quotes_names import PersonMention, SpeakerNP, is_acronym, is_title_token
-from pipeline.quotes_orgs import OrgMatch, OrgTable, default_table
+from pipeline.quotes.orgs import OrgMatch, OrgTable, default_table
 from pipeline.records import SPEAKER_ROLES, Quote
 
 if TYPE_CHECKING:  # the classifier lives in models/ and pulls in torch
@@ -258,14 +252,6 @@ _UNKNOWN_GROUPS = re.compile(
     _R,
 )
 # Role nouns that refer back to a described person ("the minister said").
-_ROLE_NOUN_RE = re.compile(
-    r"^(?:the|le|la|l['’]|this|that|cette|ce|an?|une?|[A-Z][\w\-]+['’]s)\s+(?:(?:[A-Z][\w\-]+|\w+['’]s|federal|former|"
-    r"provincial|city['’]s|"
-    r"agency['’]s|department['’]s|immigration|public\s+safety|border|refugee|prime|premier|"
-    r"vice|deputy|associate|assistant|executive|local|young|elderly|new|\w+-born)\s+)*"
-    r"(?P<noun>[\w\-]+)(?:\s+(?:of|for|du|de|des|de\s+la)\s+[A-ZÀ-Þ][\w\-.’']*)?$",
-    _R,
-)
 
 
 _PAST_ROLE_RE = re.compile(
@@ -386,155 +372,81 @@ def rule_role(description: str, orgs: list[OrgMatch], kind: str) -> tuple[str, f
     return "unknown", 0.3
 
 
-# --- resolution --------------------------------------------------------------------------------
-
-
 def _tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.replace("’s", "").replace("'s", "")) if t]
 
 
-class NameIndex:
-    """Full names the article uses, for mapping short references to them."""
-
-    def __init__(self, mentions: list[PersonMention]) -> None:
-        self.mentions = mentions
-        self.full: list[str] = []
-        for m in mentions:
-            if len(_tokens(m.name)) >= 2 and m.name not in self.full:
-                self.full.append(m.name)
-
-    def canonical(self, name: str, before: int | None = None) -> str:
-        toks = _tokens(name)
-        if not toks:
-            return name
-        low = [t.lower().rstrip(".") for t in toks]
-        best: str | None = None
-        best_len = len(toks)
-        for full in self.full:
-            ft = [t.lower().rstrip(".") for t in _tokens(full)]
-            if len(ft) <= len(low):
-                continue
-            if len(low) == 1:
-                ok = low[0] == ft[-1] or low[0] == ft[0]
-            else:
-                it = iter(ft)
-                ok = all(t in it for t in low) and low[-1] == ft[-1]
-            if ok and len(ft) > best_len:
-                best, best_len = full, len(ft)
-        return best or " ".join(toks)
-
-    def add(self, name: str) -> None:
-        if len(_tokens(name)) >= 2 and name not in self.full:
-            self.full.append(name)
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
 
 
-def learn_genders(
-    text: str,
-    mentions: list[PersonMention],
-    subjects: set[int] | None = None,
-    canonical: Callable[[str], str] | None = None,
-) -> dict[str, str]:
-    """Gender of each named person, from honorifics and the pronouns after its mentions.
-
-    Each mention votes with the first personal pronoun before the next mention; a mention in
-    subject position (``subjects``: indexes into ``mentions``) votes twice as strongly, since
-    a pronoun after an object ("defeating Jane Roe in a race he ...") usually refers back to
-    the sentence's subject. Honorifics decide outright. ``canonical`` maps a mention's name
-    to the person's full name, so that "Roe" and "Jane Roe" vote together.
-    """
-    genders: dict[str, str] = {}
-    votes: dict[str, dict[str, float]] = {}
-    pron = re.compile(r"\b(he|him|his|she|her|hers|il|elle)\b", re.IGNORECASE)
-    for i, m in enumerate(mentions):
-        name = canonical(m.name) if canonical is not None else m.name
-        if m.gender:
-            genders.setdefault(name, m.gender)
-            genders.setdefault(m.name, m.gender)
-            continue
-        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        window = text[m.end : min(nxt, m.end + 250)]
-        pm = pron.search(window)
-        if pm:
-            w = pm.group(1).lower()
-            g = "m" if w in MALE_PRONOUNS else "f"
-            weight = 1.0 if subjects is None or i in subjects else 0.5
-            v = votes.setdefault(name, {})
-            v[g] = v.get(g, 0.0) + weight
-    for name, v in votes.items():
-        if name not in genders:
-            genders[name] = max(v, key=lambda g: (v[g], g == "f"))
-    return genders
-
-
-def gender_of_pronoun(pronoun: str) -> str | None:
-    p = pronoun.lower()
-    if p in MALE_PRONOUNS:
-        return "m"
-    if p in FEMALE_PRONOUNS:
-        return "f"
-    if p in PLURAL_PRONOUNS:
-        return "pl"
-    return None
+# Capitalised words before a name that are titles, not another name ("Minister Jane Roe").
+_TITLE_WORDS = frozenset(
+    {
+        "minister",
+        "premier",
+        "president",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "mayor",
+        "judge",
+        "justice",
+        "chief",
+        "director",
+        "professor",
+        "prof",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "commissioner",
+        "governor",
+        "agent",
+        "officer",
+        "lawyer",
+        "attorney",
+        "m",
+        "mme",
+        "me",
+        "ministre",
+        "maire",
+        "juge",
+        "président",
+        "présidente",
+        "député",
+        "députée",
+        "sergeant",
+        "constable",
+        "inspector",
+    }
+)
 
 
 # --- roles for quotes ------------------------------------------------------------------------
-
-_CACHE: OrderedDict[tuple[int, int, int], SpeakerMention] = OrderedDict()
-_CACHE_SIZE = 4096
-
-
-# Classifier predictions by (model version, description): the same people (ministers,
-# spokespeople) are described the same way across many articles.
-_PRED_CACHE: OrderedDict[tuple[str, str], Any] = OrderedDict()
-
-
-def clear_caches() -> None:
-    """Forget cached descriptions and predictions (benchmarks measure cold runs)."""
-    _CACHE.clear()
-    _PRED_CACHE.clear()
-
-
-def remember(text: str, quote: Quote, mention: SpeakerMention) -> None:
-    """Keep the speaker description of a quote extracted from ``text`` for assign_roles."""
-    key = (hash(text), quote.char_start, quote.char_end)
-    _CACHE[key] = mention
-    _CACHE.move_to_end(key)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-
-
-def mention_for(text: str, quote: Quote) -> SpeakerMention:
-    """The speaker description of a quote; rebuilt from the text when not cached."""
-    key = (hash(text), quote.char_start, quote.char_end)
-    got = _CACHE.get(key)
-    if got is not None:
-        return got
-    return describe_speaker(text, quote.speaker, "person" if quote.speaker else "none")
 
 
 def describe_speaker(
     text: str,
     speaker: str | None,
     kind: str,
-    np: SpeakerNP | None = None,
-    mentions: list[PersonMention] | None = None,
+    descriptions: list[str] | None = None,
     table: OrgTable | None = None,
 ) -> SpeakerMention:
-    """Build the description of a speaker from how the article presents them."""
+    """Build the description of a speaker from how the article presents them.
+
+    ``descriptions`` are the ways the quote stage saw the article introduce the speaker
+    ("Immigration Minister Marc Miller", "Jane Roe, an immigration lawyer"), richest first.
+    """
     table = table or default_table()
     if speaker is None:
         return SpeakerMention(None, "none", "", rule_role="unknown", rule_score=0.5)
-    parts: list[str] = []
-    if np is not None and np.kind != "pronoun":
-        parts.append(np.description)
-    if kind == "person" and mentions is not None:
-        for m in mentions:
-            if m.name == speaker or speaker.endswith(" " + m.name) or m.name.endswith(speaker):
-                d = f"{m.title} {m.name}".strip()
-                if m.appositive:
-                    d += f", {m.appositive}"
-                if d not in parts and d != speaker:
-                    parts.append(d)
+    parts: list[str] = [d for d in descriptions or [] if d and d != speaker]
     # One clause per distinct piece of description, richest first.
     parts = sorted(dict.fromkeys(p for p in parts if p), key=len, reverse=True)
     description = parts[0] if parts else speaker
@@ -661,7 +573,7 @@ def _other_name_before(text: str, start: int, speaker: str) -> bool:
     sentence_start = not before or before[-1] in '.!?\n"“”«»'
     if sentence_start or word in _tokens(speaker):
         return False
-    return not is_title_token(word, False) and not is_acronym(word)
+    return word.lower().rstrip(".") not in _TITLE_WORDS and not _is_acronym(word)
 
 
 def _pre_window(text: str, start: int) -> str:
@@ -829,42 +741,26 @@ def _classifiable(m: SpeakerMention) -> bool:
     return m.kind != "none" and bool(m.description) and m.rule_score < STRONG_RULE
 
 
-def assign_roles(text: str, quotes: list[Quote], role_clf: TextClassifier | None) -> None:
+def assign_roles(
+    pairs: list[tuple[Quote, SpeakerMention]], role_clf: TextClassifier | None
+) -> None:
     """Fill ``speaker_role`` and ``speaker_role_score`` of each quote in place.
 
-    The organisation table and title rules decide on their own when ``role_clf`` is None;
-    with a classifier, speakers' descriptions are classified in one batch and combined with
+    ``pairs`` holds each quote with the description of its speaker that the quote stage
+    returned (:class:`pipeline.quotes.Attributed`). The organisation table and title rules
+    decide on their own when ``role_clf`` is None; with a classifier, the descriptions they
+    leave open are classified in one batch, each distinct description once, and combined with
     the rules (see :func:`combine`). Quotes without a speaker get ``unknown``.
     """
-    assign_roles_many([(text, quotes)], role_clf)
-
-
-def assign_roles_many(
-    articles: list[tuple[str, list[Quote]]], role_clf: TextClassifier | None
-) -> None:
-    """:func:`assign_roles` for several articles, with one classifier batch for all of them."""
-    jobs: list[tuple[Quote, SpeakerMention]] = [
-        (q, mention_for(text, q)) for text, quotes in articles for q in quotes
-    ]
-    if not jobs:
+    if not pairs:
         return
     by_desc: dict[str, Any] = {}
     if role_clf is not None:
-        # Titles and the organisation table decide on their own (see ``combine``); the
-        # classifier reads the descriptions they leave open, each description once.
-        open_descs = [m.description for _, m in jobs if _classifiable(m)]
-        uniq = list(dict.fromkeys(open_descs))
-        version = str(getattr(role_clf, "version", id(role_clf)))
-        by_desc = {d: _PRED_CACHE[(version, d)] for d in uniq if (version, d) in _PRED_CACHE}
-        todo = [d for d in uniq if d not in by_desc]
-        if todo:
-            out = role_clf.predict(todo, languages=_guess_langs(todo))
-            for d, p in zip(todo, out, strict=True):
-                by_desc[d] = p
-                _PRED_CACHE[(version, d)] = p
-            while len(_PRED_CACHE) > _CACHE_SIZE:
-                _PRED_CACHE.popitem(last=False)
-    for q, m in jobs:
+        uniq = list(dict.fromkeys(m.description for _, m in pairs if _classifiable(m)))
+        if uniq:
+            out = role_clf.predict(uniq, languages=_guess_langs(uniq))
+            by_desc = dict(zip(uniq, out, strict=True))
+    for q, m in pairs:
         pred = by_desc.get(m.description) if _classifiable(m) else None
         role, score = combine(m, pred)
         q.speaker_role = role
@@ -889,20 +785,3 @@ def _guess_langs(texts: list[str]) -> list[str]:
         fr, en = len(_FR_HINT.findall(t)), len(_EN_HINT.findall(t))
         out.append("fr" if fr > en else "en")
     return out
-
-
-def is_role_noun_phrase(np_text: str) -> str | None:
-    """The role noun in "the minister" / "le ministre", or None."""
-    head = re.split(
-        r"\s+(?:responsible|in\s+charge|that|which|who|familiar|close|charged|chargée?|"
-        r"qui|responsable)\b",
-        np_text.strip(),
-        maxsplit=1,
-    )[0]
-    m = _ROLE_NOUN_RE.match(head)
-    if not m:
-        return None
-    noun = m.group("noun").lower()
-    if noun in DETERMINERS:
-        return None
-    return noun

@@ -4,14 +4,27 @@ Handles straight and curly marks, single and double, French guillemets « » and
 that runs over several paragraphs (opening mark on each paragraph, closing mark on the last)
 is one span; marks nested inside a quote are part of it; apostrophes are not quote marks.
 Whether a span is a quote (rather than a scare quote or a title) is decided later, with its
-attribution (``pipeline.quotes``).
+attribution (:mod:`pipeline.quotes.find`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.quotes_text import strip_span
+# Every character that opens or closes a quotation (evaluation ignores them when it counts).
+QUOTE_CHARS = "\"'“”„‟«»‘’‚‛‹›"
+
+
+def strip_span(
+    text: str, start: int, end: int, chars: str = " \t\r\n\u00a0\u202f"
+) -> tuple[int, int]:
+    """``start``/``end`` moved inwards past ``chars``."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
 
 # opening mark -> closing marks accepted for it
 _DOUBLE_FAMILIES: dict[str, str] = {

@@ -1,0 +1,379 @@
+"""Attribute each quote to a speaker by ranking candidates.
+
+For a quote, the candidates are the article's people and organisations mentioned before it
+(and those its own cue names after it), plus the phrase the cue names when that phrase is not
+a name ("a police source", "critics"). Each candidate gets features the field knows to matter
+(the subject of the speech verb, pronoun gender and number, the last named speaker, distance,
+"told <outlet>" making the outlet a listener); a logistic regression trained on the corpus's
+train part (:mod:`pipeline.quotes.train`) scores them and the best one is the speaker.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.quotes.candidates import Candidates, Entity
+from pipeline.quotes.find import Cue, FoundQuote, phrase_span
+from pipeline.quotes.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+RANKER_PATH = Path(__file__).resolve().parents[2] / "data" / "quotes" / "speaker_ranker.json"
+MAX_ENTITY_CANDIDATES = 8  # the most recently mentioned entities considered for one quote
+LOOK_AHEAD_TOKENS = 60  # entities first named this soon after a quote are candidates too
+_DEFINITE = frozenset({"the", "le", "la", "l'", "l’", "les", "this", "ce", "cette"})
+_INDEFINITE = frozenset({"a", "an", "some", "un", "une", "des", "certains", "plusieurs", "many"})
+
+FEATURES = (
+    "bias",
+    "subject_names",
+    "subject_pronoun",
+    "pronoun_gender_match",
+    "pronoun_gender_clash",
+    "pronoun_plural_org",
+    "pronoun_singular_person",
+    "subject_description",
+    "description_match",
+    "description_overlap",
+    "is_phrase",
+    "phrase_indefinite",
+    "phrase_definite",
+    "prev_speaker_description",
+    "phrase_group",
+    "phrase_has_org",
+    "phrase_speaker_noun",
+    "phrase_document",
+    "phrase_resolvable",
+    "last_mention_subject",
+    "times_named_speaker",
+    "phrase_not_speaker",
+    "listener",
+    "rank0",
+    "rank1",
+    "rank2plus",
+    "log_distance",
+    "same_sentence",
+    "prev_speaker",
+    "prev_speaker_uncued",
+    "prev_speaker_pronoun",
+    "rank0_uncued",
+    "rank0_pronoun",
+    "is_person",
+    "is_org",
+    "log_mentions",
+    "only_after",
+    "cue_none",
+    "cue_colon",
+    "cue_according",
+    "cue_incise",
+    "cue_governing",
+    "no_subject",
+    "person_uncued",
+)
+
+
+class RankerError(ValueError):
+    """The ranker's weight file is missing or does not match the features."""
+
+
+@dataclass(slots=True)
+class Candidate:
+    speaker: str
+    kind: str  # "person", "org", "group", "description"
+    entity: int | None  # index into Candidates.entities, None for a phrase
+    features: dict[str, float]
+
+
+@dataclass(slots=True)
+class Ranker:
+    """Logistic-regression weights over :data:`FEATURES`, one set per language."""
+
+    weights: dict[str, float]
+    version: str
+
+    def score(self, features: dict[str, float]) -> float:
+        z = sum(self.weights[k] * v for k, v in features.items())
+        return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def load_rankers(path: Path = RANKER_PATH) -> dict[str, Ranker]:
+    """The shipped rankers by language, from ``data/quotes/speaker_ranker.json``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RankerError(f"{path}: {exc}") from exc
+    by_lang = data.get("weights") if isinstance(data, dict) else None
+    if not isinstance(by_lang, dict) or not by_lang:
+        raise RankerError(f"{path}: weights must map each language to its weights")
+    out: dict[str, Ranker] = {}
+    for lang, weights in by_lang.items():
+        if not isinstance(weights, dict) or set(weights) != set(FEATURES):
+            raise RankerError(
+                f"{path}: weights.{lang} must name exactly the features in {__name__}"
+            )
+        out[lang] = Ranker(
+            {k: float(v) for k, v in weights.items()}, f"{data.get('version', '')}:{lang}"
+        )
+    return out
+
+
+def _span_entities(cands: Candidates, span: tuple[int, int] | None) -> list[int]:
+    if span is None:
+        return []
+    seen: list[int] = []
+    for i in range(*span):
+        e = cands.by_token.get(i)
+        if e is not None and e not in seen:
+            seen.append(e)
+    return seen
+
+
+def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list[int]:
+    """Entities the phrase is a name of: its head's ("Immigration Minister Marc Miller") or an
+    apposition's ("le ministre François Legault"), not names inside a description ("a CBSA
+    spokesperson", "Abrego Garcia's lawyers")."""
+    if span is None:
+        return []
+    head = doc[span[0] : span[1]].root
+    found: list[int] = []
+    e = cands.by_token.get(head.i)
+    if e is not None:
+        found.append(e)
+    for child in head.children:
+        if child.dep_ in {"appos", "flat:name", "flat"} and span[0] <= child.i < span[1]:
+            e = cands.by_token.get(child.i)
+            if e is not None and e not in found:
+                found.append(e)
+    return found
+
+
+def _fullest_description(doc: Doc, span: tuple[int, int]) -> str:
+    """The phrase naming an unnamed speaker, in the fullest form the article used before:
+    "la préfecture" after "la préfecture du Pas-de-Calais", "the agency" after "the
+    federal border agency". Indefinite phrases ("a police source") are new referents."""
+    text = _phrase_text(doc, span)
+    head = doc[span[0] : span[1]].root
+    first = doc[span[0]].text.lower()
+    if head.pos_ != "NOUN" or first not in _DEFINITE:
+        return text
+    for tok in reversed(doc[: span[0]]):
+        if tok.lemma_ == head.lemma_ and tok.pos_ == "NOUN" and tok.i != head.i:
+            earlier = _phrase_text(doc, phrase_span(doc, tok))
+            if len(earlier) > len(text) and head.text.lower() in earlier.lower():
+                return earlier
+            break
+    return text
+
+
+def _head_lemma(doc: Doc, span: tuple[int, int]) -> str:
+    return doc[span[0] : span[1]].root.lemma_.lower()
+
+
+_NOT_IN_NAME = frozenset({"appos", "acl:relcl", "relcl", "advcl", "obl:mod", "punct"})
+
+
+def _phrase_text(doc: Doc, span: tuple[int, int]) -> str:
+    """How a speaker phrase names the speaker: its head with determiners, modifiers and
+    complements, without appositions, clauses and commas ("Dosdo, mineur isolé de 16 ans"
+    names Dosdo)."""
+    head = doc[span[0] : span[1]].root
+    keep = {head.i}
+    stack = [c for c in head.children if c.dep_ not in _NOT_IN_NAME]
+    while stack:
+        tok = stack.pop()
+        if not span[0] <= tok.i < span[1]:
+            continue
+        keep.add(tok.i)
+        stack.extend(
+            c for c in tok.children if c.dep_ not in {"acl", "acl:relcl", "relcl", "punct"}
+        )
+    lo, hi = min(keep), max(keep) + 1
+    return doc[lo:hi].text.replace("\n", " ").strip(" ,.;:")
+
+
+def _matches_description(ent: Entity, lemma: str) -> bool:
+    if not lemma or len(lemma) < 3:
+        return False
+    words = " ".join([ent.name, *ent.titles, *ent.descriptions]).lower()
+    return lemma in words
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in text.lower().replace("’", "'").split() if len(w) > 2 and w.isalpha()}
+
+
+def _overlap(phrase: set[str], ent: Entity) -> float:
+    """Share of the phrase's content words the article uses for the entity elsewhere."""
+    if not phrase:
+        return 0.0
+    known = _content_words(" ".join([ent.name, *ent.titles, *ent.descriptions]))
+    return len(phrase & known) / len(phrase)
+
+
+def candidates_for(
+    doc: Doc,
+    quote: FoundQuote,
+    cands: Candidates,
+    lex: Lexicon,
+    prev_speaker: int | None,
+    prev_end: int,
+    named_speaker: dict[int, int] | None = None,
+) -> list[Candidate]:
+    """The candidates for ``quote`` with their features."""
+    cue: Cue = quote.cue
+    named_speaker = named_speaker or {}
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    q0 = q_tok.start if q_tok is not None else 0
+    q1 = q_tok.end if q_tok is not None else 0
+    sent = doc[q0].sent if q_tok is not None and len(doc) else None
+    subject_ents = _named_by(doc, cands, cue.subject)
+    listener_ents = set(_span_entities(cands, cue.listener))
+    subj_word = doc[cue.subject[0]].text.lstrip("-").lower() if cue.subject else ""
+    pronoun = (
+        lex.pronoun(subj_word) if cue.subject and cue.subject[1] - cue.subject[0] == 1 else None
+    )
+    is_desc = cue.subject is not None and not subject_ents and pronoun is None
+    lemma = _head_lemma(doc, cue.subject) if is_desc and cue.subject else ""
+    phrase_words = (
+        _content_words(_phrase_text(doc, cue.subject)) if is_desc and cue.subject else set()
+    )
+    speaker_noun = lemma in lex.speaker_nouns or lemma in lex.group_nouns
+    cue_flags = {
+        "cue_none": float(cue.kind == "none"),
+        "cue_colon": float(cue.kind == "colon"),
+        "cue_according": float(cue.kind == "according"),
+        "cue_incise": float(cue.kind == "incise"),
+        "cue_governing": float(cue.kind == "governing"),
+        "no_subject": float(cue.subject is None),
+    }
+    uncued = cue.kind == "none" or cue.subject is None
+    # Entities by their last mention before the quote (most recent first).
+    last_before: dict[int, int] = {}
+    for idx, ent in enumerate(cands.entities):
+        before = [m for m in ent.mentions if m[1] <= q0]
+        if before:
+            last_before[idx] = max(m[1] for m in before)
+    order = sorted(last_before, key=lambda i: -last_before[i])
+    persons_order = [i for i in order if cands.entities[i].kind == "person"]
+    # Named shortly after the quote ("The president of Cyprus said ... Nikos Christodoulides").
+    soon = [
+        i
+        for i, ent in enumerate(cands.entities)
+        if i not in last_before and any(q1 <= m[0] < q1 + LOOK_AHEAD_TOKENS for m in ent.mentions)
+    ]
+    pool = list(dict.fromkeys(order[:MAX_ENTITY_CANDIDATES] + subject_ents + soon))
+    best_overlap = 0.0
+    out: list[Candidate] = []
+    for idx in pool:
+        ent = cands.entities[idx]
+        if (
+            pronoun is not None
+            and pronoun[0] in {"m", "f"}
+            and pronoun[1] == "sg"
+            and ent.kind != "person"
+        ):
+            continue  # "he said", "she said": a person
+        rank = (
+            persons_order.index(idx)
+            if idx in persons_order
+            else (order.index(idx) if idx in order else 9)
+        )
+        dist = q0 - last_before[idx] if idx in last_before else 0
+        f = dict.fromkeys(FEATURES, 0.0)
+        f.update(cue_flags)
+        f["bias"] = 1.0
+        f["subject_names"] = float(idx in subject_ents)
+        if pronoun is not None:
+            f["subject_pronoun"] = 1.0
+            g, n = pronoun
+            if ent.kind == "person" and g in {"m", "f"} and ent.gender in {"m", "f"}:
+                f["pronoun_gender_match"] = float(g == ent.gender)
+                f["pronoun_gender_clash"] = float(g != ent.gender)
+            f["pronoun_plural_org"] = float(n == "pl" and ent.kind == "org")
+            f["pronoun_singular_person"] = float(n == "sg" and ent.kind == "person")
+            f["rank0_pronoun"] = float(rank == 0)
+            f["prev_speaker_pronoun"] = float(idx == prev_speaker)
+        if is_desc:
+            f["subject_description"] = 1.0
+            f["description_match"] = float(_matches_description(ent, lemma))
+            f["description_overlap"] = _overlap(phrase_words, ent)
+            best_overlap = max(best_overlap, f["description_overlap"], f["description_match"])
+            f["phrase_not_speaker"] = float(not speaker_noun)
+            f["prev_speaker_description"] = float(idx == prev_speaker)
+        f["listener"] = float(idx in listener_ents)
+        f["rank0"] = float(rank == 0)
+        f["rank1"] = float(rank == 1)
+        f["rank2plus"] = float(rank >= 2)
+        f["log_distance"] = math.log1p(max(dist, 0)) / 10
+        f["same_sentence"] = float(
+            sent is not None
+            and any(sent.start <= m[0] < sent.end and not (q0 <= m[0] < q1) for m in ent.mentions)
+        )
+        f["prev_speaker"] = float(idx == prev_speaker)
+        f["prev_speaker_uncued"] = float(idx == prev_speaker and uncued)
+        f["rank0_uncued"] = float(rank == 0 and uncued)
+        f["is_person"] = float(ent.kind == "person")
+        f["is_org"] = float(ent.kind == "org")
+        f["log_mentions"] = math.log1p(len(ent.mentions)) / 3
+        f["only_after"] = float(idx not in last_before)
+        f["person_uncued"] = float(ent.kind == "person" and uncued)
+        last = max((m for m in ent.mentions if m[1] <= q0), default=None)
+        f["last_mention_subject"] = float(
+            last is not None
+            and doc[last[0] : last[1]].root.dep_ in {"nsubj", "nsubj:pass", "nsubjpass"}
+        )
+        f["times_named_speaker"] = math.log1p(named_speaker.get(idx, 0)) / 2
+        out.append(Candidate(ent.name, ent.kind, idx, f))
+    if is_desc and cue.subject is not None:
+        text = _fullest_description(doc, cue.subject)
+        if text:
+            words = text.lower().split()
+            f = dict.fromkeys(FEATURES, 0.0)
+            f.update(cue_flags)
+            f["bias"] = 1.0
+            f["is_phrase"] = 1.0
+            f["subject_description"] = 1.0
+            f["phrase_indefinite"] = float(bool(words) and words[0] in _INDEFINITE)
+            f["phrase_definite"] = float(bool(words) and words[0] in _DEFINITE)
+            group = lemma in lex.group_nouns or (words[-1] if words else "") in lex.group_nouns
+            f["phrase_group"] = float(group)
+            f["phrase_speaker_noun"] = float(speaker_noun)
+            f["phrase_document"] = float(lemma in lex.not_speakers)
+            f["phrase_resolvable"] = best_overlap
+            f["phrase_not_speaker"] = float(not speaker_noun)
+            f["phrase_has_org"] = float(
+                any(t.ent_type_ == "ORG" for t in doc[cue.subject[0] : cue.subject[1]])
+            )
+            out.append(Candidate(text, "group" if group else "description", None, f))
+    return out
+
+
+def attribute(
+    doc: Doc, quotes: list[FoundQuote], cands: Candidates, lex: Lexicon, ranker: Ranker
+) -> list[tuple[Candidate | None, float]]:
+    """The chosen speaker of each quote (in order) and the ranker's score for it."""
+    out: list[tuple[Candidate | None, float]] = []
+    prev: int | None = None
+    prev_end = 0
+    named_speaker: dict[int, int] = {}  # entity -> quotes whose cue named it so far
+    for q in quotes:
+        options = candidates_for(doc, q, cands, lex, prev, prev_end, named_speaker)
+        if not options:
+            out.append((None, 0.0))
+            continue
+        scored = [(ranker.score(c.features), c) for c in options]
+        best_score, best = max(scored, key=lambda sc: sc[0])
+        out.append((best, best_score))
+        named = _named_by(doc, cands, q.cue.subject)
+        if named:
+            prev = named[0]
+            named_speaker[prev] = named_speaker.get(prev, 0) + 1
+        elif best.entity is not None:
+            prev = best.entity
+        prev_end = q.end
+    return out

@@ -1,0 +1,362 @@
+"""The people and organisations an article mentions: the candidates a quote's speaker is among.
+
+Named entities from spaCy (PERSON/PER, ORG) are grouped into one :class:`Entity` per person or
+body: later short forms ("Miller" after "Marc Miller"), acronyms and names the organisation
+table knows as one body ("CBSA", "the Canada Border Services Agency"). Each entity collects
+what the article says it is: titles before the name ("Immigration Minister Marc Miller"),
+appositions ("X, an immigration lawyer,"), the noun it stands beside ("le ministre François
+Legault"), and its gender where a title, a French determiner or a pronoun shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.orgs import Organisation, OrgTable
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+ORG_LABELS = frozenset({"ORG"})
+_DETERMINERS = frozenset({"the", "a", "an", "le", "la", "les", "l'", "l’", "un", "une", "des"})
+_NAME_DEPS = frozenset({"compound", "flat:name", "flat", "appos", "nmod", "amod", "det"})
+
+
+@dataclass(slots=True)
+class Entity:
+    """One person or organisation of the article, with every mention of it."""
+
+    name: str  # the fullest form the article uses
+    kind: str  # "person" or "org"
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # token spans
+    descriptions: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # words before the name ("Minister")
+    gender: str = "x"  # "m", "f" or "x" (unknown)
+    org: Organisation | None = None
+
+    def add_description(self, text: str) -> None:
+        text = text.strip(" ,;:()")
+        if text and text not in self.descriptions and text != self.name:
+            self.descriptions.append(text)
+
+
+@dataclass(slots=True)
+class Candidates:
+    entities: list[Entity]
+    by_token: dict[int, int]  # token index -> entity index, for tokens of a mention
+
+
+def _name_tokens(span: Span, lex: Lexicon) -> list[Token]:
+    toks = [
+        t
+        for t in span
+        if not t.is_punct
+        and t.text.lower() not in _DETERMINERS
+        and t.tag_ != "POS"
+        and t.text not in {"'s", "’s", "'", "’"}
+    ]
+    while toks and (
+        toks[0].text.lower() in lex.titles
+        or toks[0].text.lower() in lex.speaker_nouns
+        or toks[0].pos_ in {"ADP", "DET", "SCONJ"}
+    ):
+        toks = toks[1:]
+    return toks
+
+
+def _clean(span: Span, lex: Lexicon) -> str:
+    toks = _name_tokens(span, lex)
+    if not toks:
+        return ""
+    return span.doc[toks[0].i : toks[-1].i + 1].text.replace("\n", " ").strip(" ,.'’()[]")
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
+
+
+def _org_key(name: str, table: OrgTable) -> tuple[str, Organisation | None]:
+    org = table.lookup(name)
+    if org is not None:
+        return f"org:{org.name}", org
+    return f"text:{name.lower()}", None
+
+
+def _describe(doc: Doc, span: Span, lex: Lexicon) -> tuple[list[str], list[str], str]:
+    """Titles, descriptions and gender the words around a name give it."""
+    titles: list[str] = []
+    descriptions: list[str] = []
+    gender = "x"
+    # Words before the name in its own noun phrase ("Immigration Minister Marc Miller").
+    head = span.root
+    pre = [t for t in head.subtree if t.i < span.start and t.i >= span.start - 6]
+    pre = [t for t in pre if not t.is_punct]
+    for t in pre:
+        g = lex.titles.get(t.text.lower())
+        if g:
+            gender = g
+    pre_words = [
+        t for t in pre if t.text.lower() not in _DETERMINERS and t.text.lower() not in lex.titles
+    ]
+    if pre_words and all(t.i < span.start for t in pre_words):
+        titles.append(doc[pre_words[0].i : span.start].text.strip())
+    if span.start > 0 and doc[span.start - 1].text.lower() in lex.titles:
+        g = lex.titles[doc[span.start - 1].text.lower()]
+        gender = g or gender
+    # Appositions: "X, an immigration lawyer," and "the minister, X" / "le ministre X".
+    for child in head.children:
+        if child.dep_ == "appos" and not (span.start <= child.i < span.end):
+            sub = list(child.subtree)
+            descriptions.append(doc[sub[0].i : sub[-1].i + 1].text)
+    if head.dep_ == "appos" and not (span.start <= head.head.i < span.end):
+        noun = head.head
+        sub = [t for t in noun.subtree if t.i < span.start]
+        if sub:
+            descriptions.append(doc[sub[0].i : span.start].text.strip(" ,"))
+        # "la maire de Calais, Natacha Bouchart": the noun's or its determiner's gender.
+        for tok in [*[c for c in noun.children if c.dep_ == "det"], noun]:
+            g = tok.morph.get("Gender")
+            if g:
+                gender = "f" if g[0] == "Fem" else "m"
+                break
+    return titles, descriptions, gender
+
+
+def _is_dateline(doc: Doc, ent: Span) -> bool:
+    """ "WATERTOWN, N.Y. —", "REGINA (CP) —": a place in capitals opening a paragraph."""
+    if (
+        ent.start > 0
+        and "\n" not in doc[ent.start - 1].text
+        and doc[ent.start - 1].sent.start != ent.start
+    ):
+        return False
+    letters = [c for c in ent.text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _extend_name(doc: Doc, ent: Span) -> Span:
+    """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi"): the
+    capitalised proper nouns right after it belong to it."""
+    end = ent.end
+    while end < len(doc) and end - ent.end < 3:
+        tok = doc[end]
+        if (
+            tok.pos_ != "PROPN"
+            or not tok.text[:1].isupper()
+            or tok.ent_type_ not in {"", ent.label_}
+        ):
+            break
+        if tok.ent_iob_ == "B":
+            break
+        end += 1
+    return doc[ent.start : end] if end > ent.end else ent
+
+
+def find_candidates(
+    doc: Doc, lex: Lexicon, table: OrgTable, quoted: Sequence[tuple[int, int]] = ()
+) -> Candidates:
+    """Group the article's named people and organisations into entities.
+
+    Names inside quotation marks (``quoted``: character spans) are the speaker's words, not
+    the article's account of who speaks, and are left out.
+    """
+    entities: list[Entity] = []
+    by_token: dict[int, int] = {}
+    person_index: dict[str, list[int]] = {}  # lower-case name token -> entities using it
+    org_index: dict[str, int] = {}
+    for ent in doc.ents:
+        if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
+            continue
+        if ent.label_ in PERSON_LABELS:
+            ent = _extend_name(doc, ent)
+            toks = _name_tokens(ent, lex)
+            words = [t.text for t in toks if t.is_alpha or "-" in t.text or "'" in t.text]
+            if not words:
+                continue
+            name = _clean(ent, lex)
+            kind = "org" if len(words) == 1 and _is_acronym(words[0]) else "person"
+        elif ent.label_ in ORG_LABELS:
+            name = _clean(ent, lex)
+            words = name.split()
+            kind = "org"
+        else:
+            continue
+        if not name or len(name) < 2:
+            continue
+        idx: int | None = None
+        if kind == "person":
+            last = words[-1].lower()
+            first = words[0].lower()
+            if len(words) == 1:
+                # A short form: the latest person whose name has this word.
+                for cand in reversed(person_index.get(last, [])):
+                    idx = cand
+                    break
+            else:
+                for cand in reversed(person_index.get(last, [])):
+                    other = entities[cand].name.lower().split()
+                    if (
+                        len(other) == 1
+                        or other[0] == first
+                        or other[0][:1] == first[:1]
+                        and (other[0].endswith(".") or first.endswith("."))
+                    ):
+                        idx = cand
+                        break
+            if idx is None:
+                entities.append(Entity(name=name, kind="person"))
+                idx = len(entities) - 1
+            ent_obj = entities[idx]
+            if len(name) > len(ent_obj.name) and len(words) > 1:
+                ent_obj.name = name
+            for w in words:
+                lst = person_index.setdefault(w.lower(), [])
+                if idx not in lst:
+                    lst.append(idx)
+        elif len(words) == 1 and person_index.get(words[0].lower()):
+            # A surname the recogniser took for an organisation ("Bukele said").
+            idx = person_index[words[0].lower()][-1]
+            ent_obj = entities[idx]
+        else:
+            key, org = _org_key(name, table)
+            idx = org_index.get(key)
+            if idx is None:
+                entities.append(Entity(name=name, kind="org", org=org))
+                idx = len(entities) - 1
+                org_index[key] = idx
+            # "Canada Border Services Agency (CBSA)": the acronym names the same body.
+            after = doc[ent.end : ent.end + 3]
+            bracketed = len(after) == 3 and after[0].text == "(" and after[2].text == ")"
+            if bracketed and _is_acronym(after[1].text):
+                org_index.setdefault(_org_key(after[1].text, table)[0], idx)
+            ent_obj = entities[idx]
+        ent_obj.mentions.append((ent.start, ent.end))
+        for i in range(ent.start, ent.end):
+            by_token[i] = idx
+        titles, descriptions, gender = _describe(doc, ent, lex)
+        for t in titles:
+            if t not in ent_obj.titles:
+                ent_obj.titles.append(t)
+        for d in descriptions:
+            ent_obj.add_description(d)
+        if gender != "x" and ent_obj.kind == "person":
+            ent_obj.gender = gender
+    _add_unrecognised_speakers(doc, lex, entities, by_token, person_index, quoted)
+    _merge_surnames(entities, by_token, table)
+    _learn_genders(doc, entities, by_token, lex)
+    return Candidates(entities, by_token)
+
+
+def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: OrgTable) -> None:
+    """A one-word "organisation" that is a person's surname ("Harkavy, R-N.Y., said ...
+    Rep. Tom Harkavy") is that person: its mentions move to the person."""
+    surnames: dict[str, int] = {}
+    for i, ent in enumerate(entities):
+        if ent.kind == "person" and len(ent.name.split()) > 1:
+            surnames.setdefault(ent.name.split()[-1], i)
+    for i, ent in enumerate(entities):
+        if ent.kind != "org" or " " in ent.name or ent.org is not None or table.lookup(ent.name):
+            continue
+        person = surnames.get(ent.name)
+        if person is None:
+            continue
+        entities[person].mentions = sorted(entities[person].mentions + ent.mentions)
+        ent.mentions = []
+        for tok, idx in by_token.items():
+            if idx == i:
+                by_token[tok] = person
+
+
+def _add_unrecognised_speakers(
+    doc: Doc,
+    lex: Lexicon,
+    entities: list[Entity],
+    by_token: dict[int, int],
+    person_index: dict[str, list[int]],
+    quoted: Sequence[tuple[int, int]],
+) -> None:
+    """Proper names the entity recogniser missed that are the subject of a speech verb
+    ("Biobaku said", "Saiful Afwadi, a traditional leader, said") become people."""
+    for verb in doc:
+        lemma = verb.lemma_.lower()
+        if lemma not in lex.speech_verbs or lemma in lex.belief_verbs:
+            continue
+        if any(s <= verb.idx < e for s, e in quoted):
+            continue
+        for subj in verb.children:
+            if (
+                subj.dep_ not in {"nsubj", "nsubj:pass"}
+                or subj.pos_ != "PROPN"
+                or subj.i in by_token
+            ):
+                continue
+            if _is_dateline(doc, doc[subj.i : subj.i + 1]):
+                continue
+            toks = sorted(
+                [
+                    subj,
+                    *(
+                        c
+                        for c in subj.children
+                        if c.dep_ in {"compound", "flat:name", "flat"} and c.pos_ == "PROPN"
+                    ),
+                ],
+                key=lambda t: t.i,
+            )
+            start, end = toks[0].i, toks[-1].i + 1
+            if any(i in by_token for i in range(start, end)):
+                continue
+            span = doc[start:end]
+            words = [t.text.strip("()[],.") for t in _name_tokens(span, lex)]
+            words = [w for w in words if w]
+            if not words:
+                continue
+            idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
+            if idx is None:
+                kind = "org" if len(words) == 1 and _is_acronym(words[0]) else "person"
+                entities.append(Entity(name=" ".join(words), kind=kind))
+                idx = len(entities) - 1
+                for w in words:
+                    person_index.setdefault(w.lower(), []).append(idx)
+            entities[idx].mentions.append((start, end))
+            entities[idx].mentions.sort()
+            for i in range(start, end):
+                by_token[i] = idx
+            titles, descriptions, gender = _describe(doc, span, lex)
+            for d in descriptions:
+                entities[idx].add_description(d)
+            if gender != "x":
+                entities[idx].gender = gender
+
+
+def _learn_genders(
+    doc: Doc, entities: list[Entity], by_token: dict[int, int], lex: Lexicon
+) -> None:
+    """A person named as the subject of a sentence and taken up by "he"/"she" as the subject
+    of the next one, with nobody else named between, has that pronoun's gender."""
+    votes: dict[int, dict[str, int]] = {}
+    sents = list(doc.sents)
+    for a, b in zip(sents, sents[1:], strict=False):
+        persons = {
+            by_token[t.i] for t in a if t.i in by_token and entities[by_token[t.i]].kind == "person"
+        }
+        if len(persons) != 1:
+            continue
+        (who,) = persons
+        if any(t.i in by_token and entities[by_token[t.i]].kind == "person" for t in b):
+            continue
+        for t in b:
+            if t.dep_ in {"nsubj", "nsubj:pass"}:
+                p = lex.pronoun(t.text.lstrip("-"))
+                if p is not None and p[0] in {"m", "f"} and p[1] == "sg":
+                    votes.setdefault(who, {}).setdefault(p[0], 0)
+                    votes[who][p[0]] += 1
+                break
+    for who, v in votes.items():
+        if entities[who].gender == "x":
+            entities[who].gender = max(v, key=lambda g: v[g])

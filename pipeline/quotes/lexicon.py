@@ -1,0 +1,93 @@
+"""The quote stage's word lists, read from ``data/quotes/<language>.toml``.
+
+Speech verbs, pronouns, titles and group nouns are data, not code: a researcher adds a verb to
+the TOML file and reruns the evaluation. Unknown languages fall back to English lists.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "quotes"
+LANGUAGES = ("en", "fr")
+
+
+class LexiconError(ValueError):
+    """A word-list file is missing a key or has a value of the wrong type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    language: str
+    speech_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
+    listener_verbs: frozenset[str]
+    characterise_verbs: frozenset[str]  # "called the deal “balanced”": quotes, however short
+    according: tuple[tuple[str, ...], ...]
+    according_named: tuple[tuple[str, ...], ...]  # only before a named person or body
+    not_subjects: frozenset[str]  # subjects that name nobody ("this", "cela")
+    not_speakers: frozenset[str]
+    pronouns: dict[str, tuple[str, str]]  # word -> (gender, number)
+    titles: dict[str, str]  # title -> gender ("" when none)
+    group_nouns: frozenset[str]
+    speaker_nouns: frozenset[str]  # nouns that name somebody who can speak
+    term_cues: tuple[tuple[str, ...], ...]  # words that make the next quoted words a term
+
+    def pronoun(self, word: str) -> tuple[str, str] | None:
+        return self.pronouns.get(word.lower())
+
+
+def _strings(path: Path, data: dict, key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{path}: {key} must be a list of strings")
+    return [v.lower() for v in value]
+
+
+def _sequences(path: Path, data: dict, key: str) -> tuple[tuple[str, ...], ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(
+        isinstance(seq, list) and seq and all(isinstance(w, str) for w in seq) for seq in value
+    ):
+        raise LexiconError(f"{path}: {key} must be a list of word lists")
+    return tuple(tuple(w.lower() for w in seq) for seq in value)
+
+
+def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
+    """The word lists for ``language`` ("en" or "fr"; anything else reads English)."""
+    lang = language if language in LANGUAGES else "en"
+    path = data_dir / f"{lang}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+    according = _sequences(path, data, "according")
+    according_named = _sequences(path, data, "according_named")
+    pronouns: dict[str, tuple[str, str]] = {}
+    for word, pair in (data.get("pronouns") or {}).items():
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[1] in ("sg", "pl")):
+            raise LexiconError(f"{path}: pronouns.{word} must be [gender, sg|pl]")
+        pronouns[word.lower()] = (str(pair[0]), str(pair[1]))
+    titles = data.get("titles") or {}
+    if not all(isinstance(v, str) for v in titles.values()):
+        raise LexiconError(f"{path}: titles values must be strings")
+    groups = data.get("groups") or {}
+    terms = _sequences(path, data.get("terms") or {"before": []}, "before")
+    return Lexicon(
+        language=lang,
+        speech_verbs=frozenset(_strings(path, data, "speech_verbs")),
+        belief_verbs=frozenset(_strings(path, data, "belief_verbs")),
+        listener_verbs=frozenset(_strings(path, data, "listener_verbs")),
+        characterise_verbs=frozenset(_strings(path, data, "characterise_verbs")),
+        according=according,
+        according_named=according_named,
+        not_subjects=frozenset(_strings(path, data, "not_subjects")),
+        not_speakers=frozenset(_strings(path, data, "not_speakers")),
+        pronouns=pronouns,
+        titles={k.lower(): v for k, v in titles.items()},
+        group_nouns=frozenset(_strings(path, groups, "nouns")),
+        speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
+        term_cues=terms,
+    )

@@ -1,0 +1,163 @@
+"""The quote stage as one object: parse, find quotes, gather candidates, attribute, describe.
+
+``QuoteStage`` holds what is loaded once (the spaCy pipelines, word lists, organisation table
+and speaker ranker) and nothing that one call leaves for the next: :meth:`QuoteStage.analyse`
+returns every quote with the description of its speaker, which the role step reads.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pipeline.language import guess_language
+from pipeline.quotes.attribute import Candidate, Ranker, attribute, load_rankers
+from pipeline.quotes.candidates import Candidates, Entity, find_candidates
+from pipeline.quotes.find import FoundQuote, find_quotes
+from pipeline.quotes.lexicon import Lexicon, load_lexicon
+from pipeline.quotes.marks import find_marked_spans
+from pipeline.quotes.nlp import load_pipeline
+from pipeline.quotes.orgs import OrgTable, default_table
+from pipeline.quotes.roles import SpeakerMention, describe_speaker
+from pipeline.records import Quote
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 2_000_000  # longer texts are cut
+
+
+@dataclass(slots=True)
+class Attributed:
+    """A quote and what the article says about its speaker."""
+
+    quote: Quote
+    mention: SpeakerMention
+
+
+@dataclass
+class QuoteStage:
+    """Everything the stage loads once; calls share nothing else."""
+
+    rankers: dict[str, Ranker]
+    table: OrgTable
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    pipelines: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> QuoteStage:
+        return cls(rankers=load_rankers(), table=default_table())
+
+    def ranker(self, lang: str) -> Ranker:
+        return self.rankers.get(lang) or self.rankers["en"]
+
+    def lexicon(self, lang: str) -> Lexicon:
+        if lang not in self.lexicons:
+            self.lexicons[lang] = load_lexicon(lang)
+        return self.lexicons[lang]
+
+    def nlp(self, lang: str) -> Language:
+        if lang not in self.pipelines:
+            self.pipelines[lang] = load_pipeline(lang)
+        return self.pipelines[lang]
+
+    def parse(self, text: str, language: str | None) -> tuple[str, Doc]:
+        lang = (language or "").lower()[:2] or (guess_language(text[:5000]) or "en")
+        lang = "fr" if lang == "fr" else "en"
+        return lang, self.nlp(lang)(text)
+
+    def found(
+        self, text: str, language: str | None
+    ) -> tuple[Doc, Lexicon, list[FoundQuote], Candidates]:
+        lang, doc = self.parse(text, language)
+        lex = self.lexicon(lang)
+        quotes = find_quotes(doc, text, lex)
+        quoted = [(m.start, m.end) for m in find_marked_spans(text)]
+        return doc, lex, quotes, find_candidates(doc, lex, self.table, quoted)
+
+    def analyse(self, text: str, language: str | None, article_id: str = "") -> list[Attributed]:
+        """Quotes in ``text`` with their speakers and speaker descriptions."""
+        if not text or not text.strip():
+            return []
+        text = text[:MAX_CHARS]
+        doc, lex, quotes, cands = self.found(text, language)
+        chosen = attribute(doc, quotes, cands, lex, self.ranker(lex.language))
+        out: list[Attributed] = []
+        described: dict[tuple[str | None, str], SpeakerMention] = {}
+        for i, (q, (cand, _score)) in enumerate(zip(quotes, chosen, strict=True)):
+            mention = self._describe(text, cand, cands, described)
+            quote = Quote(
+                article_id=article_id,
+                quote_index=i,
+                text=text[q.start : q.end],
+                quote_type=q.quote_type,
+                speaker=cand.speaker if cand is not None else None,
+                speaker_role=mention.rule_role,
+                speaker_org=mention.org,
+                speaker_role_score=round(mention.rule_score, 4),
+                char_start=q.start,
+                char_end=q.end,
+            )
+            out.append(Attributed(quote, mention))
+        return out
+
+    def _describe(
+        self,
+        text: str,
+        cand: Candidate | None,
+        cands: Candidates,
+        cache_: dict[tuple[str | None, str], SpeakerMention],
+    ) -> SpeakerMention:
+        if cand is None:
+            return describe_speaker(text, None, "none")
+        key = (cand.speaker, cand.kind)
+        if key in cache_:
+            return cache_[key]
+        if cand.entity is not None:
+            ent: Entity = cands.entities[cand.entity]
+            # Every way the article introduced the speaker, richest first.
+            parts = [f"{t} {ent.name}" for t in ent.titles] + [
+                f"{ent.name}, {d}" for d in ent.descriptions
+            ]
+            if ent.titles and ent.descriptions:
+                parts.insert(0, f"{ent.titles[0]} {ent.name}, {ent.descriptions[0]}")
+            kind = "person" if ent.kind == "person" else "org"
+            m = describe_speaker(
+                text, ent.name, kind, sorted(parts, key=len, reverse=True), self.table
+            )
+        else:
+            # A description: a group ("critics") or one unnamed person or body ("a police
+            # source", "the department"), described by its own words.
+            kind = "group" if cand.kind == "group" else "person"
+            m = describe_speaker(text, cand.speaker, kind, [cand.speaker], self.table)
+        cache_[key] = m
+        return m
+
+
+@cache
+def default_stage() -> QuoteStage:
+    """The stage with the shipped word lists, spaCy pipelines and ranker (loaded once)."""
+    return QuoteStage.load()
+
+
+def extract_quotes(text: str, language: str | None, article_id: str = "") -> list[Quote]:
+    """Direct and reported quotes in ``text`` with speakers, organisations and first roles."""
+    return [a.quote for a in analyse(text, language, article_id)]
+
+
+def analyse(text: str, language: str | None, article_id: str = "") -> list[Attributed]:
+    """:meth:`QuoteStage.analyse` with the default stage; bad input returns an empty list.
+
+    A stage that cannot load (a spaCy package missing) raises: that is not the article's fault.
+    """
+    stage = default_stage()
+    try:
+        return stage.analyse(text, language, article_id)
+    except Exception:  # bad input must never stop the pipeline
+        log.exception("quote extraction failed for article %r", article_id)
+        return []
