@@ -1,4 +1,4 @@
-"""Throughput of the quote stage on one CPU core: extract_quotes + assign_roles.
+"""Throughput of the quote stage on one CPU core: spaCy parse, quotes, speakers, roles.
 
     .venv/bin/python bench/bench_quotes.py                       # team gold set + demo site
     .venv/bin/python bench/bench_quotes.py --gold ../shared/devset/devset.jsonl --repeat 3
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.gold import GoldArticle, load_gold  # noqa: E402
-from pipeline.quotes import extract_quotes  # noqa: E402
-from pipeline.speakers import assign_roles, assign_roles_many, clear_caches  # noqa: E402
+from pipeline.quotes import QuoteStage  # noqa: E402
+from pipeline.quotes.roles import assign_roles  # noqa: E402
 
 DEFAULT_INPUTS = [
     ROOT / "tests" / "data" / "quotes_gold.jsonl",
@@ -60,32 +60,38 @@ def load_articles(paths: list[Path]) -> list[GoldArticle]:
 
 
 def run(
-    articles: list[GoldArticle], repeat: int, clf: Any | None, batch: int = 32
+    stage: QuoteStage,
+    articles: list[GoldArticle],
+    repeat: int,
+    clf: Any | None,
+    batch: int = 32,
 ) -> dict[str, float]:
     quotes = 0
     extract_s = 0.0
     roles_s = 0.0
+    slowest = 0.0
     for _ in range(repeat):
-        clear_caches()  # every pass classifies every description again
         for a in articles:
             t0 = time.perf_counter()
-            qs = extract_quotes(a.text, a.language, a.id)
+            found = stage.analyse(a.text, a.language, a.id)
             t1 = time.perf_counter()
-            assign_roles(a.text, qs, clf)
+            assign_roles([(f.quote, f.mention) for f in found], clf)
             t2 = time.perf_counter()
             extract_s += t1 - t0
             roles_s += t2 - t1
-            quotes += len(qs)
-    # The same, with the role classifier batched across articles (assign_roles_many),
-    # as a batch-processing annotate stage can call it.
+            slowest = max(slowest, t2 - t0)
+            quotes += len(found)
+    # The same, with the role classifier batched across articles, as the annotate stage
+    # calls it.
     batched_s = 0.0
     for _ in range(repeat):
-        clear_caches()
         for i in range(0, len(articles), batch):
             chunk = articles[i : i + batch]
             t0 = time.perf_counter()
-            pairs = [(a.text, extract_quotes(a.text, a.language, a.id)) for a in chunk]
-            assign_roles_many(pairs, clf)
+            pairs = [
+                (f.quote, f.mention) for a in chunk for f in stage.analyse(a.text, a.language, a.id)
+            ]
+            assign_roles(pairs, clf)
             batched_s += time.perf_counter() - t0
     n = len(articles) * repeat
     total = extract_s + roles_s
@@ -100,6 +106,7 @@ def run(
         "stage_quotes_per_s": round(quotes / total, 1) if total else 0.0,
         "batched_stage_articles_per_s": round(n / batched_s, 1) if batched_s else 0.0,
         "batched_stage_quotes_per_s": round(quotes / batched_s, 1) if batched_s else 0.0,
+        "slowest_article_seconds": round(slowest, 3),
     }
 
 
@@ -110,11 +117,12 @@ LARGE_PARAGRAPH = (
 )
 
 
-def run_large(kb: int) -> dict[str, float]:
+def run_large(stage: QuoteStage, kb: int) -> dict[str, float]:
     """Extraction time of one article of ``kb`` kilobytes (the pathological-input check)."""
     text = LARGE_PARAGRAPH * (kb * 1000 // len(LARGE_PARAGRAPH) + 1)
+    stage.analyse("Warm-up.", "en")
     t0 = time.perf_counter()
-    quotes = extract_quotes(text, "en")
+    quotes = stage.analyse(text, "en")
     return {
         "chars": len(text),
         "quotes": len(quotes),
@@ -132,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     where = pin_one_core()
+    stage = QuoteStage.load()
     if args.large_kb:
-        res_large: dict[str, Any] = {**run_large(args.large_kb), "cpu": where}
+        res_large: dict[str, Any] = {**run_large(stage, args.large_kb), "cpu": where}
         print(json.dumps(res_large) if args.json else res_large)
         return 0
     articles = load_articles(args.gold or DEFAULT_INPUTS)
@@ -148,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
 
         clf = TextClassifier.load("role", load_model_config())
         clf_name = clf.version
-    run(articles[:3], 1, clf)  # warm-up: regex compilation, first torch call
-    res: dict[str, Any] = run(articles, args.repeat, clf, args.batch)
+    run(stage, articles[:3], 1, clf)  # warm-up: spaCy pipelines, first torch call
+    res: dict[str, Any] = run(stage, articles, args.repeat, clf, args.batch)
     res["cpu"] = where
     res["role_classifier"] = clf_name
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.quotes import extract_quotes
-from pipeline.quotes_direct import find_marked_spans
+from pipeline.quotes.marks import find_marked_spans
 from pipeline.records import Quote
 
 

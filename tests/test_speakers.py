@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.quotes import extract_quotes
-from pipeline.quotes_orgs import DEFAULT_PATH, OrgTable, default_table
+from pipeline.quotes import analyse
+from pipeline.quotes.orgs import DEFAULT_PATH, OrgTable, default_table
+from pipeline.quotes.roles import assign_roles, rule_role
 from pipeline.records import SPEAKER_ROLES
-from pipeline.speakers import assign_roles, clear_caches, rule_role
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLES_DATA = ROOT / "models" / "training_data" / "roles.jsonl"
+
+
+def with_roles(text: str, language: str, role_clf: object) -> list:
+    """The quote stage and the role step, as the annotator runs them."""
+    found = analyse(text, language)
+    assign_roles([(a.quote, a.mention) for a in found], role_clf)  # type: ignore[arg-type]
+    return [a.quote for a in found]
 
 
 def test_organisation_table_uses_codebook_roles_and_required_bodies() -> None:
@@ -129,9 +136,7 @@ def test_group_rule_roles(description: str, role: str) -> None:
 
 
 def _roles(text: str) -> dict[str | None, str | None]:
-    clear_caches()
-    quotes = extract_quotes(text, "en")
-    assign_roles(text, quotes, None)
+    quotes = with_roles(text, "en", None)
     return {q.speaker: q.speaker_role for q in quotes}
 
 
@@ -180,17 +185,14 @@ ARTICLE = (
 
 
 def test_assign_roles_without_classifier_uses_rules() -> None:
-    quotes = extract_quotes(ARTICLE, "en")
-    assign_roles(ARTICLE, quotes, None)
+    quotes = with_roles(ARTICLE, "en", None)
     assert [q.speaker_role for q in quotes[:2]] == ["legal", "legal"]
     assert all(q.speaker_role_score is not None and 0 < q.speaker_role_score <= 1 for q in quotes)
 
 
 def test_assign_roles_batches_unique_descriptions_and_combines() -> None:
-    clear_caches()
-    quotes = extract_quotes(ARTICLE, "en")
     clf = FakeClassifier("affected", 0.9)
-    assign_roles(ARTICLE, quotes, clf)
+    quotes = with_roles(ARTICLE, "en", clf)
     assert len(clf.calls) == 1  # one batch per article
     assert len(clf.calls[0]) == len(set(clf.calls[0]))  # each description once
     by = {q.speaker: q for q in quotes}
@@ -199,20 +201,19 @@ def test_assign_roles_batches_unique_descriptions_and_combines() -> None:
     # ...but a speaker the rules cannot place takes the classifier's label and confidence.
     assert by["Ahmed Salmi"].speaker_role == "affected"
     assert by["Ahmed Salmi"].speaker_role_score == pytest.approx(0.9)
-    # Descriptions already classified by this model are not sent again.
-    again = extract_quotes(ARTICLE, "en")
-    assign_roles(ARTICLE, again, clf)
-    assert len(clf.calls) == 1
+    # Nothing is kept between calls: the same article is classified again, the same way.
+    again = with_roles(ARTICLE, "en", clf)
+    assert len(clf.calls) == 2
+    assert [q.speaker_role for q in again] == [q.speaker_role for q in quotes]
 
 
 def test_assign_roles_on_empty_list_is_a_no_op() -> None:
-    assign_roles("", [], FakeClassifier("other", 0.5))
+    assign_roles([], FakeClassifier("other", 0.5))
 
 
 def test_unattributed_quote_role_is_unknown() -> None:
     text = 'First paragraph with no people.\n\n"A lone quote with nobody attached to it at all."'
-    quotes = extract_quotes(text, "en")
-    assign_roles(text, quotes, None)
+    quotes = with_roles(text, "en", None)
     assert [q.speaker for q in quotes] == [None]
     assert quotes[0].speaker_role == "unknown"
 
@@ -231,13 +232,11 @@ def test_role_training_data_format_and_coverage() -> None:
 
 
 def test_classifier_does_not_overrule_a_cue_for_a_bare_name() -> None:
-    clear_caches()
     text = (
         "Lina Barzani claimed asylum at the airport last spring.\n\n"
         '"We waited for months," said Lina Barzani.'
     )
-    quotes = extract_quotes(text, "en")
-    assign_roles(text, quotes, SureClassifier())
+    quotes = with_roles(text, "en", SureClassifier())
     assert {q.speaker: q.speaker_role for q in quotes}["Lina Barzani"] == "affected"
 
 

@@ -1,0 +1,186 @@
+"""One test per attribution pattern of the quote stage, on invented text.
+
+Each case is a sentence or two written for the test (never taken from the corpus or the
+devset) and the speaker the codebook gives its quote.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.quotes import extract_quotes
+
+CASES = [
+    # (language, text, quote text, quote type, speaker)
+    (
+        "en",
+        '"The queue is endless," said Dana Whitcombe.',
+        "The queue is endless",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        '"The queue is endless," Dana Whitcombe said.',
+        "The queue is endless",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        'Immigration lawyer Dana Whitcombe told the Herald Tribune: "The queue is endless."',
+        "The queue is endless.",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        "Dana Whitcombe, an immigration lawyer, told the Tribune that the queue was endless.",
+        "the queue was endless",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        "Dana Whitcombe spoke at the rally.\n\nShe said the queue was endless and growing.",
+        "the queue was endless and growing",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        "According to the Canadian Council for Refugees, the queue has doubled since May.",
+        "the queue has doubled since May",
+        "indirect",
+        "Canadian Council for Refugees",
+    ),
+    (
+        "en",
+        "Critics said the queue would only grow longer.",
+        "the queue would only grow longer",
+        "indirect",
+        "Critics",
+    ),
+    (
+        "en",
+        "Sen. Dana Whitcombe, who said the queue was endless, voted against the bill.",
+        "the queue was endless",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        'Dana Whitcombe said at a rally in Moncton:\n\n"The queue is endless and nobody answers."',
+        "The queue is endless and nobody answers.",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        "Dana Whitcombe called the new rule \u201ccruel\u201d in a statement.",
+        "cruel",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "en",
+        "MONCTON \u2014 Dana Whitcombe said the queue was endless.",
+        "the queue was endless",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "\u00ab La file est interminable \u00bb, a d\u00e9clar\u00e9 la ministre Dana Whitcombe.",
+        "La file est interminable",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "Dana Whitcombe est avocate.\n\n\u00ab La file est interminable \u00bb, a-t-elle dit.",
+        "La file est interminable",
+        "direct",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "Selon Dana Whitcombe, la file d\u2019attente a doubl\u00e9 depuis mai.",
+        "la file d\u2019attente a doubl\u00e9 depuis mai",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "Pour Dana Whitcombe, la file d\u2019attente a doubl\u00e9 depuis mai.",
+        "la file d\u2019attente a doubl\u00e9 depuis mai",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "L\u2019avocate Dana Whitcombe a indiqu\u00e9 que la file avait doubl\u00e9.",
+        "la file avait doubl\u00e9",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+    (
+        "fr",
+        "La file d\u2019attente a doubl\u00e9 depuis mai, a ajout\u00e9 Dana Whitcombe.",
+        "La file d\u2019attente a doubl\u00e9 depuis mai",
+        "indirect",
+        "Dana Whitcombe",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "quote", "quote_type", "speaker"), CASES)
+def test_attribution_pattern(
+    language: str, text: str, quote: str, quote_type: str, speaker: str
+) -> None:
+    quotes = extract_quotes(text, language)
+    found = [q for q in quotes if q.text == quote]
+    assert found, [q.text for q in quotes]
+    assert found[0].quote_type == quote_type
+    assert found[0].speaker == speaker
+
+
+def test_the_outlet_told_is_never_the_speaker() -> None:
+    text = (
+        "The Herald Tribune reached Dana Whitcombe on Monday.\n\n"
+        '"The queue is endless," she told the Herald Tribune.'
+    )
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Dana Whitcombe"
+
+
+def test_pronoun_takes_the_person_of_its_gender() -> None:
+    text = (
+        "Ms. Dana Whitcombe met Mr. Hugo Brenner at the border.\n\n"
+        '"The queue is endless," she said.'
+    )
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Dana Whitcombe"
+
+
+def test_second_part_of_a_broken_quote_keeps_the_speaker() -> None:
+    text = '"The queue is endless," said Dana Whitcombe. "Nobody answers."'
+    assert [q.speaker for q in extract_quotes(text, "en")] == ["Dana Whitcombe", "Dana Whitcombe"]
+
+
+def test_quotes_in_a_headline_are_not_quotes() -> None:
+    text = 'Lawyer says "the queue is endless"\n\nDana Whitcombe said the queue was endless.'
+    assert [q.quote_type for q in extract_quotes(text, "en")] == ["indirect"]
+
+
+def test_a_document_without_author_is_no_speaker() -> None:
+    assert extract_quotes("The report says more claimants are coming.", "en") == []
+
+
+def test_names_inside_a_quote_are_not_candidates() -> None:
+    text = (
+        "La ministre Dana Whitcombe r\u00e9clame plus d\u2019argent.\n\n"
+        "\u00ab Le Qu\u00e9bec fait sa part \u00bb, dit-elle.\n\n"
+        "Selon elle, Ottawa doit payer davantage."
+    )
+    assert {q.speaker for q in extract_quotes(text, "fr")} == {"Dana Whitcombe"}
