@@ -53,11 +53,11 @@ def _week(value: str | None, timezone: str | None = None) -> IsoWeek | None:
     if value.strip().lower() == "last":
         return last_week(timezone)
     try:
-        return IsoWeek.of(date.fromisoformat(value.strip()))
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        pass
+        day = None
     try:
-        return IsoWeek.parse(value)
+        return IsoWeek.of(day) if day is not None else IsoWeek.parse(value)
     except WeekError as exc:
         raise typer.BadParameter(f"{exc} Or give a date (2025-06-18), or 'last'.") from None
 

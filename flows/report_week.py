@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999  # weeks a news archive can hold, with room either side
+
+
 class WeekError(ValueError):
     """A week the user wrote that is not an ISO week."""
 
@@ -25,6 +28,10 @@ class IsoWeek:
         if not match:
             raise WeekError(f"'{text}' is not an ISO week: write it like 2025-W25.")
         year, week = int(match.group(1)), int(match.group(2))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            # Reports compare with earlier weeks and name the week's last day: the calendar
+            # must hold a few weeks either side ("9999-W52" would end past year 9999).
+            raise WeekError(f"'{text}': the year must be between {MIN_YEAR} and {MAX_YEAR}.")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:
@@ -34,6 +41,8 @@ class IsoWeek:
     @classmethod
     def of(cls, day: date) -> IsoWeek:
         year, week, _ = day.isocalendar()
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise WeekError(f"{day}: the year must be between {MIN_YEAR} and {MAX_YEAR}.")
         return cls(year, week)
 
     @property

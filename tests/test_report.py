@@ -225,6 +225,13 @@ def test_rewriting_a_report_replaces_it_whole(report, tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
 
 
+def test_weeks_out_of_the_calendar_are_refused_in_one_line(tmp_path: Path) -> None:
+    # "9999-W52" once ended in an OverflowError traceback (its last day is past year 9999).
+    for bad in ("9999-W52", "9999-12-20", "0001-W01"):
+        with pytest.raises(WeekError):
+            IsoWeek.parse(bad) if "W" in bad else IsoWeek.of(date.fromisoformat(bad))
+
+
 def test_iso_weeks() -> None:
     week = IsoWeek.parse("2025-W25")
     assert (week.start, week.end) == (date(2025, 6, 16), date(2025, 6, 22))
