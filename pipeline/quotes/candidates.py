@@ -62,7 +62,7 @@ def _name_tokens(span: Span, lex: Lexicon) -> list[Token]:
     while toks and (
         toks[0].text.lower() in lex.titles
         or toks[0].text.lower() in lex.speaker_nouns
-        or toks[0].pos_ in {"ADP", "DET", "SCONJ"}
+        or toks[0].pos_ in {"ADP", "DET", "SCONJ", "CCONJ"}
     ):
         toks = toks[1:]
     return toks
