@@ -37,6 +37,16 @@ class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM)."""
 
 
+def _set_death_signal() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (elsewhere: nothing)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
 def die_with_parent(parent_pid: int | None = None) -> None:
     """Call first thing in the child: SIGTERM ourselves when the parent goes away."""
     if parent_pid is None:
@@ -44,12 +54,7 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         if not value.isdigit():
             return
         parent_pid = int(value)
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    _set_death_signal()
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os.kill(os.getpid(), signal.SIGTERM)
         return
@@ -69,12 +74,7 @@ def _exec_tied(argv: list[str]) -> None:
     if len(argv) < 3 or not argv[0].isdigit() or argv[1] != "--":
         sys.exit("usage: python -m crawlers.lifetime PARENT_PID -- COMMAND [ARG...]")
     parent_pid = int(argv[0])
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    _set_death_signal()
     if os.getppid() != parent_pid:
         sys.exit(1)  # the parent is already gone
     os.execvp(argv[2], argv[2:])

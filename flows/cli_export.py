@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli_options import DbOpt
+from flows.cli_options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
 from pipeline.config import DEFAULT_DB
 from pipeline.export import FORMATS, ExportError, export_tables
 from pipeline.filters import FilterError, Filters
@@ -34,14 +34,10 @@ def export(
     fmt: Annotated[
         str, typer.Option("--format", help="parquet (keeps types) or csv (plain UTF-8).")
     ] = "parquet",
-    since: Annotated[str | None, typer.Option("--since", help="First day or ISO week.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last day or ISO week.")] = None,
-    outlet: Annotated[
-        list[str] | None, typer.Option("--outlet", help="Only this outlet (repeat).")
-    ] = None,
-    language: Annotated[
-        list[str] | None, typer.Option("--language", help="Only this language code (repeat).")
-    ] = None,
+    since: FromDayOpt = None,
+    until: ToDayOpt = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Write articles, quotes and the trend views, one file per table, with a README of columns.

@@ -44,6 +44,8 @@ SinceOpt = Annotated[
         callback=_check_since,
     ),
 ]
+FromDayOpt = Annotated[str | None, typer.Option("--since", help="First day or ISO week.")]
+ToDayOpt = Annotated[str | None, typer.Option("--until", help="Last day or ISO week.")]
 ContactOpt = Annotated[
     str | None,
     typer.Option("--contact-url", help="Contact URL for the crawler's User-Agent."),

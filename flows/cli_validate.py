@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli_options import DbOpt
+from flows.cli_options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
 from flows.report_csv import write_rows
 from pipeline import validate as v
 from pipeline.config import DEFAULT_DB
@@ -75,14 +75,10 @@ def sample(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Random seed [default: a new one, printed].")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="First day or ISO week.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last day or ISO week.")] = None,
-    outlet: Annotated[
-        list[str] | None, typer.Option("--outlet", help="Only this outlet (repeat).")
-    ] = None,
-    language: Annotated[
-        list[str] | None, typer.Option("--language", help="Only this language (repeat).")
-    ] = None,
+    since: FromDayOpt = None,
+    until: ToDayOpt = None,
+    outlet: OutletOpt = None,
+    language: LanguageOpt = None,
     include_off_topic: Annotated[
         bool,
         typer.Option("--include-off-topic", help="Sample off-topic articles too (relevance)."),
