@@ -221,7 +221,6 @@ def candidates_for(
     cands: Candidates,
     lex: Lexicon,
     prev_speaker: int | None,
-    prev_end: int,
     named_speaker: dict[int, int] | None = None,
 ) -> list[Candidate]:
     """The candidates for ``quote`` with their features."""
@@ -359,10 +358,9 @@ def attribute(
     """The chosen speaker of each quote (in order) and the ranker's score for it."""
     out: list[tuple[Candidate | None, float]] = []
     prev: int | None = None
-    prev_end = 0
     named_speaker: dict[int, int] = {}  # entity -> quotes whose cue named it so far
     for q in quotes:
-        options = candidates_for(doc, q, cands, lex, prev, prev_end, named_speaker)
+        options = candidates_for(doc, q, cands, lex, prev, named_speaker)
         if not options:
             out.append((None, 0.0))
             continue
@@ -375,5 +373,4 @@ def attribute(
             named_speaker[prev] = named_speaker.get(prev, 0) + 1
         elif best.entity is not None:
             prev = best.entity
-        prev_end = q.end
     return out

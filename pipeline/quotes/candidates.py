@@ -75,7 +75,7 @@ def _clean(span: Span, lex: Lexicon) -> str:
     return span.doc[toks[0].i : toks[-1].i + 1].text.replace("\n", " ").strip(" ,.'’()[]")
 
 
-def _is_acronym(word: str) -> bool:
+def is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
 
@@ -179,7 +179,7 @@ def find_candidates(
             if not words:
                 continue
             name = _clean(ent, lex)
-            kind = "org" if len(words) == 1 and _is_acronym(words[0]) else "person"
+            kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
         elif ent.label_ in ORG_LABELS:
             name = _clean(ent, lex)
             words = name.split()
@@ -232,7 +232,7 @@ def find_candidates(
             # "Canada Border Services Agency (CBSA)": the acronym names the same body.
             after = doc[ent.end : ent.end + 3]
             bracketed = len(after) == 3 and after[0].text == "(" and after[2].text == ")"
-            if bracketed and _is_acronym(after[1].text):
+            if bracketed and is_acronym(after[1].text):
                 org_index.setdefault(_org_key(after[1].text, table)[0], idx)
             ent_obj = entities[idx]
         ent_obj.mentions.append((ent.start, ent.end))
@@ -318,7 +318,7 @@ def _add_unrecognised_speakers(
                 continue
             idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
             if idx is None:
-                kind = "org" if len(words) == 1 and _is_acronym(words[0]) else "person"
+                kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
                 entities.append(Entity(name=" ".join(words), kind=kind))
                 idx = len(entities) - 1
                 for w in words:

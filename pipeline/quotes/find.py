@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.quotes.lexicon import Lexicon
-from pipeline.quotes.marks import MarkedSpan, find_marked_spans
+from pipeline.quotes.marks import MarkedSpan
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -389,8 +389,7 @@ def _in_heading(text: str, m: MarkedSpan) -> bool:
     return not core.endswith(tuple(_CLOSING)) and bool(text[end:].strip())
 
 
-def find_direct(doc: Doc, text: str, lex: Lexicon) -> list[FoundQuote]:
-    marks = find_marked_spans(text)
+def find_direct(doc: Doc, text: str, lex: Lexicon, marks: list[MarkedSpan]) -> list[FoundQuote]:
     marked = [(m.start, m.end) for m in marks]
     out: list[FoundQuote] = []
     for m in marks:
@@ -515,10 +514,9 @@ def _tail_report(doc: Doc, text: str, verb: Token, lex: Lexicon) -> tuple[int, i
 
 
 def find_reported(
-    doc: Doc, text: str, lex: Lexicon, taken: list[tuple[int, int]]
+    doc: Doc, text: str, lex: Lexicon, taken: list[tuple[int, int]], marks: list[tuple[int, int]]
 ) -> list[FoundQuote]:
     """Reported speech: speech verbs with a clause, and "according to X"."""
-    marks = [(m.start, m.end) for m in find_marked_spans(text)]
     out: list[FoundQuote] = []
 
     def free(s: int, e: int) -> bool:
@@ -584,8 +582,10 @@ def find_reported(
     return out
 
 
-def find_quotes(doc: Doc, text: str, lex: Lexicon) -> list[FoundQuote]:
-    """Direct and reported quotes in ``doc`` (parsed ``text``), in order of appearance."""
-    direct = find_direct(doc, text, lex)
-    reported = find_reported(doc, text, lex, [(q.start, q.end) for q in direct])
+def find_quotes(doc: Doc, text: str, lex: Lexicon, marks: list[MarkedSpan]) -> list[FoundQuote]:
+    """Direct and reported quotes in ``doc`` (parsed ``text``; ``marks`` its spans inside
+    quotation marks, :func:`pipeline.quotes.marks.find_marked_spans`), in order."""
+    direct = find_direct(doc, text, lex, marks)
+    spans = [(m.start, m.end) for m in marks]
+    reported = find_reported(doc, text, lex, [(q.start, q.end) for q in direct], spans)
     return sorted(direct + reported, key=lambda q: q.start)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pipeline.quotes.candidates import is_acronym
 from pipeline.quotes.orgs import OrgMatch, OrgTable, default_table
 from pipeline.records import SPEAKER_ROLES, Quote
 
@@ -376,11 +377,6 @@ def _tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.replace("’s", "").replace("'s", "")) if t]
 
 
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
-
-
 # Capitalised words before a name that are titles, not another name ("Minister Jane Roe").
 _TITLE_WORDS = frozenset(
     {
@@ -573,7 +569,7 @@ def _other_name_before(text: str, start: int, speaker: str) -> bool:
     sentence_start = not before or before[-1] in '.!?\n"“”«»'
     if sentence_start or word in _tokens(speaker):
         return False
-    return word.lower().rstrip(".") not in _TITLE_WORDS and not _is_acronym(word)
+    return word.lower().rstrip(".") not in _TITLE_WORDS and not is_acronym(word)
 
 
 def _pre_window(text: str, start: int) -> str:

@@ -76,8 +76,9 @@ class QuoteStage:
     ) -> tuple[Doc, Lexicon, list[FoundQuote], Candidates]:
         lang, doc = self.parse(text, language)
         lex = self.lexicon(lang)
-        quotes = find_quotes(doc, text, lex)
-        quoted = [(m.start, m.end) for m in find_marked_spans(text)]
+        marks = find_marked_spans(text)
+        quotes = find_quotes(doc, text, lex, marks)
+        quoted = [(m.start, m.end) for m in marks]
         return doc, lex, quotes, find_candidates(doc, lex, self.table, quoted)
 
     def analyse(self, text: str, language: str | None, article_id: str = "") -> list[Attributed]:

@@ -58,7 +58,7 @@ def problems(
         named_speaker: dict[int, int] = {}
         for q in quotes:
             gold = _match(q.start, q.end, q.quote_type, art.quotes)
-            options = candidates_for(doc, q, cands, lex, prev, 0, named_speaker)
+            options = candidates_for(doc, q, cands, lex, prev, named_speaker)
             named = _named_by(doc, cands, q.cue.subject)
             if named:
                 named_speaker[named[0]] = named_speaker.get(named[0], 0) + 1
