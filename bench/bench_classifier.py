@@ -36,8 +36,8 @@ from rich.table import Table  # noqa: E402
 
 from models.classifier import TextClassifier  # noqa: E402
 from models.config import DTYPES, ModelsConfig, ServingConfig, load_model_config  # noqa: E402
-from models.data import compose_article_text, read_jsonl  # noqa: E402
 from models.encoder import available_cores  # noqa: E402
+from models.training.data import compose_article_text, read_jsonl  # noqa: E402
 
 INPUTS = {"quotes": "quotes (stance)", "articles": "articles (relevance)"}
 

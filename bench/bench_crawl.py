@@ -37,9 +37,9 @@ def one(pages: int) -> dict:
 
     from flows import stages
     from flows.demo_site import serve_demo_site
-    from pipeline.config import load_sources
-    from pipeline.store import connect, load_fetches
-    from pipeline.warc import read_fetch_log
+    from pipeline.core.config import load_sources
+    from pipeline.core.warc import read_fetch_log
+    from pipeline.store.load import connect, load_fetches
 
     with tempfile.TemporaryDirectory(prefix="aw-bench-crawl-") as tmp_name:
         tmp = Path(tmp_name)

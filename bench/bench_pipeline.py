@@ -27,7 +27,7 @@ from synthetic_site import write_site  # noqa: E402
 from flows import stages  # noqa: E402
 from flows.demo_site import serve_demo_site  # noqa: E402
 from pipeline.annotate import Annotator  # noqa: E402
-from pipeline.config import load_sources, load_topic  # noqa: E402
+from pipeline.core.config import load_sources, load_topic  # noqa: E402
 from pipeline.process import process_warcs  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.gold import GoldArticle, load_gold  # noqa: E402
+from pipeline.core.gold import GoldArticle, load_gold  # noqa: E402
 from pipeline.quotes import QuoteStage  # noqa: E402
 from pipeline.quotes.roles import assign_roles  # noqa: E402
 

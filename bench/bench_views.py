@@ -27,10 +27,10 @@ sys.path.insert(0, str(REPO))
 import duckdb  # noqa: E402
 
 from bench.make_synthetic_db import DEFAULT_OUT  # noqa: E402
-from flows.report import build_report  # noqa: E402
-from flows.report_trends import trend_tables  # noqa: E402
-from flows.report_week import IsoWeek  # noqa: E402
-from pipeline.views import VIEWS  # noqa: E402
+from flows.reports.build import build_report  # noqa: E402
+from flows.reports.trends import trend_tables  # noqa: E402
+from flows.reports.week import IsoWeek  # noqa: E402
+from pipeline.store.views import VIEWS  # noqa: E402
 
 TREND_VIEWS = [v for v in VIEWS if v not in ("article_weeks", "quote_weeks", "crawl_health")]
 

@@ -30,8 +30,8 @@ from crawlers.classify import Limits, classify
 from crawlers.faults import ARCHIVE_FAILED, exception_code
 from crawlers.fetchlog import FetchLog
 from crawlers.job import CrawlJob
-from pipeline.config import host_key
-from pipeline.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER, lock_warc
+from pipeline.core.config import host_key
+from pipeline.core.warc import KIND_HEADER, RUN_HEADER, SOURCE_HEADER, lock_warc
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from crawlers.discovery import Listing, parse_feed, parse_sitemap, robots_sitemaps, sitemap_body
 from crawlers.faults import RETRY_AFTER_STATUSES, article_problem, retry_after_seconds, status_code
-from pipeline.warc import BodyTooLarge, decode_body
+from pipeline.core.warc import BodyTooLarge, decode_body
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from crawlers.discovery import Entry
 from crawlers.seen import SeenIndex
-from pipeline.config import Source, TopicProfile
-from pipeline.topic import matched_terms
+from pipeline.core.config import Source, TopicProfile
+from pipeline.core.topic import matched_terms
 
 FETCH = "fetch"
 REFETCH = "refetch"

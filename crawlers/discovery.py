@@ -22,8 +22,8 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from pipeline.config import Source, host_key
-from pipeline.since import to_naive_utc
+from pipeline.core.config import Source, host_key
+from pipeline.core.since import to_naive_utc
 
 
 @dataclass(slots=True)

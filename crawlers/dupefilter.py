@@ -18,7 +18,7 @@ from scrapy.dupefilters import RFPDupeFilter
 from crawlers.archive import request_kind
 from crawlers.job import CrawlJob
 from crawlers.seen import SeenIndex
-from pipeline.urls import canonicalize
+from pipeline.core.urls import canonicalize
 
 
 class SeenArticlesDupeFilter(RFPDupeFilter):

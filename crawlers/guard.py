@@ -31,7 +31,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawlers.job import CrawlJob
-from pipeline.config import Source, host_key
+from pipeline.core.config import Source, host_key
 
 SCHEMES = frozenset({"http", "https"})
 

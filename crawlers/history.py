@@ -22,8 +22,8 @@ import pyarrow as pa
 
 from crawlers.faults import SKIPPED, TRANSIENT
 from crawlers.seen import SeenRow
-from pipeline.urls import canonicalize
-from pipeline.warc import Validators
+from pipeline.core.urls import canonicalize
+from pipeline.core.warc import Validators
 
 MAX_RETRY_RUNS = 3
 _NOT_FINAL = sorted(TRANSIENT | SKIPPED)

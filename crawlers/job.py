@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.config import Source, TopicProfile
+from pipeline.core.config import Source, TopicProfile
 
 
 @dataclass(slots=True)
@@ -25,7 +25,7 @@ class CrawlJob:
     extra_settings: dict = field(default_factory=dict)
     mode: str = "crawl"  # "crawl", or "check": fetch feeds and sitemaps only, report on them
     topic: dict | None = None  # TopicProfile as a dict, for sources with filter = "topic"
-    since: str | None = None  # horizon for every source (see pipeline.since); a source's wins
+    since: str | None = None  # horizon for every source (see pipeline.core.since); a source's wins
     until: str | None = None  # last day (YYYY-MM-DD) of entries to fetch: a backfill's window
     # ETag/Last-Modified of feeds and sitemaps from the last complete run: url -> [etag, lm]
     validators: dict[str, list[str | None]] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from crawlers.faults import SKIPPED
-from pipeline.records import Fetch
+from pipeline.core.records import Fetch
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from crawlers.faults import ARCHIVE_FAILED_EXIT
 from crawlers.job import CrawlJob
 from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
-from pipeline.config import PROJECT_ROOT, Source, TopicProfile
+from pipeline.core.config import PROJECT_ROOT, Source, TopicProfile
 
 
 @dataclass(slots=True)

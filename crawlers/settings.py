@@ -5,7 +5,7 @@ server, and the User-Agent names the project and a contact URL. ``AW_POLITE = Fa
 crawler's ``--no-delays`` flag) turns the delays off for tests and benchmarks on local sites.
 """
 
-from pipeline.warc import MAX_BODY_BYTES
+from pipeline.core.warc import MAX_BODY_BYTES
 
 BOT_NAME = "asylumwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -32,7 +32,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # AutoThrottle that keeps a source's own download_delay as the floor of its slot's delay.
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawlers.throttle.SourceAwareAutoThrottle": 0,
+    "crawlers.patches.throttle.SourceAwareAutoThrottle": 0,
 }
 
 DOWNLOAD_TIMEOUT = 30
@@ -71,8 +71,8 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # Sitemap indexes are followed this many levels below a configured sitemap or robots.txt.
 AW_SITEMAP_MAX_DEPTH = 3
 DUPEFILTER_CLASS = "crawlers.dupefilter.SeenArticlesDupeFilter"
-# Scrapy's downloader, with per-host concurrency limits that hold (crawlers/downloader.py).
-DOWNLOADER = "crawlers.downloader.SlotSafeDownloader"
+# Scrapy's downloader, with per-host concurrency limits that hold (crawlers/patches/downloader.py).
+DOWNLOADER = "crawlers.patches.downloader.SlotSafeDownloader"
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

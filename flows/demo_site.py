@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.config import DATA_DIR
+from pipeline.core.config import DATA_DIR
 
 DEMO_DIR = DATA_DIR / "demo_site"
 SITE_DIR = DEMO_DIR / "site"

@@ -29,10 +29,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import stages
-from flows.monitor_snapshot import export_snapshot
-from flows.monitor_summary import RunCounts, collect, markdown, source_rows
 from pipeline.annotate import Annotator
-from pipeline.config import (
+from pipeline.core.config import (
     DEFAULT_DB,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
@@ -43,7 +41,9 @@ from pipeline.config import (
     load_topic,
 )
 from pipeline.process import ProcessStats, process_warcs
-from pipeline.store import DatabaseBusy
+from pipeline.store.load import DatabaseBusy
+from pipeline.store.snapshot import export_snapshot
+from pipeline.store.summary import RunCounts, collect, markdown, source_rows
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.monitor import DB_RETRIES, retry_if_transient
-from flows.report import ReportResult, build_report
-from flows.report_week import IsoWeek, last_week
-from pipeline.config import DEFAULT_DB
+from flows.reports.build import ReportResult, build_report
+from flows.reports.week import IsoWeek, last_week
+from pipeline.core.config import DEFAULT_DB
 
 REPORT_TIMEOUT = 1800
 

@@ -40,7 +40,7 @@ from crawlers.lifetime import tied_to_parent
 from flows.monitor import monitor_flow
 from flows.prefect_env import SERVER_STARTUP_TIMEOUT
 from flows.report_flow import weekly_report_flow
-from pipeline.config import DEFAULT_DB, DEFAULT_SOURCES, DEFAULT_TOPIC, DEFAULT_WARC_DIR
+from pipeline.core.config import DEFAULT_DB, DEFAULT_SOURCES, DEFAULT_TOPIC, DEFAULT_WARC_DIR
 
 MONITOR_CRON = "0 */6 * * *"  # every 6 hours, on the hour
 REPORT_CRON = "0 6 * * 1"  # Mondays at 06:00

@@ -16,18 +16,18 @@ from crawlers import history
 from crawlers.faults import SKIPPED
 from crawlers.runner import CrawlResult, run_crawl
 from pipeline.annotate import Annotator
-from pipeline.config import Source, TopicProfile
+from pipeline.core.config import Source, TopicProfile
+from pipeline.core.records import CrawlRun
+from pipeline.core.warc import read_fetch_log, read_validators, warc_in_use
 from pipeline.dedup import DedupStats, mark_duplicates
 from pipeline.process import ProcessStats, process_warcs
-from pipeline.records import CrawlRun
-from pipeline.store import (
+from pipeline.store.load import (
     connect,
     mark_interrupted,
     own_warcs,
     processed_warcs,
     record_crawl_run,
 )
-from pipeline.warc import read_fetch_log, read_validators, warc_in_use
 
 log = logging.getLogger(__name__)
 

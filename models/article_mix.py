@@ -8,7 +8,7 @@ share of that quote weight each stance wins (argmax); whether there are quotes; 
 quotes). A multinomial logistic regression (L2, L-BFGS) maps them to the three stances. It is
 fitted on the training part of labelled articles with the served models' scores as features,
 and chosen against the hand-set weighting on the validation part (``python -m
-models.experiments article-mix``).
+pipeline.evaluation.experiments article-mix``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from pipeline.gold import GoldArticle, load_gold
-from pipeline.records import STANCES, Quote
+from pipeline.core.gold import GoldArticle, load_gold
+from pipeline.core.records import STANCES, Quote
 
 if TYPE_CHECKING:
     from models.classifier import TextClassifier
@@ -125,8 +125,8 @@ def served_inputs(
 ) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
     """The served article scores and (quote scores, quote weight) pairs of gold articles: the
     inputs ``article_features`` reads (quotes are the gold spans)."""
-    from models.data import compose_article_text
     from models.stance import quote_weight
+    from models.training.data import compose_article_text
 
     texts = [compose_article_text(g.title, g.text) for g in gold]
     langs = [g.language for g in gold]
@@ -162,7 +162,7 @@ def load_article_mix(
 ) -> ArticleMix | None:
     """The learned article model when ``[article] method = "learned"`` (None otherwise): the
     shipped or cached one for these models and data, else fitted now on the data's train part."""
-    from models.train import SHIPPED_DIR
+    from models.training.train import SHIPPED_DIR
 
     if config.article.method != "learned":
         return None

@@ -29,8 +29,8 @@ from models.encoder import (
     shared_encoder,
 )
 from models.head import Head
-from models.train import ADAPTER_DIR, ENCODER_DIR, ensure_trained, load_head, read_meta
-from pipeline.language import guess_language, normalize_language
+from models.training.train import ADAPTER_DIR, ENCODER_DIR, ensure_trained, load_head, read_meta
+from pipeline.core.language import guess_language, normalize_language
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import SPEAKER_ROLES, STANCES
+from pipeline.core.records import SPEAKER_ROLES, STANCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_PATH = REPO_ROOT / "data" / "models.toml"

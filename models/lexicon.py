@@ -1,10 +1,10 @@
 """Keyword lexicons: the keyword baselines, and relevance for languages no model covers.
 
-Relevance: the project's topic profile (``data/topic.toml``, :mod:`pipeline.topic`), one keyword
-list for the whole pipeline. Stance: count restrictive and
-protective cue phrases; the larger count wins, a tie (including none) is ``neutral``.
-Matching is case-insensitive on word boundaries; a term ending in ``*`` matches any ending.
-The lists are written from the codebook's definitions, not from any evaluation text.
+Relevance: the project's topic profile (``data/topic.toml``, :mod:`pipeline.core.topic`), one
+keyword list for the whole pipeline. Stance: count restrictive and protective cue phrases; the
+larger count wins, a tie (including none) is ``neutral``. Matching is case-insensitive on word
+boundaries; a term ending in ``*`` matches any ending. The lists are written from the codebook's
+definitions, not from any evaluation text.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.config import TopicProfile, load_topic
-from pipeline.topic import is_on_topic
+from pipeline.core.config import TopicProfile, load_topic
+from pipeline.core.topic import is_on_topic
 
 STANCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -143,7 +143,7 @@ def count_terms(text: str, terms: tuple[str, ...]) -> int:
 def lexicon_relevance(text: str, language: str | None) -> bool | None:
     """The topic profile's verdict on ``text`` ("headline\n\nbody"): the same keyword
     relevance the pipeline uses without classifiers (``data/topic.toml``, see
-    :mod:`pipeline.topic`). ``None`` for a language the profile has no terms for."""
+    :mod:`pipeline.core.topic`). ``None`` for a language the profile has no terms for."""
     profile = _topic_profile()
     if (language or "en") not in profile.terms:
         return None

@@ -28,10 +28,10 @@ from collections.abc import Sequence
 from models.article_mix import ArticleMix, article_features, load_article_mix
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ArticleConfig, ModelsConfig
-from models.data import compose_article_text
 from models.lexicon import lexicon_relevance
-from pipeline.language import guess_language, normalize_language
-from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
+from models.training.data import compose_article_text
+from pipeline.core.language import guess_language, normalize_language
+from pipeline.core.records import STANCES, AnnotatedArticle, Article, Quote
 
 log = logging.getLogger(__name__)
 

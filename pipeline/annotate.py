@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.config import TopicProfile
-from pipeline.records import AnnotatedArticle, Article, Quote
-from pipeline.topic import is_on_topic, topic_score
+from pipeline.core.config import TopicProfile
+from pipeline.core.records import AnnotatedArticle, Article, Quote
+from pipeline.core.topic import is_on_topic, topic_score
 
 if TYPE_CHECKING:
     from models.article_mix import ArticleMix

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import SPEAKER_ROLES
+from pipeline.core.records import SPEAKER_ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "data" / "corpus"
@@ -374,9 +374,9 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]])
     pairs at most once, largest overlap first). Kappa is computed for quote stance, speaker role
     and quote type on paired quotes, for article stance on excerpts both call relevant, and for
     relevance; speaker agreement is the share of paired quotes with the same speaker
-    (``pipeline.quote_eval.same_speaker``: surnames and descriptions compared loosely).
+    (``pipeline.evaluation.quotes.same_speaker``: surnames and descriptions compared loosely).
     """
-    from pipeline.quote_eval import same_speaker
+    from pipeline.evaluation.quotes import same_speaker
 
     by_id = {r["id"]: r for r in second}
     rel, art, stance, role, qtype = [], [], [], [], []

@@ -344,9 +344,9 @@ def measure_on_demo() -> dict:
     from itertools import combinations
     from pathlib import Path
 
-    from pipeline.config import DATA_DIR
+    from pipeline.core.config import DATA_DIR
+    from pipeline.core.records import ArchivedResponse
     from pipeline.extract import extract_article
-    from pipeline.records import ArchivedResponse
 
     demo = DATA_DIR / "demo_site"
     manifest = json.loads((demo / "manifest.json").read_text(encoding="utf-8"))

@@ -17,10 +17,10 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from pipeline.core.language import guess_language, normalize_language
+from pipeline.core.records import ArchivedResponse, Article
+from pipeline.core.urls import article_id, domain_of, resolve_canonical
 from pipeline.encoding import decode_html
-from pipeline.language import guess_language, normalize_language
-from pipeline.records import ArchivedResponse, Article
-from pipeline.urls import article_id, domain_of, resolve_canonical
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 
 from pipeline.annotate import Annotator
+from pipeline.core.records import Article
+from pipeline.core.warc import SkippedRecord, fetch_log_for, iter_responses, read_fetch_log
 from pipeline.extract import extract_or_reason
-from pipeline.records import Article
-from pipeline.store import (
+from pipeline.store.load import (
     DatabaseBusy,
     connect,
     load_annotated,
@@ -25,7 +26,6 @@ from pipeline.store import (
     mark_warc_processed,
     quarantine,
 )
-from pipeline.warc import SkippedRecord, fetch_log_for, iter_responses, read_fetch_log
 
 log = logging.getLogger(__name__)
 

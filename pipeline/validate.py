@@ -34,8 +34,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from pipeline.filters import Filters, restricted
-from pipeline.records import SPEAKER_ROLES, STANCES
+from pipeline.core.records import SPEAKER_ROLES, STANCES
+from pipeline.store.filters import Filters, restricted
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000

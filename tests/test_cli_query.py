@@ -14,8 +14,8 @@ from test_report_fixtures import INJECTIONS, build_db
 from typer.testing import CliRunner
 
 from flows.cli import _mount_subcommands, app
-from flows.cli_query import markdown, vertical
-from pipeline.filters import FilterError, Filters
+from flows.cli.query import markdown, vertical
+from pipeline.store.filters import FilterError, Filters
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import _mount_subcommands, app
-from pipeline.config import load_sources
+from pipeline.core.config import load_sources
 
 SOURCES = """# my outlets (this comment stays)
 
@@ -90,7 +90,7 @@ def test_crawl_table_fits_80_columns(monkeypatch, tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    import flows.cli_sources as cli_sources
+    import flows.cli.sources as cli_sources
     from crawlers.report import SourceReport
     from crawlers.runner import CrawlResult
 

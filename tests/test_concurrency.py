@@ -22,7 +22,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.demo_site import DEMO_SOURCES, SITE_DIR, serve_demo_site
 from flows.monitor import monitor_flow
-from pipeline.store import connect
+from pipeline.store.load import connect
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ READER = textwrap.dedent(
     """
     import json, sys, time, traceback
     from pathlib import Path
-    from pipeline.store import connect
+    from pipeline.store.load import connect
 
     db, stop, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     queries = [
@@ -77,7 +77,7 @@ def test_queries_in_a_loop_during_a_monitor_run(tmp_path: Path, caplog) -> None:
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(db), str(stop), str(out)], env=env, cwd=REPO
     )
-    caplog.set_level(logging.WARNING, logger="pipeline.store")
+    caplog.set_level(logging.WARNING, logger="pipeline.store.load")
     try:
         time.sleep(1.0)  # the reader is looping before the pipeline starts
         with prefect_test_harness(server_startup_timeout=180), serve_demo_site(0) as site:

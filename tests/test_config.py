@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, load_sources, load_topic
+from pipeline.core.config import ConfigError, load_sources, load_topic
 
 GOOD = """
 [[sources]]

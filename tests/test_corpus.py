@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import corpus
-from pipeline.gold import SPLITS, load_gold
-from pipeline.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES
+from pipeline.core.gold import SPLITS, load_gold
+from pipeline.core.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "data" / "corpus" / "news.jsonl"

@@ -13,7 +13,7 @@ from conftest import write_tiny_site
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.demo_site import serve_demo_site
-from pipeline.warc import iter_responses
+from pipeline.core.warc import iter_responses
 
 pytestmark = pytest.mark.slow
 

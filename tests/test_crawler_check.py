@@ -8,7 +8,7 @@ import pytest
 from test_crawler_site import Route, Site, rss, serve
 from typer.testing import CliRunner
 
-from flows.cli_sources import sources_app
+from flows.cli.sources import sources_app
 
 pytestmark = pytest.mark.slow
 

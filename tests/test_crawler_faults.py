@@ -21,7 +21,7 @@ from test_crawler_site import (
 
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.config import Source, load_topic
+from pipeline.core.config import Source, load_topic
 
 pytestmark = pytest.mark.slow
 
@@ -302,7 +302,7 @@ def test_robots_txt_is_obeyed(crawl) -> None:
 
 def test_report_counts_failures_by_reason(crawl) -> None:
     from crawlers.report import build_report
-    from pipeline.warc import read_fetch_log
+    from pipeline.core.warc import read_fetch_log
 
     result = crawl["summary"].crawl
     (report,) = build_report(
@@ -334,7 +334,7 @@ def test_report_table_prints(crawl) -> None:
 
     from rich.console import Console
 
-    from flows.cli_sources import print_crawl_report
+    from flows.cli.sources import print_crawl_report
 
     db = Path(crawl["con"].execute("PRAGMA database_list").fetchall()[0][2])
     crawl["con"].close()

@@ -9,7 +9,7 @@ from test_crawler_site import WORDS, Request, Route, Site, article_page, serve
 
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.config import Source, load_topic
+from pipeline.core.config import Source, load_topic
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 from test_crawler_site import Route, Site, article_page, rss, serve
 
 from crawlers.runner import run_crawl
-from pipeline.config import Source
+from pipeline.core.config import Source
 
 pytestmark = pytest.mark.slow
 

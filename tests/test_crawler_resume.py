@@ -17,7 +17,7 @@ from test_crawler_site import WORDS, Route, Site, article_page, rss, serve
 
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.config import PROJECT_ROOT, load_sources, load_topic
+from pipeline.core.config import PROJECT_ROOT, load_sources, load_topic
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ import json, sys
 from pathlib import Path
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.config import load_sources, load_topic
+from pipeline.core.config import load_sources, load_topic
 sources, db, warc, settings = sys.argv[1:5]
 stages.run_once(load_sources(Path(sources)), Path(db), Path(warc), Annotator(load_topic()),
                 polite=False, extra_settings=json.loads(settings))

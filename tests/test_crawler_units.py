@@ -16,10 +16,10 @@ from crawlers.decide import decide
 from crawlers.discovery import Entry, looks_like_article, parse_feed, parse_sitemap
 from crawlers.faults import exception_code, retry_after_seconds
 from crawlers.seen import SeenIndex, SeenRow, write_seen_file
-from pipeline.config import Source, TopicProfile
+from pipeline.core.config import Source, TopicProfile
+from pipeline.core.since import parse_since
+from pipeline.core.urls import canonicalize
 from pipeline.encoding import decode_html, html_encoding
-from pipeline.since import parse_since
-from pipeline.urls import canonicalize
 
 NOW = datetime(2026, 11, 26, 12, 0)
 SOURCE = Source("Ledger", "https://www.ledger.example/", feeds=("https://ledger.example/f",))

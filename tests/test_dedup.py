@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.records import AnnotatedArticle, Article
 from pipeline.dedup import THRESHOLD, jaccard, mark_duplicates, measure_on_demo, sign
-from pipeline.records import AnnotatedArticle, Article
-from pipeline.store import connect, load_annotated
+from pipeline.store.load import connect, load_annotated
 
 WIRE = (
     "OTTAWA — Lawyers for a group of women turned back to the United States under the Safe "

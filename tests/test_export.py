@@ -1,4 +1,4 @@
-"""``asylumwatch export`` and the Parquet snapshot (pipeline/export.py)."""
+"""``asylumwatch export`` and the Parquet snapshot (pipeline/store/export.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from test_report_fixtures import build_db
 from typer.testing import CliRunner
 
 from flows.cli import _mount_subcommands, app
-from flows.monitor_snapshot import EXPORTS, export_snapshot
-from pipeline.export import RELATIONS
+from pipeline.store.export import RELATIONS
+from pipeline.store.snapshot import EXPORTS, export_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import BODY, SHARED, article_html
 
+from pipeline.core.records import ArchivedResponse
+from pipeline.evaluation.extraction import body_score, shingle_match
 from pipeline.extract import extract_article, parse_page
-from pipeline.extract_eval import body_score, shingle_match
-from pipeline.records import ArchivedResponse
 
 ZYTE = SHARED / "benchmarks" / "article-extraction-benchmark"
 

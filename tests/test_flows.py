@@ -20,9 +20,9 @@ from prefect.testing.utilities import prefect_test_harness
 from flows import stages
 from flows.demo_site import serve_demo_site
 from flows.monitor import _transient, archived_warcs, backfill_flow, monitor_flow
-from flows.monitor_snapshot import EXPORTS
-from pipeline.config import load_sources
-from pipeline.store import DatabaseBusy
+from pipeline.core.config import load_sources
+from pipeline.store.load import DatabaseBusy
+from pipeline.store.snapshot import EXPORTS
 
 pytestmark = pytest.mark.slow
 

@@ -72,7 +72,7 @@ def test_serve_registers_schedules_runs_and_stops_cleanly(tiny_site: Path, tmp_p
             .replace("{{BASE_URL:tiny}}", site.base_urls["tiny"])
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli_flows", "serve", "--port", "0",
+            [sys.executable, "-m", "flows.cli.runs", "serve", "--port", "0",
              "--sources", str(sources), "--db", str(db), "--warc-dir", str(warc_dir),
              "--reports-dir", str(reports), "--no-delays", "--no-models", "--timezone", TZ,
              "--monitor-cron", "0 */6 * * *", "--report-cron", "0 6 * * 1"],

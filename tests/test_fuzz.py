@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawlers.discovery import parse_feed, parse_sitemap, robots_sitemaps, sitemap_body
-from pipeline.config import ConfigError, load_sources, load_topic
+from pipeline.core.config import ConfigError, load_sources, load_topic
+from pipeline.core.records import ArchivedResponse
+from pipeline.core.warc import BodyTooLarge, decode_body
 from pipeline.extract import extract_or_reason
-from pipeline.records import ArchivedResponse
-from pipeline.warc import BodyTooLarge, decode_body
 
 _COMMON = {
     "derandomize": True,  # a fixed seed: the same inputs on every run

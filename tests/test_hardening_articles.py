@@ -61,7 +61,7 @@ def test_floor_is_in_the_chosen_range() -> None:
 def test_short_declared_articles_are_kept_and_the_rest_explained(tmp_path: Path) -> None:
     from flows import stages
     from pipeline.annotate import Annotator
-    from pipeline.config import Source, load_topic
+    from pipeline.core.config import Source, load_topic
 
     site = Site()
     routes = {

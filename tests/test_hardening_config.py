@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.config import ConfigError, load_sources
-from pipeline.since import parse_since
-from pipeline.store import DatabaseUnreadable, connect
+from pipeline.core.config import ConfigError, load_sources
+from pipeline.core.since import parse_since
+from pipeline.store.load import DatabaseUnreadable, connect
 
 GOOD = """[[sources]]
 name = "Example"

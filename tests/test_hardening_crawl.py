@@ -16,7 +16,7 @@ import pytest
 from test_crawler_site import Route, Site, article_page, rss, serve
 
 from crawlers.guard import address_class, host_problem, scheme_problem
-from pipeline.config import Source
+from pipeline.core.config import Source
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +99,7 @@ def build(site: Site, other: Site) -> None:
 def crawl(tmp_path_factory: pytest.TempPathFactory):
     from flows import stages
     from pipeline.annotate import Annotator
-    from pipeline.config import load_topic
+    from pipeline.core.config import load_topic
 
     tmp = tmp_path_factory.mktemp("hostile")
     site, other = Site(), Site()
@@ -164,7 +164,7 @@ def test_only_http_sitemaps_and_articles(crawl) -> None:
         assert set(errors(crawl, url)) <= {"bad_scheme"}
     assert errors(crawl, "file:///etc/passwd") == ["bad_scheme", "bad_scheme"]
     assert errors(crawl, "data:%") == ["bad_scheme"]
-    from pipeline.warc import iter_responses
+    from pipeline.core.warc import iter_responses
 
     (warc,) = Path(crawl["summary"].crawl.warc_file).parent.glob("*.warc.gz")
     assert all(r.url.startswith("http://127.0.0.1:") for r in iter_responses(warc))

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from test_crawler_site import WORDS, Route, Site, article_page, rss, serve
 
-from pipeline.config import PROJECT_ROOT
+from pipeline.core.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ import json, sys
 from pathlib import Path
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.config import load_sources, load_topic
+from pipeline.core.config import load_sources, load_topic
 sources, db, warc, settings = sys.argv[1:5]
 stages.run_once(load_sources(Path(sources)), Path(db), Path(warc), Annotator(load_topic()),
                 polite=False, extra_settings=json.loads(settings))
@@ -125,7 +125,7 @@ def test_sigkill_of_run_takes_the_crawler_with_it(tmp_path: Path) -> None:
 def test_sigterm_of_run_is_a_clean_stop_and_the_next_run_resumes(tmp_path: Path) -> None:
     from flows import stages
     from pipeline.annotate import Annotator
-    from pipeline.config import load_sources, load_topic
+    from pipeline.core.config import load_sources, load_topic
 
     site = Site()
     with serve(site):
@@ -162,7 +162,7 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with
 limit = int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 from crawlers.runner import run_crawl
-from pipeline.config import Source
+from pipeline.core.config import Source
 home = sys.argv[1]
 result = run_crawl([Source(name="Full", homepage=home, feeds=(home + "feed.xml",))],
                    Path(sys.argv[2]), polite=False)

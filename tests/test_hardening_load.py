@@ -20,7 +20,13 @@ from test_crawler_site import Route, Site, article_page, rss, serve
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.warc import MAX_BODY_BYTES, BodyTooLarge, SkippedRecord, decode_body, iter_responses
+from pipeline.core.warc import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    SkippedRecord,
+    decode_body,
+    iter_responses,
+)
 
 BOMB_SIZE = 64 * 1024 * 1024  # inflated size: over MAX_BODY_BYTES, far under a test box's RAM
 
@@ -127,7 +133,7 @@ def test_crawl_then_load_quarantines_the_bomb_and_keeps_the_rest(tmp_path: Path)
     processed, and loading it again (a later run) neither dies nor duplicates the row."""
     from flows import stages
     from pipeline.annotate import Annotator
-    from pipeline.config import Source, load_topic
+    from pipeline.core.config import Source, load_topic
     from pipeline.process import process_warcs
 
     site = Site()

@@ -17,8 +17,8 @@ import pytest
 from test_crawler_site import Route, Site, article_page, rss, serve
 
 from flows import stages
-from pipeline.records import CrawlRun
-from pipeline.store import connect, record_crawl_run
+from pipeline.core.records import CrawlRun
+from pipeline.store.load import connect, record_crawl_run
 
 
 def site_with(site: Site, title: str) -> None:
@@ -32,7 +32,7 @@ def site_with(site: Site, title: str) -> None:
 @pytest.mark.slow
 def test_two_projects_share_a_warc_folder_without_mixing(tmp_path: Path) -> None:
     from pipeline.annotate import Annotator
-    from pipeline.config import Source, load_topic
+    from pipeline.core.config import Source, load_topic
 
     warc = tmp_path / "warc"  # one folder for both, as with the default --warc-dir
     annotator = Annotator(load_topic())

@@ -18,7 +18,7 @@ from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
 from models.encoder import Encoder
 from models.head import Head
 from models.metrics import expected_calibration_error
-from models.train import (
+from models.training.train import (
     calibrate,
     ensure_trained,
     fit_temperature,
@@ -26,7 +26,7 @@ from models.train import (
     read_meta,
     train,
 )
-from pipeline.records import STANCES
+from pipeline.core.records import STANCES
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +324,7 @@ def test_expected_calibration_error() -> None:
 def test_shipped_models_serve_without_training(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from models import train as train_module
+    from models.training import train as train_module
 
     shipped = tmp_path / "shipped"
     monkeypatch.setattr(train_module, "SHIPPED_DIR", shipped)

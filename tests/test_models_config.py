@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from models.config import ConfigError, load_model_config, resolve_base_model
-from pipeline.records import SPEAKER_ROLES, STANCES
+from pipeline.core.records import SPEAKER_ROLES, STANCES
 
 
 def test_repo_config_loads_with_codebook_labels() -> None:

@@ -9,7 +9,7 @@ import pytest
 from test_models_helpers import write_jsonl
 
 from models.config import TaskConfig, load_model_config
-from models.data import DataError, hash_split, load_examples, split_examples
+from models.training.data import DataError, hash_split, load_examples, split_examples
 
 
 def _task(path: Path, **kw: object) -> TaskConfig:
@@ -116,7 +116,7 @@ def _article_file(folder: Path, name: str, quotes: list[tuple[str, str | None]])
 
 
 def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
-    from models.train import task_hash
+    from models.training.train import task_hash
 
     path = write_jsonl(
         tmp_path / "s.jsonl", [{"text": "one", "label": "neutral", "split": "train"}]
@@ -140,7 +140,7 @@ def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
 
 
 def test_demo_half_split_is_stable_and_disjoint(tmp_path: Path) -> None:
-    from models.experiments import split_halves
+    from pipeline.evaluation.experiments import split_halves
 
     content = tmp_path / "content"
     for i in range(12):

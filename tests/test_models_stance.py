@@ -10,11 +10,9 @@ import pytest
 from test_models_helpers import make_config, write_jsonl
 from typer.testing import CliRunner
 
-from flows.cli_models import evaluate_app, models_app
+from flows.cli.models import evaluate_app, models_app
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ModelsConfig
-from models.data import DataError, compose_article_text
-from models.evaluate import TRAINED, evaluate_stance, render_report
 from models.stance import (
     annotate_stance,
     annotate_stance_with,
@@ -23,7 +21,9 @@ from models.stance import (
     load_annotators,
     quote_weight,
 )
-from pipeline.records import STANCES, AnnotatedArticle, Article, Quote
+from models.training.data import DataError, compose_article_text
+from pipeline.core.records import STANCES, AnnotatedArticle, Article, Quote
+from pipeline.evaluation.stance import TRAINED, evaluate_stance, render_report
 
 
 @pytest.fixture(scope="module")

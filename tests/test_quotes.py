@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.records import Quote
 from pipeline.quotes import extract_quotes
 from pipeline.quotes.marks import find_marked_spans
-from pipeline.records import Quote
 
 
 def by_text(quotes: list[Quote]) -> dict[str, Quote]:

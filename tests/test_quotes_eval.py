@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli_quotes import quotes_app
-from pipeline.gold import GoldArticle, GoldError, GoldQuote, load_gold
-from pipeline.quote_eval import (
+from flows.cli.quotes import quotes_app
+from pipeline.core.gold import GoldArticle, GoldError, GoldQuote, load_gold
+from pipeline.core.records import Quote
+from pipeline.evaluation.quotes import (
     evaluate,
     macro_f1,
     same_speaker,
     summary,
 )
-from pipeline.records import Quote
 
 ROOT = Path(__file__).resolve().parents[1]
 TEAM_GOLD = ROOT / "tests" / "data" / "quotes_gold.jsonl"

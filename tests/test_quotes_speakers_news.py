@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.quote_eval import same_speaker
+from pipeline.evaluation.quotes import same_speaker
 from pipeline.quotes import analyse, extract_quotes
 from pipeline.quotes.orgs import default_table
 from pipeline.quotes.roles import assign_roles, rule_role

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from test_report_fixtures import INJECTIONS, WEEK, build_db
 
-from flows.report import FILES, build_report
-from flows.report_csv import cell, neutralise
-from flows.report_data import COLUMNS
-from flows.report_week import IsoWeek, WeekError, last_week
+from flows.reports.build import FILES, build_report
+from flows.reports.csv_files import cell, neutralise
+from flows.reports.data import COLUMNS
+from flows.reports.week import IsoWeek, WeekError, last_week
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +251,7 @@ def test_iso_weeks() -> None:
 
 
 def test_week_totals_equal_the_weekly_totals_view(report) -> None:
-    from flows.report import report_data
+    from flows.reports.build import report_data
 
     data = report_data(report["db"], IsoWeek.parse(WEEK))
     [row] = sql(

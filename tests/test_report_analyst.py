@@ -10,11 +10,11 @@ import pytest
 from test_report_fixtures import WEEK, build_db
 from typer.testing import CliRunner
 
-from flows.charts import OKABE_ITO, ROLE_COLOURS, ROLE_HATCHES, STANCE_COLOURS
 from flows.cli import _mount_subcommands, app
-from flows.report import build_report
-from flows.report_html import _change, _more_text
-from flows.report_week import IsoWeek, last_week
+from flows.reports.build import build_report
+from flows.reports.charts import OKABE_ITO, ROLE_COLOURS, ROLE_HATCHES, STANCE_COLOURS
+from flows.reports.html import _change, _more_text
+from flows.reports.week import IsoWeek, last_week
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_a_failed_report_leaves_no_folder(tmp_path: Path) -> None:
 def test_a_report_that_fails_while_writing_removes_the_folders_it_made(
     db: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    import flows.report as report
+    import flows.reports.build as report
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

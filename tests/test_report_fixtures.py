@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.records import AnnotatedArticle, Article, Quote
-from pipeline.store import connect, load_annotated
+from pipeline.core.records import AnnotatedArticle, Article, Quote
+from pipeline.store.load import connect, load_annotated
 
 # 2025-W25 runs from Monday 2025-06-16 to Sunday 2025-06-22.
 WEEK = "2025-W25"

@@ -12,9 +12,9 @@ import pytest
 from matplotlib.image import imread
 from test_report_fixtures import WEEK, build_db
 
-from flows.charts import OKABE_ITO, STANCE_COLOURS
-from flows.report import build_report
-from flows.report_week import IsoWeek
+from flows.reports.build import build_report
+from flows.reports.charts import OKABE_ITO, STANCE_COLOURS
+from flows.reports.week import IsoWeek
 
 BROWSER = next(
     (b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None

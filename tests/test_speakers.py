@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.records import SPEAKER_ROLES
 from pipeline.quotes import analyse
 from pipeline.quotes.orgs import DEFAULT_PATH, OrgTable, default_table
 from pipeline.quotes.roles import assign_roles, rule_role
-from pipeline.records import SPEAKER_ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLES_DATA = ROOT / "models" / "training_data" / "roles.jsonl"

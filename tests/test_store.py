@@ -5,9 +5,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.records import AnnotatedArticle, Article, Quote
-from pipeline.schema import LATEST_VERSION
-from pipeline.store import connect, load_annotated
+from pipeline.core.records import AnnotatedArticle, Article, Quote
+from pipeline.store.load import connect, load_annotated
+from pipeline.store.schema import LATEST_VERSION
 
 
 def article(fetched: datetime, title: str = "T", aid: str = "a1") -> Article:

@@ -1,4 +1,4 @@
-from pipeline.urls import article_id, canonicalize, resolve_canonical
+from pipeline.core.urls import article_id, canonicalize, resolve_canonical
 
 
 def test_tracking_fragment_www_and_mobile_are_dropped() -> None:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from flows.cli import _mount_subcommands, app
 from pipeline import validate as v
-from pipeline.filters import Filters
-from pipeline.store import connect
+from pipeline.store.filters import Filters
+from pipeline.store.load import connect
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The trend views (pipeline/views.py) on a database with known content."""
+"""The trend views (pipeline/store/views.py) on a database with known content."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_report_fixtures import build_db
 
-from pipeline.records import CrawlRun, Fetch
-from pipeline.store import connect, load_fetches, record_crawl_run
-from pipeline.views import VIEWS
+from pipeline.core.records import CrawlRun, Fetch
+from pipeline.store.load import connect, load_fetches, record_crawl_run
+from pipeline.store.views import VIEWS
 
 
 @pytest.fixture(scope="module")

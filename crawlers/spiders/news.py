@@ -29,9 +29,9 @@ from crawlers.fetchlog import FetchLog
 from crawlers.guard import host_problem
 from crawlers.job import CrawlJob
 from crawlers.seen import SeenIndex
-from pipeline.config import Source, host_key
-from pipeline.since import parse_since
-from pipeline.urls import canonicalize
+from pipeline.core.config import Source, host_key
+from pipeline.core.since import parse_since
+from pipeline.core.urls import canonicalize
 
 # Scrapy's link extractor drops links to files (PDF, images...); courlan's filters and our
 # own path rules (crawlers.discovery.looks_like_article) then keep story-like links only.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.records import SPEAKER_ROLES
+from pipeline.core.records import SPEAKER_ROLES
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "organisations.toml"
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pipeline.core.records import SPEAKER_ROLES, Quote
 from pipeline.quotes.candidates import is_acronym
 from pipeline.quotes.orgs import OrgMatch, OrgTable, default_table
-from pipeline.records import SPEAKER_ROLES, Quote
 
 if TYPE_CHECKING:  # the classifier lives in models/ and pulls in torch
     from models.classifier import TextClassifier

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pipeline.language import guess_language
+from pipeline.core.language import guess_language
+from pipeline.core.records import Quote
 from pipeline.quotes.attribute import Candidate, Ranker, attribute, load_rankers
 from pipeline.quotes.candidates import Candidates, Entity, find_candidates
 from pipeline.quotes.find import FoundQuote, find_quotes
@@ -21,7 +22,6 @@ from pipeline.quotes.marks import find_marked_spans
 from pipeline.quotes.nlp import load_pipeline
 from pipeline.quotes.orgs import OrgTable, default_table
 from pipeline.quotes.roles import SpeakerMention, describe_speaker
-from pipeline.records import Quote
 
 if TYPE_CHECKING:
     from spacy.language import Language

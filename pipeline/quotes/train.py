@@ -3,9 +3,9 @@
     python -m pipeline.quotes.train                      # fit on train, write the weights
     python -m pipeline.quotes.train --c 0.3 --dry-run    # try a setting without writing
 
-Each quote the stage finds that matches a gold quote becomes one ranking problem: its
-candidates (features from :mod:`pipeline.quotes.attribute`) labelled by whether they name the
-gold speaker (:func:`pipeline.quote_eval.same_speaker`). Quotes whose gold speaker is among no
+Each quote the stage finds that matches a gold quote becomes one ranking problem: its candidates
+(features from :mod:`pipeline.quotes.attribute`) labelled by whether they name the gold speaker
+(:func:`pipeline.evaluation.quotes.same_speaker`). Quotes whose gold speaker is among no
 candidates teach nothing and are counted apart. The previous speaker feature is teacher-forced
 (the gold speaker of the previous quote) while training. Only the ``train`` split is read for
 fitting; ``validation`` chooses the regularisation; the ``test`` split is never read here.
@@ -19,8 +19,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.gold import GoldArticle, GoldQuote, load_gold
-from pipeline.quote_eval import same_speaker
+from pipeline.core.gold import GoldArticle, GoldQuote, load_gold
+from pipeline.evaluation.quotes import same_speaker
 from pipeline.quotes.attribute import (
     FEATURES,
     RANKER_PATH,

@@ -1,0 +1,535 @@
+"""The ``asylumwatch`` command line.
+
+Every command takes ``--sources``, ``--topic`` and ``--db`` where they apply, so a researcher
+can keep several projects side by side. User mistakes (bad configuration, a missing file, a
+locked database) print one message and exit with code 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from crawlers.lifetime import Terminated
+from flows import stages
+from flows.cli.options import (
+    ContactOpt,
+    DbOpt,
+    NoDelaysOpt,
+    NoModelsOpt,
+    SinceOpt,
+    SourcesOpt,
+    TopicOpt,
+    WarcDirOpt,
+)
+from flows.cli.sources import print_crawl_report
+from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
+from models.config import ConfigError as ModelConfigError
+from pipeline.annotate import Annotator, Classifiers
+from pipeline.core.config import (
+    DEFAULT_DB,
+    DEFAULT_SOURCES,
+    DEFAULT_TOPIC,
+    DEFAULT_WARC_DIR,
+    PROJECT_ROOT,
+    ConfigError,
+    load_sources,
+    load_topic,
+)
+from pipeline.process import ProcessStats, process_warcs
+from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
+
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    name="asylumwatch",
+    help="Monitor news coverage of cross-border asylum: crawl, extract, quote, classify, "
+    "load into DuckDB, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed without a traceback."""
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False, show_time=False)],
+        force=True,
+    )
+
+
+def version() -> str:
+    """The installed package's version (the source tree's when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("asylumwatch")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(PROJECT_ROOT / "pyproject.toml", "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"asylumwatch {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
+) -> None:
+    _setup_logging(verbose)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+def _annotator(topic_path: Path, no_models: bool) -> Annotator:
+    """The annotate stage, its classifiers loaded once (and trained on first use)."""
+    topic = load_topic(topic_path)
+    if no_models:
+        return Annotator(topic)
+    err_console.print("loading classifiers (the first run trains them: a few minutes)...")
+    return Annotator(topic, Classifiers.load(progress=True))
+
+
+def _run_pipeline(
+    sources_path: Path,
+    topic_path: Path,
+    db: Path,
+    warc_dir: Path,
+    *,
+    polite: bool,
+    contact_url: str | None,
+    substitutions: dict | None = None,
+    max_articles: int | None = None,
+    no_models: bool = False,
+    since: str | None = None,
+) -> stages.RunSummary:
+    sources = load_sources(sources_path, substitutions)
+    annotator = _annotator(topic_path, no_models)
+    with _progress() as progress:
+        crawl_task = progress.add_task("crawling", total=None)
+        process_task = progress.add_task("extracting + loading", total=None, visible=False)
+
+        def on_crawl(count: int) -> None:
+            progress.update(crawl_task, completed=count, description=f"crawling ({count} fetched)")
+
+        def on_response() -> None:
+            progress.update(process_task, visible=True, advance=1)
+
+        summary = stages.run_once(
+            sources,
+            db,
+            warc_dir,
+            annotator,
+            polite=polite,
+            contact_url=contact_url,
+            max_articles=max_articles,
+            on_crawl_progress=on_crawl,
+            on_response=on_response,
+            since=since,
+        )
+    return summary
+
+
+def _print_stats(stats: ProcessStats, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("outlet")
+    table.add_column("articles extracted", justify="right")
+    for outlet, count in sorted(stats.by_outlet.items()):
+        table.add_row(outlet, str(count))
+    console.print(table)
+    console.print(
+        f"{stats.responses} responses read, {stats.articles} articles extracted, "
+        f"{stats.loaded} new or updated rows, {stats.quotes} quotes, "
+        f"{stats.fetches} fetches logged."
+    )
+    if stats.not_articles or stats.quarantined:
+        reasons = ", ".join(
+            f"{r.split(':', 1)[-1]} {n}" for r, n in sorted(stats.not_articles.items())
+        )
+        console.print(
+            f"pages that are not articles: {reasons or 'none'}; "
+            f"records quarantined (table quarantine): {stats.quarantined}.",
+            highlight=False,
+        )
+
+
+@app.command()
+def run(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_delays: NoDelaysOpt = False,
+    contact_url: ContactOpt = None,
+    no_models: NoModelsOpt = False,
+    since: SinceOpt = None,
+) -> None:
+    """Crawl every source once, extract the articles, annotate them and load them.
+
+    Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
+    """
+    summary = _run_pipeline(
+        sources,
+        topic,
+        db,
+        warc_dir,
+        polite=not no_delays,
+        contact_url=contact_url,
+        no_models=no_models,
+        since=since,
+    )
+    print_crawl_report(db, summary.crawl)
+    if summary.pending:
+        _print_stats(summary.pending, "Finished from an earlier, interrupted run")
+    _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
+    _refresh_snapshot(db)
+    if not summary.crawl.ok:
+        raise UserError(str(summary.crawl.failure))
+
+
+@app.command()
+def crawl(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_delays: NoDelaysOpt = False,
+    contact_url: ContactOpt = None,
+    since: SinceOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+) -> None:
+    """Crawl every source once and archive what was fetched (no extraction).
+
+    Process the archive later with [bold]asylumwatch process[/].
+    Example: [bold]asylumwatch crawl --sources data/sources.toml[/]
+    """
+    configured = load_sources(sources)
+    with _progress() as progress:
+        task = progress.add_task("crawling", total=None)
+        result = stages.crawl(
+            configured,
+            db,
+            warc_dir,
+            polite=not no_delays,
+            contact_url=contact_url,
+            on_progress=lambda n: progress.update(task, completed=n),
+            topic=load_topic(topic),
+            since=since,
+        )
+    print_crawl_report(db, result)
+    console.print(f"run {result.run_id}: archive {result.warc_file}")
+    if not result.ok:
+        raise UserError(str(result.failure))
+
+
+@app.command()
+def process(
+    warc: Annotated[
+        list[Path] | None, typer.Argument(help="WARC files to process.", show_default=False)
+    ] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Process every archived WARC not yet loaded.")
+    ] = False,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    db: DbOpt = DEFAULT_DB,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    no_models: NoModelsOpt = False,
+) -> None:
+    """Extract, annotate and load articles from archived WARC files (idempotent).
+
+    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/]
+    """
+    files = list(warc or [])
+    if pending:
+        files += stages.pending_warcs(warc_dir, db)
+    if not files:
+        raise UserError("no WARC files given: name some, or pass --pending")
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"{path}: no such WARC file")
+    annotator = _annotator(topic, no_models)
+    with _progress() as progress:
+        task = progress.add_task("extracting + loading", total=None)
+        stats = process_warcs(
+            files, db, annotator, on_response=lambda: progress.update(task, advance=1)
+        )
+    duplicates = stages.dedup(db)
+    _print_stats(stats, f"{len(files)} WARC file(s)")
+    console.print(f"duplicates: {duplicates}")
+
+
+@app.command()
+def demo(
+    db: DbOpt = DEFAULT_DB,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    port_base: Annotated[
+        int,
+        typer.Option(
+            "--port-base",
+            help="Port of the demo server on 127.0.0.1 (taken or 0: any free one).",
+        ),
+    ] = DEFAULT_PORT_BASE,
+    no_models: NoModelsOpt = False,
+) -> None:
+    """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
+
+    Runs offline. The outlets have fixed addresses (http://<outlet>.example, served through a
+    local proxy), so a second run, on any port, finds the same articles and adds none.
+    Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
+    """
+    with serve_demo_site(port_base, fixed_hosts=True) as site, _proxy_env(site.proxy):
+        if site.note:
+            err_console.print(f"[yellow]{site.note}[/]")
+        console.print(
+            "Demo outlets: " + ", ".join(site.base_urls.values()) + f" (served on {site.proxy})",
+            soft_wrap=True,
+        )
+        summary = _run_pipeline(
+            DEMO_SOURCES,
+            topic,
+            db,
+            warc_dir,
+            polite=False,
+            contact_url=None,
+            substitutions=site.substitutions,
+            no_models=no_models,
+        )
+    print_crawl_report(db, summary.crawl)
+    _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
+    if not summary.crawl.ok:
+        raise UserError(f"the crawl exited with code {summary.crawl.returncode}")
+    print_demo_summary(db)
+    _refresh_snapshot(db)
+
+
+def _refresh_snapshot(db: Path) -> None:
+    """The Parquet snapshot next to the database (docs/analysts.md), as the monitor writes it."""
+    from pipeline.store.snapshot import export_snapshot
+
+    if Path(db).exists():
+        snapshot = export_snapshot(db)
+        console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
+
+
+@contextmanager
+def _proxy_env(proxy: str | None) -> Iterator[None]:
+    """Send every HTTP request of this process and the crawler it starts to ``proxy``."""
+    names = ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")
+    saved = {name: os.environ.get(name) for name in names}
+    if proxy:
+        os.environ.update(http_proxy=proxy, HTTP_PROXY=proxy, no_proxy="", NO_PROXY="")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def print_demo_summary(db: Path) -> None:
+    with connect(db, read_only=True) as con:
+        weekly = con.execute(
+            """
+            SELECT outlet, strftime(published_at, '%G-W%V') AS week, count(*) AS articles,
+                   count(*) FILTER (is_relevant) AS relevant
+            FROM articles GROUP BY ALL ORDER BY outlet, week
+            """
+        ).fetchall()
+        total, relevant, outlets = con.execute(
+            "SELECT count(*), count(*) FILTER (is_relevant), count(DISTINCT outlet) FROM articles"
+        ).fetchall()[0]
+        stances = con.execute(
+            "SELECT coalesce(stance, 'NULL'), count(*) FROM articles WHERE is_relevant "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        roles = con.execute(
+            "SELECT speaker_role, count(*), count(*) FILTER (stance = 'restrictive'), "
+            "count(*) FILTER (stance = 'protective'), count(*) FILTER (stance = 'neutral') "
+            "FROM quotes GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    table = Table(
+        "outlet", "ISO week", "articles", "relevant", title="Articles per outlet and week"
+    )
+    for outlet, week, articles, relevant_count in weekly:
+        table.add_row(outlet, week or "(no date)", str(articles), str(relevant_count))
+    console.print(table)
+    if roles:
+        who = Table(
+            "speaker role",
+            "quotes",
+            "restrictive",
+            "protective",
+            "neutral",
+            title="Who is quoted (quote stance)",
+        )
+        for row in roles:
+            who.add_row(*(str(v) for v in row))
+        console.print(who)
+    share = relevant / total if total else 0.0
+    console.print(
+        f"{total} articles from {outlets} outlets in {db}; {relevant} relevant ({share:.0%})."
+    )
+    if stances:
+        console.print(
+            "Stance of the relevant articles: "
+            + ", ".join(f"{label} {n}" for label, n in stances)
+            + "."
+        )
+
+
+evaluate_app = typer.Typer(
+    help="Measure the pipeline's stages against annotated data.", no_args_is_help=True
+)
+app.add_typer(evaluate_app, name="evaluate")
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+@evaluate_app.command("extraction")
+def evaluate_extraction(
+    benchmarks: Annotated[
+        Path, typer.Option("--benchmarks", help="Folder holding the two benchmark sets.")
+    ] = SHARED_DIR / "benchmarks",
+) -> None:
+    """Body F1 (Zyte's shingle metric), date and title accuracy on real news pages.
+
+    Example: [bold]asylumwatch evaluate extraction --benchmarks ../shared/benchmarks[/]
+    """
+    from pipeline.evaluation.extraction import count_pages, evaluate_all
+
+    if not benchmarks.is_dir():
+        raise UserError(
+            f"{benchmarks}: no such folder (it holds article-extraction-benchmark/ and naeb/)"
+        )
+    table = Table(
+        "benchmark",
+        "pages",
+        "precision",
+        "recall",
+        "F1",
+        "date acc.",
+        "title acc.",
+        "pages/s",
+        title="Extraction on real news pages",
+    )
+    with _progress() as progress:
+        task = progress.add_task("extracting benchmark pages", total=count_pages(benchmarks))
+        reports = list(evaluate_all(benchmarks, lambda: progress.update(task, advance=1)))
+    for r in reports:
+        table.add_row(
+            r.name,
+            str(r.body.pages),
+            f"{r.body.precision:.3f}",
+            f"{r.body.recall:.3f}",
+            f"{r.body.f1:.3f}",
+            f"{r.date_accuracy:.3f} ({r.date_pages})" if r.date_accuracy is not None else "-",
+            f"{r.title_accuracy:.3f}" if r.title_accuracy is not None else "-",
+            f"{r.pages_per_second:.1f}",
+        )
+    console.print(table)
+
+
+def _mount_subcommands() -> None:
+    """Attach the commands that live in their own modules (each imports its heavy libraries,
+    torch included, only when it runs, so every command line starts quickly)."""
+    from flows.cli.export import export_app
+    from flows.cli.models import evaluate_app as stance_app
+    from flows.cli.models import models_app
+    from flows.cli.query import query_app
+    from flows.cli.quotes import quotes_app
+    from flows.cli.runs import flows_app
+    from flows.cli.sources import sources_app
+    from flows.cli.sources_edit import edit_app
+    from flows.cli.validate import validate_app
+
+    app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
+    app.registered_commands.extend(query_app.registered_commands)
+    app.registered_commands.extend(export_app.registered_commands)
+    sources_app.registered_commands.extend(edit_app.registered_commands)  # list, add
+    app.add_typer(sources_app, name="sources")
+    app.add_typer(validate_app, name="validate")
+    evaluate_app.registered_commands.extend(quotes_app.registered_commands)
+    app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
+    evaluate_app.registered_commands.extend(stance_app.registered_commands)
+
+
+def first_cause(exc: BaseException) -> str:
+    """The first line of the error that started it all: DuckDB on a full disk raises "No space
+    left on device", then "cannot rollback" while cleaning up, which hides the cause."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def main() -> None:
+    """Console-script entry point: turns user mistakes into one message and exit code 2."""
+    _mount_subcommands()
+    try:
+        app()
+    except (
+        ConfigError,
+        ModelConfigError,
+        UserError,
+        DatabaseBusy,
+        DatabaseUnreadable,
+        OSError,
+    ) as exc:
+        # escaped: messages quote config ([[sources]]) and scraped text, never markup
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        sys.exit(2)
+    except duckdb.Error as exc:  # e.g. a full disk under the database: say what DuckDB said
+        err_console.print(f"[bold red]database error:[/] {escape(first_cause(exc))}")
+        sys.exit(1)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while crawling (crawlers/lifetime.py)
+        err_console.print("interrupted; run the same command again to resume.")
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+
+
+if __name__ == "__main__":
+    main()

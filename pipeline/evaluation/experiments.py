@@ -1,0 +1,245 @@
+"""Design checks behind the choices in docs/models.md, rerunnable on the team's data only.
+
+    python -m pipeline.evaluation.experiments demo-half  # do the demo site's quotes help?
+    python -m pipeline.evaluation.experiments balance    # article weighting and balance sweep
+    python -m pipeline.evaluation.experiments wise-ft    # interpolate tuned and base weights?
+    python -m pipeline.evaluation.experiments article-mix --variant e5-small:head
+                                                  # learned article stance vs weighting
+
+``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
+the stance model once on the committed statements alone and once with the quotes of the first
+half (``extra_data``), and scores both on the second half's quotes and articles.
+``balance`` scores article stance on the team validation split for a grid of
+``[article] author_weight`` and ``balance`` values, predicting every article and quote once.
+``wise-ft`` trains on the statements and demo half A, then mixes the fine-tuned encoder's
+weights with the base model's (WiSE-FT: alpha x tuned + (1 - alpha) x base, head refit) and
+scores half B's English quotes and the validation split for each alpha. ``article-mix`` fits
+the learned article model (``models/article_mix.py``) on the corpus's train part with the
+served models' scores as features and scores it against the hand-set weighting, the article
+model alone and the quotes alone on the corpus's validation part, English and French apart.
+None reads the devset or the corpus's test part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.article_mix import article_features, fit_mix, served_inputs
+from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
+from models.metrics import classification_report
+from models.stance import (
+    combine_article_stance,
+    decide_article_stance,
+    load_annotators,
+    quote_weight,
+)
+from models.training.data import compose_article_text
+from pipeline.core import gold as gold_data
+from pipeline.core.records import STANCES, Quote
+from pipeline.evaluation.compare import CORPUS, variant_config
+from pipeline.evaluation.stance import (
+    TRAINED,
+    GoldArticle,
+    evaluate_gold,
+    gold_language,
+    load_gold,
+    team_gold,
+)
+
+DEMO_CONTENT = Path(__file__).resolve().parents[2] / "data" / "demo_site" / "content"
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+BALANCES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+
+
+def split_halves(content: Path, into: Path) -> tuple[Path, Path]:
+    """Copy the article files of ``content`` into ``into/a`` and ``into/b`` by a hash of the
+    file name (stable across runs and machines)."""
+    halves = (into / "a", into / "b")
+    for path in sorted(content.rglob("*.md")):
+        half = int(hashlib.sha256(path.name.encode()).hexdigest()[:8], 16) % 2
+        target = halves[half] / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return halves
+
+
+def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    stance = config.task("stance")
+    with tempfile.TemporaryDirectory() as tmp:
+        half_a, half_b = split_halves(content, Path(tmp))
+        held_out = load_gold(half_b)
+        for name, extra in (("statements only", ()), ("statements + demo half A", (half_a,))):
+            task = dataclasses.replace(stance, extra_data=extra)
+            variant = dataclasses.replace(config, tasks={**config.tasks, "stance": task})
+            report = evaluate_gold(held_out, variant, f"demo half B ({name})")
+            trained = report.method(TRAINED)
+            assert trained.quote is not None and trained.article is not None
+            print(
+                f"{name}: quote macro-F1 {trained.quote.macro_f1:.3f}, article macro-F1 "
+                f"{trained.article.macro_f1:.3f} ({report.n_quotes} quotes, model "
+                f"{report.model_versions['stance']})"
+            )
+
+
+def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    import torch
+
+    from models.encoder import Encoder
+    from models.head import Head, fit_logistic
+    from models.training.data import load_examples, split_examples
+    from models.training.train import ENCODER_DIR, deterministic, label_ids, train
+
+    task = config.task("stance")
+    labels = list(task.labels)
+    with tempfile.TemporaryDirectory() as tmp:
+        half_a, half_b = split_halves(content, Path(tmp))
+        task = dataclasses.replace(task, extra_data=(half_a,))
+        variant = dataclasses.replace(config, tasks={**config.tasks, "stance": task})
+        trained = train("stance", variant, progress=True, output_dir=Path(tmp) / "model")
+        train_set, validation = split_examples(load_examples(task), task.languages)
+        sets = {
+            "demo half B (en)": [
+                (q.text, q.stance)
+                for g in load_gold(half_b)
+                if gold_language(g) in task.languages
+                for q in g.quotes
+                if q.stance
+            ],
+            "validation": [(e.text, e.label) for e in validation],
+        }
+        targets = label_ids(task, train_set)
+        encoder = Encoder.from_pretrained(str(trained.path / ENCODER_DIR))
+        tuned = {k: v.clone() for k, v in encoder.model.state_dict().items()}
+        base = Encoder.from_pretrained(resolve_base_model(task.base_model)).model.state_dict()
+        print("alpha  " + "  ".join(f"{name} macro-F1" for name in sets))
+        for alpha in (1.0, 0.8, 0.6, 0.4, 0.2, 0.0):
+            encoder.model.load_state_dict(
+                {
+                    k: alpha * v + (1 - alpha) * base[k] if v.is_floating_point() else v
+                    for k, v in tuned.items()
+                }
+            )
+            with deterministic(task.seed):
+                head = Head(encoder.dim, len(labels))
+                pooled = encoder.embed([e.text for e in train_set], task.max_length)
+                fit_logistic(head, pooled, targets, task.l2, task.max_iter)
+            cells = []
+            for items in sets.values():
+                with torch.inference_mode():
+                    vectors = encoder.embed([t for t, _ in items], task.max_length)
+                    predicted = [labels[i] for i in head(vectors).argmax(dim=-1).tolist()]
+                gold = [g for _, g in items]
+                cells.append(f"{classification_report(gold, predicted, STANCES).macro_f1:.3f}")
+            print(f"{alpha:<6} " + "  ".join(cells), flush=True)
+
+
+def balance_sweep(config: ModelsConfig) -> None:
+    gold = [g for g in team_gold(config) if g.article_stance is not None]
+    stance_clf, _, article_clf = load_annotators(config, progress=True)
+    if article_clf is None:
+        raise SystemExit(f"{config.path}: no article_stance task to sweep")
+    langs = [gold_language(g) for g in gold]
+    article_out = article_clf.predict_detailed(
+        [compose_article_text(g.title, g.text) for g in gold], langs
+    )
+    quote_scores = []
+    for g, lang in zip(gold, langs, strict=True):
+        outs = stance_clf.predict_detailed([q.text for q in g.quotes], [lang] * len(g.quotes))
+        quote_scores.append(
+            [
+                (o.prediction.scores, quote_weight(Quote(g.id, k, q.text, "direct", None)))
+                for k, (q, o) in enumerate(zip(g.quotes, outs, strict=True))
+                if o.prediction
+            ]
+        )
+    print(f"team validation split: {len(gold)} articles; rows author_weight, columns balance")
+    print("weight  " + " ".join(f"{b:>5}" for b in BALANCES))
+    for weight in WEIGHTS:
+        cells = []
+        for balance in BALANCES:
+            rule = ArticleConfig(author_weight=weight, balance=balance)
+            cells.append(f"{_article_f1(gold, article_out, quote_scores, rule):.3f}")
+        print(f"{weight:<7} " + " ".join(cells))
+
+
+def _article_f1(
+    gold: Sequence[GoldArticle], article_out: Sequence, quote_scores: Sequence, rule: ArticleConfig
+) -> float:
+    pred: list[str | None] = []
+    for outcome, quotes in zip(article_out, quote_scores, strict=True):
+        article = outcome.prediction.scores if outcome.prediction else None
+        scores = combine_article_stance(article, quotes, rule.author_weight)
+        pred.append(decide_article_stance(scores, rule.balance)[0] if scores else None)
+    gold_labels = [g.article_stance for g in gold]
+    return classification_report(gold_labels, pred, STANCES).macro_f1  # type: ignore[arg-type]
+
+
+def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
+    stance, _, article = load_annotators(config, progress=True)
+    parts = {
+        split: [g for g in gold_data.load_gold(corpus, split) if g.relevant and g.stance]
+        for split in ("train", "validation")
+    }
+    inputs = {split: served_inputs(gold, stance, article) for split, gold in parts.items()}
+    train_x = [article_features(a, q) for a, q in inputs["train"]]
+    train_y = [g.stance for g in parts["train"]]
+    val = list(zip(parts["validation"], inputs["validation"], strict=True))
+    methods = {
+        f"weighted (author_weight {w})": lambda a, q, w=w: combine_article_stance(a, q, w)
+        for w in (0.0, 0.1, 0.25, 0.5, 0.75)
+    }
+    methods["article model only"] = lambda a, q: combine_article_stance(a, q, 1.0) if a else None
+    methods["quotes only"] = lambda a, q: combine_article_stance(None, q, 0.0)
+    for l2 in (0.001, 0.01, 0.1):
+        mix = fit_mix(train_x, train_y, l2=l2)
+        methods[f"learned (l2 {l2})"] = lambda a, q, mix=mix: mix.scores(article_features(a, q))
+    print(f"train: {len(train_y)} relevant articles; validation: {len(val)}")
+    print("| method | en macro-F1 | fr macro-F1 | all macro-F1 |")
+    print("| --- | --- | --- | --- |")
+    for name, decide in methods.items():
+        cells = []
+        for lang in ("en", "fr", None):
+            rows = [(g, x) for g, x in val if lang is None or g.language == lang]
+            pred = []
+            for _, (a, q) in rows:
+                scores = decide(a, q)
+                pred.append(max(scores, key=lambda k: scores[k]) if scores else None)
+            gold_labels = [g.stance for g, _ in rows]
+            cells.append(f"{classification_report(gold_labels, pred, STANCES).macro_f1:.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.evaluation.experiments", description=__doc__
+    )
+    parser.add_argument("check", choices=("demo-half", "balance", "wise-ft", "article-mix"))
+    parser.add_argument("--config", type=Path, default=None, help="models config")
+    parser.add_argument(
+        "--variant", default=None, help="base:method, as pipeline.evaluation.compare"
+    )
+    args = parser.parse_args(argv)
+    config = load_model_config(args.config)
+    if args.variant:
+        base, _, method = args.variant.partition(":")
+        config = variant_config(config, base, method)
+    if args.check == "article-mix":
+        article_mix_check(config)
+        return
+    if args.check == "demo-half":
+        demo_half(config)
+    elif args.check == "wise-ft":
+        wise_ft(config)
+    else:
+        balance_sweep(config)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
