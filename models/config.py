@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.config import ConfigError
 from pipeline.core.records import SPEAKER_ROLES, STANCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -36,10 +37,6 @@ CODEBOOK_LABELS: dict[str, tuple[str, ...]] = {
     "article_stance": STANCES,
     "role": SPEAKER_ROLES,
 }
-
-
-class ConfigError(ValueError):
-    """The models config is missing, malformed or inconsistent."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.cli.errors import fail
 from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
 from pipeline.core.config import DEFAULT_DB
 from pipeline.store.export import FORMATS, ExportError, export_tables
@@ -18,11 +19,6 @@ from pipeline.store.filters import FilterError, Filters
 from pipeline.store.load import DatabaseBusy
 
 export_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 @export_app.command()
@@ -47,12 +43,12 @@ def export(
     --until 2025-06-30 --format csv[/]
     """
     if fmt not in FORMATS:
-        _fail(f"--format {fmt}: choose {' or '.join(FORMATS)}")
+        fail(f"--format {fmt}: choose {' or '.join(FORMATS)}")
     try:
         filters = Filters.parse(since, until, outlet, language)
         result = export_tables(db, out or Path(db).parent / "exports", fmt, filters)
     except (ExportError, FilterError, DatabaseBusy, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table("file", "rows", title=f"Export ({escape(result.filters)})")
     for name, rows in result.rows.items():
         table.add_row(f"{name}.{fmt}", str(rows))

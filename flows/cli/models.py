@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from flows.cli.errors import fail
 from models.config import ConfigError, ModelsConfig, load_model_config
 from models.training.data import DataError
 
@@ -36,16 +36,11 @@ ConfigOption = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
 def _config(path: Path | None) -> ModelsConfig:
     try:
         return load_model_config(path)
     except ConfigError as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
 
 
 def _trainable(config: ModelsConfig) -> list[str]:
@@ -98,21 +93,21 @@ def train(
     settings = _config(config)
     names = task or _trainable(settings)
     if not names:
-        raise _fail(f"{settings.path}: no task has a training file")
+        fail(f"{settings.path}: no task has a training file")
     for name in names:
         if name not in settings.tasks:
             known = ", ".join(settings.tasks)
-            raise _fail(f"{settings.path}: no [tasks.{name}] section (tasks: {known})")
+            fail(f"{settings.path}: no [tasks.{name}] section (tasks: {known})")
         try:
             result = run_train(name, settings, progress=True)
         except (DataError, ConfigError) as exc:
-            raise _fail(str(exc)) from None
+            fail(str(exc))
         _print_result(result)
         if ship:
             try:
                 target = ship_model(result.path)
             except ValueError as exc:
-                raise _fail(str(exc)) from None
+                fail(str(exc))
             console.print(f"shipped to {target}", highlight=False)
 
 
@@ -129,7 +124,7 @@ def _evaluate(
 
     settings = _config(config)
     if gold is None and not team:
-        raise _fail("give --gold FILE or --team")
+        fail("give --gold FILE or --team")
     try:
         report = (
             evaluate_team(settings)
@@ -137,7 +132,7 @@ def _evaluate(
             else run_evaluate_stance(gold, settings, split, language)
         )
     except (DataError, ConfigError) as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     render_report(report, console)
     if json_out is not None:
         write_report_json(report, json_out)

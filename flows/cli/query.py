@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.cli.errors import fail
 from flows.cli.options import DbOpt
 from flows.reports.csv_files import write_stdout
 from pipeline.core.config import DEFAULT_DB
@@ -41,11 +42,6 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     vertical = "vertical"
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 def sql_error(exc: duckdb.Error) -> str:
@@ -113,22 +109,22 @@ def query(
     try:
         filters = Filters.parse(since, until, outlet, language)
     except FilterError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if view is not None and sql:
-        _fail("give either SQL or --view, not both")
+        fail("give either SQL or --view, not both")
     if view is None and filters:
-        _fail("--since, --until, --outlet and --language apply to --view; write them in SQL")
+        fail("--since, --until, --outlet and --language apply to --view; write them in SQL")
     if view is not None and view not in TABLES_AND_VIEWS:
-        _fail(f"--view {view}: no such view; choose one of {', '.join(TABLES_AND_VIEWS)}")
+        fail(f"--view {view}: no such view; choose one of {', '.join(TABLES_AND_VIEWS)}")
     if view is None and not (sql or "").strip().strip(";").strip():
-        _fail('no SQL given: e.g. asylumwatch query "SELECT * FROM weekly_totals"')
+        fail('no SQL given: e.g. asylumwatch query "SELECT * FROM weekly_totals"')
     try:
         with connect(
             db, read_only=True, on_wait=lambda m: Console(stderr=True).print(f"[yellow]{m}[/]")
         ) as con:
             if view is not None:
                 if filters and view not in ARTICLE_RELATIONS:
-                    _fail(
+                    fail(
                         f"{view} is not about articles: --since/--until/--outlet/--language "
                         "do not apply to it"
                     )
@@ -138,15 +134,15 @@ def query(
             try:
                 cursor = con.execute(sql or "")
             except duckdb.Error as exc:
-                _fail(f"SQL error: {sql_error(exc)}")
+                fail(f"SQL error: {sql_error(exc)}")
             if cursor is None:
-                _fail("no SQL statement given (only comments or semicolons)")
+                fail("no SQL statement given (only comments or semicolons)")
             names = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
     except FilterError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except (DatabaseBusy, DatabaseUnreadable, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     print_result(names, rows, fmt)
 
 

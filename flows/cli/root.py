@@ -25,6 +25,10 @@ from rich.table import Table
 
 from crawlers.lifetime import Terminated
 from flows import stages
+from flows.cli.errors import fail
+from flows.cli.export import export_app
+from flows.cli.models import evaluate_app as stance_app
+from flows.cli.models import models_app
 from flows.cli.options import (
     ContactOpt,
     DbOpt,
@@ -35,9 +39,13 @@ from flows.cli.options import (
     TopicOpt,
     WarcDirOpt,
 )
-from flows.cli.sources import print_crawl_report
+from flows.cli.query import query_app
+from flows.cli.quotes import quotes_app
+from flows.cli.runs import flows_app as runs_app
+from flows.cli.sources import print_crawl_report, sources_app
+from flows.cli.sources_edit import edit_app
+from flows.cli.validate import validate_app
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
-from models.config import ConfigError as ModelConfigError
 from pipeline.annotate import Annotator, Classifiers
 from pipeline.core.config import (
     DEFAULT_DB,
@@ -64,10 +72,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed without a traceback."""
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -226,7 +230,7 @@ def run(
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
     _refresh_snapshot(db)
     if not summary.crawl.ok:
-        raise UserError(str(summary.crawl.failure))
+        fail(str(summary.crawl.failure))
 
 
 @app.command()
@@ -260,7 +264,7 @@ def crawl(
     print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")
     if not result.ok:
-        raise UserError(str(result.failure))
+        fail(str(result.failure))
 
 
 @app.command()
@@ -284,10 +288,10 @@ def process(
     if pending:
         files += stages.pending_warcs(warc_dir, db)
     if not files:
-        raise UserError("no WARC files given: name some, or pass --pending")
+        fail("no WARC files given: name some, or pass --pending")
     for path in files:
         if not path.is_file():
-            raise UserError(f"{path}: no such WARC file")
+            fail(f"{path}: no such WARC file")
     annotator = _annotator(topic, no_models)
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
@@ -339,7 +343,7 @@ def demo(
     print_crawl_report(db, summary.crawl)
     _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
     if not summary.crawl.ok:
-        raise UserError(f"the crawl exited with code {summary.crawl.returncode}")
+        fail(f"the crawl exited with code {summary.crawl.returncode}")
     print_demo_summary(db)
     _refresh_snapshot(db)
 
@@ -441,9 +445,7 @@ def evaluate_extraction(
     from pipeline.evaluation.extraction import count_pages, evaluate_all
 
     if not benchmarks.is_dir():
-        raise UserError(
-            f"{benchmarks}: no such folder (it holds article-extraction-benchmark/ and naeb/)"
-        )
+        fail(f"{benchmarks}: no such folder (it holds article-extraction-benchmark/ and naeb/)")
     table = Table(
         "benchmark",
         "pages",
@@ -472,28 +474,23 @@ def evaluate_extraction(
     console.print(table)
 
 
-def _mount_subcommands() -> None:
-    """Attach the commands that live in their own modules (each imports its heavy libraries,
-    torch included, only when it runs, so every command line starts quickly)."""
-    from flows.cli.export import export_app
-    from flows.cli.models import evaluate_app as stance_app
-    from flows.cli.models import models_app
-    from flows.cli.query import query_app
-    from flows.cli.quotes import quotes_app
-    from flows.cli.runs import flows_app
-    from flows.cli.sources import sources_app
-    from flows.cli.sources_edit import edit_app
-    from flows.cli.validate import validate_app
+# The commands that live in their own modules, registered the ordinary way: a sub-app added
+# without a name puts its commands at this level, one added with a name becomes a group.
+# (Each module imports its heavy libraries, torch included, only when a command runs.)
+app.add_typer(runs_app)  # serve, report, trends, backfill
+app.add_typer(query_app)  # query
+app.add_typer(export_app)  # export
+app.add_typer(models_app)  # train
+sources_app.add_typer(edit_app)  # sources list, sources add
+app.add_typer(sources_app, name="sources")
+app.add_typer(validate_app, name="validate")
+evaluate_app.add_typer(quotes_app)  # evaluate quotes
+evaluate_app.add_typer(stance_app)  # evaluate stance
 
-    app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
-    app.registered_commands.extend(query_app.registered_commands)
-    app.registered_commands.extend(export_app.registered_commands)
-    sources_app.registered_commands.extend(edit_app.registered_commands)  # list, add
-    app.add_typer(sources_app, name="sources")
-    app.add_typer(validate_app, name="validate")
-    evaluate_app.registered_commands.extend(quotes_app.registered_commands)
-    app.registered_commands.extend(c for c in models_app.registered_commands if c.name == "train")
-    evaluate_app.registered_commands.extend(stance_app.registered_commands)
+
+def _mount_subcommands() -> None:
+    """Does nothing: the app is complete once this module is imported. Kept for callers
+    written when the sub-apps were mounted by this function."""
 
 
 def first_cause(exc: BaseException) -> str:
@@ -509,13 +506,10 @@ def first_cause(exc: BaseException) -> str:
 
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
-    _mount_subcommands()
     try:
         app()
     except (
         ConfigError,
-        ModelConfigError,
-        UserError,
         DatabaseBusy,
         DatabaseUnreadable,
         OSError,

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli.errors import fail
 from flows.cli.options import (
     ContactOpt,
     DbOpt,
@@ -64,11 +65,6 @@ def _week(value: str | None, timezone: str | None = None) -> IsoWeek | None:
 
 def _warn(message: str) -> None:
     err_console.print(f"[yellow]{message}[/]")
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}")
-    raise typer.Exit(2)
 
 
 @flows_app.command()
@@ -130,9 +126,9 @@ def serve(
         use_models=not no_models,
     )
     if not serving.check_timezone(config.timezone):
-        _fail(f"unknown time zone '{config.timezone}': use an IANA name such as Europe/Berlin.")
+        fail(f"unknown time zone '{config.timezone}': use an IANA name such as Europe/Berlin.")
     if not sources.is_file():
-        _fail(f"{sources}: no sources file here. Pass --sources.")
+        fail(f"{sources}: no sources file here. Pass --sources.")
 
     def ready(ui_url: str, api_url: str) -> None:
         console.print(f"Prefect UI: [bold]{ui_url}[/]  (API {api_url})", soft_wrap=True)
@@ -147,7 +143,7 @@ def serve(
     try:
         serving.run(config, ready)
     except serving.ServeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:  # Ctrl-C while the server starts or stops: a normal stop too
         pass
     console.print("Stopped. Nothing is left half-written; the next run picks up from here.")
@@ -196,15 +192,15 @@ def report(
     from pipeline.store.filters import FilterError, Filters
 
     if week is not None and (since or until):
-        _fail("give --week, or --since (and --until), not both")
+        fail("give --week, or --since (and --until), not both")
     if until and not since:
-        _fail("--until goes with --since (for one week, use --week)")
+        fail("--until goes with --since (for one week, use --week)")
     try:
         if since:
             first = _week(since, timezone) or last_week(timezone)  # since is given: a week
             last = _week(until, timezone) or last_week(timezone)
             if first > last:
-                _fail(f"--since {first} is after --until {last}")
+                fail(f"--since {first} is after --until {last}")
             weeks = last.back((last.start - first.start).days // 7 + 1)
         else:
             weeks = [_week(week, timezone) or last_week(timezone)]
@@ -217,7 +213,7 @@ def report(
             for w in weeks
         ]
     except (DatabaseBusy, FileNotFoundError, FilterError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for result in results if len(results) == 1 else []:
         table = Table("file", "rows", title=f"Weekly report {result.week}")
         for name, rows in result.rows.items():
@@ -276,18 +272,18 @@ def trends(
             restrict(con, filters)
             end = _week(until) or latest_week(con)
             if end is None:
-                _fail(
+                fail(
                     f"{db} holds no relevant article yet"
                     + (f" for {filters.describe()}" if filters else ": run the monitor first.")
                 )
             if first is not None and first > end:
-                _fail(f"--since {first} is after the last week shown, {end}")
+                fail(f"--since {first} is after the last week shown, {end}")
             window = end.back(weeks if first is None else (end.start - first.start).days // 7 + 1)
             tables = trend_tables(con, window)
     except FilterError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except (DatabaseBusy, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     scope = f" ({filters.describe()})" if filters else ""
     console.print(f"Trends for {window[0]} to {window[-1]}{scope} from {db}")
     for table in tables:
@@ -351,7 +347,7 @@ def backfill(
             use_models=not no_models,
         )
     except (ConfigError, DatabaseBusy, FileNotFoundError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table("source", "fetched", "new", "failed", title="Backfill")
     for s in counts.sources:
         table.add_row(s.source, str(s.fetched), str(s.new), str(s.failed))

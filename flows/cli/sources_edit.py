@@ -16,16 +16,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.cli.errors import fail
 from pipeline.core.config import DEFAULT_SOURCES, ConfigError, load_sources
 
 edit_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 SourcesFileOpt = Annotated[Path, typer.Option("--sources", help="Outlets to crawl (TOML).")]
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 @edit_app.command("list")
@@ -37,7 +33,7 @@ def list_sources(sources: SourcesFileOpt = DEFAULT_SOURCES) -> None:
     try:
         configured = load_sources(sources)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table("source", "lang", "country", "feeds", "sitemaps", "filter", "homepage")
     for s in configured:
         table.add_row(
@@ -112,13 +108,13 @@ def add_source(
     --feed https://www.ledevoir.com/rss/manchettes.xml --language fr --country CA[/]
     """
     if not sources.is_file():
-        _fail(f"{sources}: no sources file here. Pass --sources.")
+        fail(f"{sources}: no sources file here. Pass --sources.")
     try:
         existing = load_sources(sources)
     except ConfigError as exc:
-        _fail(f"{exc} (fix the file before adding to it)")
+        fail(f"{exc} (fix the file before adding to it)")
     if any(s.name == name for s in existing):
-        _fail(f"{sources} already has a source named '{name}': choose another name")
+        fail(f"{sources} already has a source named '{name}': choose another name")
     text = sources.read_text(encoding="utf-8")
     block = source_block(
         name,
@@ -137,7 +133,7 @@ def add_source(
         try:
             load_sources(partial)
         except ConfigError as exc:
-            _fail(str(exc).replace(str(partial), str(sources)) + " (the file is unchanged)")
+            fail(str(exc).replace(str(partial), str(sources)) + " (the file is unchanged)")
         os.replace(partial, sources)
     finally:
         partial.unlink(missing_ok=True)

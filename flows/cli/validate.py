@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from flows.cli.errors import fail
 from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
 from flows.reports.csv_files import write_rows
 from pipeline import validate as v
@@ -29,11 +30,6 @@ validate_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 # Borderless tables: the scores of ten roles fit an 80-character terminal.
@@ -101,7 +97,7 @@ def sample(
     --seed 1 --out validation/quotes.csv[/]
     """
     if out.exists() and not force:
-        _fail(f"{out} exists (it may hold coding): choose another --out, or pass --force")
+        fail(f"{out} exists (it may hold coding): choose another --out, or pass --force")
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     try:
         filters = Filters.parse(since, until, outlet, language)
@@ -116,7 +112,7 @@ def sample(
                 include_off_topic=include_off_topic,
             )
     except (v.ValidationError, FilterError, DatabaseBusy, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
     if blind:
         header, rows, key_header, key_rows = v.split_blind(drawn)
@@ -178,7 +174,7 @@ def score(
     try:
         report = v.score_file(coded, key)
     except v.ValidationError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console = Console()
     for field in report.fields:
         console.print(

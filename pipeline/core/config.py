@@ -30,8 +30,9 @@ MAX_DOWNLOAD_DELAY = 3600.0
 MAX_CONCURRENCY = 64
 
 
-class ConfigError(Exception):
-    """A user-facing configuration problem (file, line and fix in the message)."""
+class ConfigError(ValueError):
+    """A configuration problem the user can fix (sources, topic, models config, settings file):
+    the message names the file, the key and the fix. The one configuration error of the project."""
 
 
 @dataclass(frozen=True, slots=True)
