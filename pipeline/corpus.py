@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.paths import DATA_DIR, SHARED_DIR
 from pipeline.core.records import SPEAKER_ROLES
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS_DIR = ROOT / "data" / "corpus"
+CORPUS_DIR = DATA_DIR / "corpus"
 SHARE = {"train": 0.70, "validation": 0.15, "test": 0.15}
 SAMPLE_SHARE = 0.16  # of excerpts annotated twice
 SPLIT_SALT = "asylumwatch-corpus-v1"
@@ -152,7 +152,7 @@ def assign_splits(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
 
 
 def _exclusion_overlaps() -> Any:
-    tools = ROOT.parent / "shared" / "tools"
+    tools = SHARED_DIR / "tools"
     sys.path.insert(0, str(tools))
     try:
         from exclusion_check import overlaps  # type: ignore[import-not-found]
@@ -374,9 +374,9 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]])
     pairs at most once, largest overlap first). Kappa is computed for quote stance, speaker role
     and quote type on paired quotes, for article stance on excerpts both call relevant, and for
     relevance; speaker agreement is the share of paired quotes with the same speaker
-    (``pipeline.evaluation.quotes.same_speaker``: surnames and descriptions compared loosely).
+    (``pipeline.quotes.speaker_match.same_speaker``: surnames and descriptions compared loosely).
     """
-    from pipeline.evaluation.quotes import same_speaker
+    from pipeline.quotes.speaker_match import same_speaker
 
     by_id = {r["id"]: r for r in second}
     rel, art, stance, role, qtype = [], [], [], [], []

@@ -116,7 +116,7 @@ def _article_file(folder: Path, name: str, quotes: list[tuple[str, str | None]])
 
 
 def test_extra_data_reads_annotated_article_quotes(tmp_path: Path) -> None:
-    from models.training.train import task_hash
+    from models.artifacts import task_hash
 
     path = write_jsonl(
         tmp_path / "s.jsonl", [{"text": "one", "label": "neutral", "split": "train"}]

@@ -25,14 +25,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.artifacts import DataError
 from models.config import TaskConfig
+from models.inputs import compose_article_text
 from pipeline.core.gold import GoldError, load_gold
 
 SPLITS = ("train", "validation", "test")
-
-
-class DataError(ValueError):
-    """A training or gold file is missing or has a bad line (message names file and line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +39,6 @@ class Example:
     label: str
     lang: str
     split: str
-
-
-def compose_article_text(title: str | None, text: str) -> str:
-    """The classifier input for an article: headline, blank line, body."""
-    title = (title or "").strip()
-    return f"{title}\n\n{text}" if title else text
 
 
 def hash_split(text: str, validation_percent: int) -> str:

@@ -34,8 +34,18 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 
+from models.artifacts import (
+    ADAPTER_DIR,
+    ENCODER_DIR,
+    HEAD,
+    META,
+    SHIPPED_DIR,
+    is_complete,
+    model_version,
+    read_meta,
+)
 from models.config import (
     ENCODER_METHODS,
     LORA_TARGETS,
@@ -46,20 +56,9 @@ from models.config import (
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
 from models.metrics import classification_report, expected_calibration_error
-from models.training.data import DataError, Example, load_examples, split_examples
+from models.training.data import Example, load_examples, split_examples
 
 log = logging.getLogger(__name__)
-
-# Bump when the training algorithm changes, so cached models are retrained.
-TRAINER_VERSION = "2"  # 2: temperature scaling folded into the head
-META = "meta.json"
-HEAD = "head.safetensors"
-ENCODER_DIR = "encoder"
-ADAPTER_DIR = "adapter"  # lora: the peft adapter over the base encoder
-# Trained models committed to the repository (heads and adapters only: small), so a fresh clone
-# serves without training. A model is used only when its version (the hash of its data, settings
-# and base model) is the configured one; `asylumwatch train --ship` writes them.
-SHIPPED_DIR = Path(__file__).resolve().parents[1] / "shipped"
 
 
 @dataclass(slots=True)
@@ -77,69 +76,6 @@ class TrainResult:
     temperature: float = 1.0  # folded into the head: scores are softmax(logits / temperature)
     ece_before: float | None = None  # validation ECE before temperature scaling
     ece_after: float | None = None  # and after
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _source_sha256(path: Path, task: str) -> str:
-    """A training source's content hash: the file, or a folder's .md files (names and bytes)."""
-    if path.is_file():
-        return _file_sha256(path)
-    if not path.is_dir():
-        raise DataError(f"{path}: training source for task {task!r} not found")
-    digest = hashlib.sha256()
-    for file in sorted(path.rglob("*.md")):
-        digest.update(file.relative_to(path).as_posix().encode())
-        digest.update(_file_sha256(file).encode())
-    return digest.hexdigest()
-
-
-_MODEL_IDENTITY: dict[str, str] = {}
-
-
-def base_model_identity(base_model: str) -> str:
-    """Content identity of the base model: the config name plus its files' sizes and config."""
-    if base_model in _MODEL_IDENTITY:
-        return _MODEL_IDENTITY[base_model]
-    resolved = Path(resolve_base_model(base_model))
-    parts = [base_model]
-    if resolved.is_dir():
-        for file in sorted(resolved.rglob("*")):
-            if file.is_file():
-                parts.append(f"{file.relative_to(resolved)}:{file.stat().st_size}")
-        config = resolved / "config.json"
-        if config.exists():
-            parts.append(_file_sha256(config))
-    identity = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    _MODEL_IDENTITY[base_model] = identity
-    return identity
-
-
-def task_hash(task: TaskConfig) -> str:
-    """Hash of training data + task settings + base model + trainer version."""
-    digest = hashlib.sha256()
-    digest.update(TRAINER_VERSION.encode())
-    digest.update(json.dumps(task.fingerprint(), sort_keys=True).encode())
-    if not task.data.is_file():
-        raise DataError(f"{task.data}: training file for task {task.name!r} not found")
-    for source in task.sources:
-        digest.update(_source_sha256(source, task.name).encode())
-    digest.update(base_model_identity(task.base_model).encode())
-    return digest.hexdigest()
-
-
-def model_version(task: TaskConfig) -> str:
-    return f"{task.name}-{task_hash(task)[:10]}"
-
-
-def cache_path(task: TaskConfig, config: ModelsConfig) -> Path:
-    return config.cache_dir / model_version(task)
 
 
 @contextlib.contextmanager
@@ -469,34 +405,18 @@ def _save(
         raise
 
 
-def _complete(path: Path) -> bool:
-    return (path / META).exists() and (path / HEAD).exists()
-
-
 def ensure_trained(task: str, config: ModelsConfig, progress: bool = True) -> Path:
     """The model folder for ``task``: the one shipped in the repository (``models/shipped/``)
     when its version matches the configuration and data, else the cached one, training it first
     if it is missing or stale."""
     version = model_version(config.task(task))
-    if _complete(SHIPPED_DIR / version):
+    if is_complete(SHIPPED_DIR / version):
         return SHIPPED_DIR / version
     path = config.cache_dir / version
-    if _complete(path):
+    if is_complete(path):
         return path
     log.info("training %s (no cached model at %s)", task, path)
     return train(task, config, progress=progress).path
-
-
-def load_head(path: Path, n_labels: int, dim: int) -> Head:
-    head = Head(dim, n_labels)
-    state = {k.removeprefix("head."): v for k, v in load_file(str(path / HEAD)).items()}
-    head.load_state_dict(state)
-    head.eval()
-    return head
-
-
-def read_meta(path: Path) -> dict:
-    return json.loads((path / META).read_text(encoding="utf-8"))
 
 
 def ship(path: Path, shipped_dir: Path = SHIPPED_DIR) -> Path:

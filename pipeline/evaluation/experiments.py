@@ -42,6 +42,7 @@ from models.stance import (
 )
 from models.training.data import compose_article_text
 from pipeline.core import gold as gold_data
+from pipeline.core.paths import DATA_DIR
 from pipeline.core.records import STANCES, Quote
 from pipeline.evaluation.compare import CORPUS, variant_config
 from pipeline.evaluation.stance import (
@@ -53,7 +54,7 @@ from pipeline.evaluation.stance import (
     team_gold,
 )
 
-DEMO_CONTENT = Path(__file__).resolve().parents[2] / "data" / "demo_site" / "content"
+DEMO_CONTENT = DATA_DIR / "demo_site" / "content"
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 BALANCES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 
@@ -91,10 +92,11 @@ def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
 def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
     import torch
 
+    from models.artifacts import ENCODER_DIR
     from models.encoder import Encoder
     from models.head import Head, fit_logistic
     from models.training.data import load_examples, split_examples
-    from models.training.train import ENCODER_DIR, deterministic, label_ids, train
+    from models.training.train import deterministic, label_ids, train
 
     task = config.task("stance")
     labels = list(task.labels)

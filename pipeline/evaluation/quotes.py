@@ -11,8 +11,6 @@ quote); role accuracy, macro-F1 and the confusion matrix on found quotes whose s
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,8 +20,8 @@ from pipeline.core.gold import GoldArticle
 from pipeline.core.records import QUOTE_TYPES, Quote
 from pipeline.quotes import analyse
 from pipeline.quotes.marks import QUOTE_CHARS
-from pipeline.quotes.orgs import Organisation, default_table
 from pipeline.quotes.roles import assign_roles
+from pipeline.quotes.speaker_match import same_speaker
 
 COVERAGE = 0.8
 _NOT_COUNTED = set(QUOTE_CHARS) | set(" \t\r\n\u00a0\u202f")
@@ -39,43 +37,6 @@ def _counted(text: str, start: int, end: int) -> int:
 def _covered(text: str, gold: tuple[int, int], pred: tuple[int, int]) -> int:
     s, e = max(gold[0], pred[0]), min(gold[1], pred[1])
     return _counted(text, s, e) if e > s else 0
-
-
-def _norm_name(name: str | None) -> list[str]:
-    if not name:
-        return []
-    s = unicodedata.normalize("NFKD", name.casefold())
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    toks = re.findall(r"[\w]+", s.replace("’", "'"))
-    drop = {"mr", "mrs", "ms", "dr", "rep", "reps", "sen", "m", "mme", "prof", "the", "le", "la"}
-    return [t for t in toks if t not in drop]
-
-
-_NO_SPEAKER = re.compile(r"^(?:unknown|unattributed.*|none|)$", re.IGNORECASE)
-
-
-def same_speaker(gold: str | None, pred: str | None) -> bool:
-    """Whether a predicted speaker names the gold speaker (surname or full name)."""
-    if gold is None or _NO_SPEAKER.match(gold.strip()):
-        return pred is None
-    g, p = _norm_name(gold), _norm_name(pred)
-    if not g or not p:
-        return False
-    if g == p:
-        return True
-    # One organisation under two of its names ("CBSA" / "Canada Border Services Agency").
-    og, op = _org_of(gold), _org_of(pred or "")
-    if og is not None and og is op:
-        return True
-    gs, ps = set(g), set(p)
-    return (ps <= gs or gs <= ps) and g[-1] == p[-1]
-
-
-def _org_of(name: str) -> Organisation | None:
-    table = default_table()
-    s = re.sub(r"\s*\([^)]*\)\s*", " ", name).strip()
-    s = re.sub(r"^(?:the|la|le|l['’])\s+", "", s, flags=re.IGNORECASE)
-    return table.lookup(s)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@
 
 Each quote the stage finds that matches a gold quote becomes one ranking problem: its candidates
 (features from :mod:`pipeline.quotes.attribute`) labelled by whether they name the gold speaker
-(:func:`pipeline.evaluation.quotes.same_speaker`). Quotes whose gold speaker is among no
+(:func:`pipeline.quotes.speaker_match.same_speaker`). Quotes whose gold speaker is among no
 candidates teach nothing and are counted apart. The previous speaker feature is teacher-forced
 (the gold speaker of the previous quote) while training. Only the ``train`` split is read for
 fitting; ``validation`` chooses the regularisation; the ``test`` split is never read here.
@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.core.gold import GoldArticle, GoldQuote, load_gold
-from pipeline.evaluation.quotes import same_speaker
 from pipeline.quotes.attribute import (
     FEATURES,
     RANKER_PATH,
@@ -30,6 +29,7 @@ from pipeline.quotes.attribute import (
     candidates_for,
 )
 from pipeline.quotes.lexicon import LANGUAGES
+from pipeline.quotes.speaker_match import same_speaker
 from pipeline.quotes.stage import QuoteStage
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "news.jsonl"
