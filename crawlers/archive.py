@@ -46,7 +46,7 @@ def request_kind(request: Request) -> str:
     if request.url.endswith("/robots.txt"):
         return "robots"
     name = getattr(request.callback, "__name__", "")
-    return {"_parse_sitemap": "sitemap", "parse_article": "article"}.get(name, "other")
+    return "article" if name == "parse_article" else "other"
 
 
 class SourceIndex:

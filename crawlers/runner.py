@@ -19,7 +19,8 @@ from crawlers.faults import ARCHIVE_FAILED_EXIT
 from crawlers.job import CrawlJob
 from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
-from pipeline.core.config import PROJECT_ROOT, Source, TopicProfile
+from pipeline.core.config import Source, TopicProfile
+from pipeline.core.paths import PROJECT_ROOT
 
 
 @dataclass(slots=True)
@@ -78,7 +79,6 @@ def run_crawl(
     warc_dir: Path,
     *,
     seen: Iterable[SeenRow] | None = None,
-    seen_urls: set[str] | None = None,
     polite: bool = True,
     contact_url: str | None = None,
     max_articles: int | None = None,
@@ -96,8 +96,8 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
-    ``seen`` lists what earlier runs stored (``seen_urls``: bare canonical URLs, the older
-    form). ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
+    ``seen`` lists what earlier runs stored. ``on_progress(fetched_count)`` is called about
+    twice a second while the crawl runs.
     ``on_start(run_id, warc_file, started_at)`` is called before the crawler starts (the
     database records the WARC as its own there, so a run killed at any point is resumed).
     """
@@ -105,9 +105,7 @@ def run_crawl(
     run_id = new_run_id(started)
     warc_file, fetch_log = run_paths(warc_dir, run_id, started)
     warc_file.parent.mkdir(parents=True, exist_ok=True)
-    rows = list(seen or ()) + [
-        SeenRow(url, started.replace(tzinfo=None)) for url in sorted(seen_urls or ())
-    ]
+    rows = list(seen or ())
     seen_file = None
     if rows:
         seen_file = warc_file.with_name(f"{run_id}.seen.tsv")

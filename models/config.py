@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.config import ConfigError
+from pipeline.core.paths import DATA_DIR
 from pipeline.core.records import SPEAKER_ROLES, STANCES
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG_PATH = REPO_ROOT / "data" / "models.toml"
+DEFAULT_CONFIG_PATH = DATA_DIR / "models.toml"
 CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
 BUNDLED_PREFIX = "bundled:"
 METHODS = ("head", "finetune", "setfit", "lora")

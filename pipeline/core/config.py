@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.core.paths import DATA_DIR
 from pipeline.core.since import parse_since
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_SOURCES = DATA_DIR / "sources.toml"
 DEFAULT_TOPIC = DATA_DIR / "topic.toml"
 DEFAULT_DB = DATA_DIR / "asylumwatch.duckdb"
