@@ -29,7 +29,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import stages
-from pipeline.annotate import Annotator
+from pipeline.annotate import Annotator, build_annotator
 from pipeline.core.config import (
     DEFAULT_DB,
     DEFAULT_SOURCES,
@@ -38,7 +38,6 @@ from pipeline.core.config import (
     Source,
     TopicProfile,
     load_sources,
-    load_topic,
 )
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy
@@ -73,17 +72,6 @@ def retry_if_transient(task, task_run, state) -> bool:  # type: ignore[no-untype
     except BaseException as exc:  # noqa: BLE001 - we only classify it
         return _transient(exc)
     return False
-
-
-def build_annotator(topic_path: Path, use_models: bool = True) -> Annotator:
-    """The annotator, built once per flow run: it holds the loaded classifiers (trained on
-    first use and cached). Without models: keyword relevance, rule-based roles, no stance."""
-    topic = load_topic(topic_path)
-    if not use_models:
-        return Annotator(topic)
-    from pipeline.annotate import Classifiers  # loads torch: only when the models are used
-
-    return Annotator(topic, Classifiers.load(progress=False))
 
 
 # --- tasks ---------------------------------------------------------------------------------

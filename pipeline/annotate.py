@@ -17,12 +17,12 @@ annotation fails is still loaded, with what could be filled and the reason logge
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.core.config import TopicProfile
+from pipeline.core.config import TopicProfile, load_topic
 from pipeline.core.records import AnnotatedArticle, Article, Quote
 from pipeline.core.topic import is_on_topic, topic_score
 
@@ -145,3 +145,21 @@ class Annotator:
             )
             for item in batch:
                 item.article.stance_note = "stance classification failed (see log)"
+
+
+def build_annotator(
+    topic_path: Path,
+    use_models: bool = True,
+    *,
+    progress: bool = False,
+    announce: Callable[[str], object] | None = None,
+) -> Annotator:
+    """The annotate stage, built once per run (the CLI's commands and the Prefect flows alike):
+    it holds the loaded classifiers, trained on first use and cached. Without models: keyword
+    relevance, rule-based roles, no stance. ``announce`` is told before classifiers load."""
+    topic = load_topic(topic_path)
+    if not use_models:
+        return Annotator(topic)
+    if announce is not None:
+        announce("loading classifiers (the first run trains them: a few minutes)...")
+    return Annotator(topic, Classifiers.load(progress=progress))

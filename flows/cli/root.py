@@ -25,6 +25,7 @@ from rich.table import Table
 
 from crawlers.lifetime import Terminated
 from flows import stages
+from flows.cli.config import config_app
 from flows.cli.errors import fail
 from flows.cli.export import export_app
 from flows.cli.models import evaluate_app as stance_app
@@ -46,17 +47,17 @@ from flows.cli.sources import print_crawl_report, sources_app
 from flows.cli.sources_edit import edit_app
 from flows.cli.validate import validate_app
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
-from pipeline.annotate import Annotator, Classifiers
+from pipeline.annotate import build_annotator
 from pipeline.core.config import (
     DEFAULT_DB,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
-    PROJECT_ROOT,
     ConfigError,
     load_sources,
     load_topic,
 )
+from pipeline.core.paths import PROJECT_ROOT, SHARED_DIR
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
 
@@ -127,15 +128,6 @@ def _progress() -> Progress:
     )
 
 
-def _annotator(topic_path: Path, no_models: bool) -> Annotator:
-    """The annotate stage, its classifiers loaded once (and trained on first use)."""
-    topic = load_topic(topic_path)
-    if no_models:
-        return Annotator(topic)
-    err_console.print("loading classifiers (the first run trains them: a few minutes)...")
-    return Annotator(topic, Classifiers.load(progress=True))
-
-
 def _run_pipeline(
     sources_path: Path,
     topic_path: Path,
@@ -150,7 +142,9 @@ def _run_pipeline(
     since: str | None = None,
 ) -> stages.RunSummary:
     sources = load_sources(sources_path, substitutions)
-    annotator = _annotator(topic_path, no_models)
+    annotator = build_annotator(
+        topic_path, not no_models, progress=True, announce=err_console.print
+    )
     with _progress() as progress:
         crawl_task = progress.add_task("crawling", total=None)
         process_task = progress.add_task("extracting + loading", total=None, visible=False)
@@ -292,7 +286,7 @@ def process(
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such WARC file")
-    annotator = _annotator(topic, no_models)
+    annotator = build_annotator(topic, not no_models, progress=True, announce=err_console.print)
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
         stats = process_warcs(
@@ -429,7 +423,6 @@ evaluate_app = typer.Typer(
     help="Measure the pipeline's stages against annotated data.", no_args_is_help=True
 )
 app.add_typer(evaluate_app, name="evaluate")
-SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 
 @evaluate_app.command("extraction")
@@ -484,6 +477,7 @@ app.add_typer(models_app)  # train
 sources_app.add_typer(edit_app)  # sources list, sources add
 app.add_typer(sources_app, name="sources")
 app.add_typer(validate_app, name="validate")
+app.add_typer(config_app, name="config")
 evaluate_app.add_typer(quotes_app)  # evaluate quotes
 evaluate_app.add_typer(stance_app)  # evaluate stance
 

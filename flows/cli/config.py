@@ -1,0 +1,64 @@
+"""``asylumwatch config show``: every path the project uses, and where each came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.cli.errors import fail
+from pipeline.core.config import ConfigError
+from pipeline.core.settings import resolve
+
+config_app = typer.Typer(
+    help="Show the configuration: each path, and whether a flag, the environment, the project "
+    "file (asylumwatch.toml) or the default set it.",
+    no_args_is_help=True,
+)
+
+
+@config_app.command("show")
+def show(
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Outlets to crawl (TOML).")
+    ] = None,
+    topic: Annotated[Path | None, typer.Option("--topic", help="Topic profile (TOML).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB database file.")] = None,
+    warc_dir: Annotated[
+        Path | None, typer.Option("--warc-dir", help="Where WARC archives are written.")
+    ] = None,
+    models_config: Annotated[
+        Path | None, typer.Option("--models-config", help="Models config (TOML).")
+    ] = None,
+    organisations: Annotated[
+        Path | None, typer.Option("--organisations", help="Organisation table (TOML).")
+    ] = None,
+    prefect_home: Annotated[
+        Path | None, typer.Option("--prefect-home", help="Prefect's state folder.")
+    ] = None,
+) -> None:
+    """Print each setting, its value and where it came from (flag, environment, project file
+    asylumwatch.toml in this folder, or default).
+
+    Example: [bold]asylumwatch config show --db /tmp/other.duckdb[/]
+    """
+    flags = {
+        "sources": sources,
+        "topic": topic,
+        "db": db,
+        "warc_dir": warc_dir,
+        "models_config": models_config,
+        "organisations": organisations,
+        "prefect_home": prefect_home,
+    }
+    try:
+        settings = resolve(flags)
+    except ConfigError as exc:
+        fail(str(exc))
+    table = Table("setting", "value", "from")
+    for name, value, origin in settings.rows():
+        table.add_row(name, value, origin)
+    Console(width=200, soft_wrap=True).print(table)
