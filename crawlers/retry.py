@@ -15,7 +15,7 @@ import time
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
@@ -57,7 +57,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if asked is not None and asked > self.retry_after_max:
                 self.crawler.stats.inc_value("retry/retry_after_too_long")
                 return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self._retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         return self._schedule(retry, asked)
@@ -69,6 +69,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(retry, Request):
             return self._schedule(retry, None)
         return retry
+
+    def _retry_request(self, request: Request, reason: str) -> Request | None:
+        """The retry of ``request``, or None when its retries are spent: Scrapy's public
+        ``get_retry_request`` with the settings and request meta RetryMiddleware reads."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _schedule(self, retry: Request, asked: float | None) -> Request:
         attempt = retry.meta.get("retry_times", 1)

@@ -4,6 +4,11 @@ Scrapy's AutoThrottle keeps every slot's delay between ``DOWNLOAD_DELAY`` and
 ``AUTOTHROTTLE_MAX_DELAY``, whatever ``DOWNLOAD_SLOTS`` set for the slot: a source that asks
 for 5 s between requests would drift down to the server's latency. Here the delay a source
 configures is a floor for its slot; AutoThrottle still raises it when the server slows down.
+
+Overrides ``scrapy.extensions.throttle.AutoThrottle._response_downloaded`` (the handler
+AutoThrottle connects to ``response_downloaded``; Scrapy's runs first, then the floor is
+applied) and calls the private ``AutoThrottle._get_slot``. Installed by ``EXTENSIONS`` in
+``crawlers/settings.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +18,20 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 
+# The Scrapy code this module overrides or calls, and its SHA-256 in Scrapy 2.19.
+REPLACES = {
+    "scrapy.extensions.throttle.AutoThrottle._response_downloaded": (
+        "e29e63ba3bea4c5b585415b0d19b4600e58f9ff307a2d8c886a8081408a51fe0"
+    ),
+    "scrapy.extensions.throttle.AutoThrottle._get_slot": (
+        "2190b2ab6fba4b831ab90589cc3f5a97326e817634b15af620a174053844885c"
+    ),
+}
+
 
 class SourceAwareAutoThrottle(AutoThrottle):
+    """AutoThrottle whose delay for a slot never goes below the source's ``download_delay``."""
+
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
