@@ -100,6 +100,7 @@ def _struct_time(value: object) -> datetime | None:
     if not value:
         return None
     try:
+        # feedparser's parsed dates are time.struct_time, typed loosely:
         return datetime.fromtimestamp(calendar.timegm(value), UTC).replace(tzinfo=None)  # type: ignore[arg-type]
     except (OverflowError, ValueError, TypeError):
         return None

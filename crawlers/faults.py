@@ -101,7 +101,7 @@ def exception_code(exc: BaseException) -> str:
     """The reason code of a download exception (or of an IgnoreRequest raised on the way)."""
     name = type(exc).__name__
     if name in ("BadScheme", "Offsite", "BlockedAddress"):  # crawlers.guard
-        return str(exc.code)  # type: ignore[attr-defined]
+        return str(exc.code)  # type: ignore[attr-defined]  # GuardRefused.code
     text = str(exc).lower()
     if "robots.txt" in text:
         return "robots_txt"

@@ -31,7 +31,7 @@ class FetchLog:
         log = getattr(crawler, "_aw_fetch_log", None)
         if log is None:
             log = cls(CrawlJob.load(crawler.settings.get("AW_JOB_FILE")))
-            crawler._aw_fetch_log = log  # type: ignore[attr-defined]
+            crawler._aw_fetch_log = log  # type: ignore[attr-defined]  # one log per crawler
         return log
 
     def write(

@@ -17,6 +17,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
@@ -28,7 +29,7 @@ NOT_BEFORE = "aw_not_before"
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings):  # type: ignore[no-untyped-def]
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.backoff_base = settings.getfloat("AW_RETRY_BACKOFF_BASE", 2.0)
         self.backoff_max = settings.getfloat("AW_RETRY_BACKOFF_MAX", 60.0)

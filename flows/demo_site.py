@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.config import DATA_DIR
@@ -45,9 +46,13 @@ FIXED_HOST = "{slug}.example"  # an outlet's address with fixed_hosts=True
 class _SiteHandler(BaseHTTPRequestHandler):
     server_version = "DemoNews/1.0"
 
-    def __init__(  # type: ignore[no-untyped-def]
-        self, *args, root: Path | None = None, roots: dict[str, Path] | None = None, **kwargs
-    ):
+    def __init__(
+        self,
+        *args: Any,
+        root: Path | None = None,
+        roots: dict[str, Path] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.root = root  # one outlet per server; or, as a proxy, host -> outlet root:
         self.roots = roots or {}
         super().__init__(*args, **kwargs)

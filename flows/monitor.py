@@ -27,6 +27,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from flows import stages
 from pipeline.annotate import Annotator, build_annotator
@@ -65,7 +66,7 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO)
 
 
-def retry_if_transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+def retry_if_transient(task: object, task_run: object, state: State) -> bool:
     """Prefect ``retry_condition_fn``: retry only the failures a later attempt can fix."""
     try:
         state.result()

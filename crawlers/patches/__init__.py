@@ -31,7 +31,7 @@ def scrapy_source(qualified: str) -> str:
             continue
         for attr in parts[cut:]:
             target = getattr(target, attr)
-        return inspect.getsource(target)  # type: ignore[arg-type]
+        return inspect.getsource(target)  # type: ignore[arg-type]  # a function or class
     raise ImportError(f"{qualified}: no such module")
 
 

@@ -271,7 +271,7 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         """Record failures no middleware saw: IgnoreRequest raised on a response (a redirect
         loop, a body over the size cap once decompressed)."""
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on the Failure
         code = exception_code(failure.value)
         source = request.meta.get("aw_source", "")
         if self.job is not None and self.job.mode == "check":

@@ -76,7 +76,7 @@ def print_check_table(rows: list[dict], out: Console | None = None) -> int:
         ("entries", "right"),
         ("newest entry", "left"),
     ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]  # a rich JustifyMethod
     failures = 0
     hints: list[str] = []
     now = datetime.now(UTC).replace(tzinfo=None)

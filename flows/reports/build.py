@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +54,7 @@ def build_report(
     out_dir: Path | None = None,
     *,
     chart_weeks: int = CHART_WEEKS,
-    on_wait=None,  # type: ignore[no-untyped-def]
+    on_wait: Callable[[str], None] | None = None,
     filters: Filters | None = None,
 ) -> ReportResult:
     """Write the report for ``week`` into ``out_dir`` (default data/reports/<week>);

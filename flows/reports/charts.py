@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -98,12 +99,12 @@ def _figure(title: str) -> tuple[Figure, object]:
     return fig, ax
 
 
-def _week_axis(ax, weeks: Sequence[IsoWeek]) -> None:  # type: ignore[no-untyped-def]
+def _week_axis(ax: Any, weeks: Sequence[IsoWeek]) -> None:
     ax.set_xticks(range(len(weeks)))
     ax.set_xticklabels([str(w) for w in weeks], rotation=45, ha="right", fontsize=8)
 
 
-def _no_data(ax, message: str) -> None:  # type: ignore[no-untyped-def]
+def _no_data(ax: Any, message: str) -> None:
     ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="#555")
 
 

@@ -66,6 +66,7 @@ def iter_responses(
     warc_file = Path(warc_file)
 
     def skip(record: object, offset: int | None, reason: str, detail: str) -> None:
+        # warcio's record headers are untyped:
         url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
         log.warning("%s: record at offset %s (%s) skipped: %s", warc_file, offset, url, detail)
         if on_skip is not None:
@@ -124,6 +125,7 @@ def _read_at_most(stream: Any, size: int) -> bytes:
 def _digest_ok(record: object, payload: bytes) -> bool:
     """Check the payload against the record's ``WARC-Payload-Digest`` (when it has one): a
     record cut off by a killed crawl decompresses to fewer bytes than were written."""
+    # warcio's record headers are untyped:
     declared = record.rec_headers.get_header("WARC-Payload-Digest")  # type: ignore[attr-defined]
     if not declared or ":" not in declared:
         return True

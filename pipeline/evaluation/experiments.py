@@ -180,6 +180,7 @@ def _article_f1(
         scores = combine_article_stance(article, quotes, rule.author_weight)
         pred.append(decide_article_stance(scores, rule.balance)[0] if scores else None)
     gold_labels = [g.article_stance for g in gold]
+    # pred holds None where no model covers the language:
     return classification_report(gold_labels, pred, STANCES).macro_f1  # type: ignore[arg-type]
 
 

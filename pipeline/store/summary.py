@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from pipeline.core.records import STANCES
@@ -55,7 +56,7 @@ class RunCounts:
     notes: list[str] = field(default_factory=list)
 
 
-def _archive_names(con, warc_files: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _archive_names(con: duckdb.DuckDBPyConnection, warc_files: Sequence[str]) -> None:
     names = sorted({Path(f).name for f in warc_files})
     con.register("run_archives", pa.table({"warc_name": pa.array(names, pa.string())}))
 
@@ -138,7 +139,7 @@ def collect(
     return counts
 
 
-def _stance_counts(con, sql: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _stance_counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
     found = {stance or UNCLASSIFIED: n for stance, n in con.execute(sql).fetchall()}
     ordered = {stance: found.pop(stance, 0) for stance in STANCES}
     ordered[UNCLASSIFIED] = found.pop(UNCLASSIFIED, 0)
