@@ -17,7 +17,8 @@ from test_crawler_site import WORDS, Route, Site, article_page, rss, serve
 
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.core.config import PROJECT_ROOT, load_sources, load_topic
+from pipeline.core.config import load_sources, load_topic
+from pipeline.core.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

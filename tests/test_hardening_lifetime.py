@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from test_crawler_site import WORDS, Route, Site, article_page, rss, serve
 
-from pipeline.core.config import PROJECT_ROOT
+from pipeline.core.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
