@@ -49,3 +49,21 @@ def test_config_show_prints_value_and_origin(tmp_path: Path, monkeypatch) -> Non
     assert "flag" in lines["topic"] and "t.toml" in lines["topic"]
     assert "environment ASYLUMWATCH_DB" in lines["db"]
     assert "default" in lines["sources"]
+
+
+def test_commands_read_the_environment_and_the_project_file(tmp_path: Path, monkeypatch) -> None:
+    """The same order holds for the commands: flag, environment, project file, default."""
+    from flows.cli.root import default_map
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASYLUMWATCH_DB", str(tmp_path / "env.duckdb"))
+    result = CliRunner().invoke(app, ["query", "SELECT 1"])
+    assert result.exit_code == 2 and "env.duckdb: no database here yet" in result.output
+    values = {"db": tmp_path / "file.duckdb", "models_config": tmp_path / "m.toml"}
+    defaults = default_map(values)
+    assert defaults["query"] == {"db": tmp_path / "file.duckdb"}
+    assert defaults["train"] == {"config": tmp_path / "m.toml"}
+    assert "config" not in defaults  # config show reports the layers itself
+    monkeypatch.delenv("ASYLUMWATCH_DB")
+    result = CliRunner().invoke(app, ["query", "SELECT 1"], default_map=defaults)
+    assert result.exit_code == 2 and "file.duckdb: no database here yet" in result.output

@@ -9,10 +9,23 @@ import typer
 
 from pipeline.core.since import parse_since
 
-SourcesOpt = Annotated[Path, typer.Option("--sources", help="Outlets to crawl (TOML).")]
-TopicOpt = Annotated[Path, typer.Option("--topic", help="Topic profile (TOML).")]
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
-WarcDirOpt = Annotated[Path, typer.Option("--warc-dir", help="Where WARC archives are written.")]
+# Each path: the flag, else its environment variable, else the project file asylumwatch.toml
+# (flows.cli.root.main passes it as Click's default_map), else the default
+# (pipeline/core/settings.py; `asylumwatch config show` prints which).
+SourcesOpt = Annotated[
+    Path,
+    typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
+]
+TopicOpt = Annotated[
+    Path, typer.Option("--topic", help="Topic profile (TOML).", envvar="ASYLUMWATCH_TOPIC")
+]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.", envvar="ASYLUMWATCH_DB")]
+WarcDirOpt = Annotated[
+    Path,
+    typer.Option(
+        "--warc-dir", help="Where WARC archives are written.", envvar="ASYLUMWATCH_WARC_DIR"
+    ),
+]
 NoDelaysOpt = Annotated[
     bool,
     typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -58,6 +58,7 @@ from pipeline.core.config import (
     load_topic,
 )
 from pipeline.core.paths import PROJECT_ROOT, SHARED_DIR
+from pipeline.core.settings import project_defaults
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
 
@@ -498,10 +499,31 @@ def first_cause(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def default_map(values: dict[str, Path], command: Any = None) -> dict[str, Any]:
+    """Click's ``default_map`` for ``command`` (the whole app by default): each option named
+    like a setting (``--db``: db; ``--config``: models_config) defaults to its value."""
+    command = command if command is not None else typer.main.get_command(app)
+    names = {"config": "models_config"}
+    out: dict[str, Any] = {}
+    for param in command.params:
+        setting = names.get(param.name, param.name)
+        if param.param_type_name == "option" and setting in values:
+            out[param.name] = values[setting]
+    for name, sub in getattr(command, "commands", {}).items():
+        if name == "config":  # config show resolves (and reports) the layers itself
+            continue
+        if sub_map := default_map(values, sub):
+            out[name] = sub_map
+    return out
+
+
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
     try:
-        app()
+        project = project_defaults()  # ./asylumwatch.toml: below flags and environment
+        if "models_config" in project:  # the commands read the models config from here
+            os.environ.setdefault("ASYLUMWATCH_MODELS_CONFIG", str(project["models_config"]))
+        app(default_map=default_map(project))
     except (
         ConfigError,
         DatabaseBusy,

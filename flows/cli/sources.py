@@ -39,7 +39,8 @@ def _sources() -> None:
 @sources_app.command("check")
 def check(
     sources: Annotated[
-        Path, typer.Option("--sources", help="Outlets to crawl (TOML).")
+        Path,
+        typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
     ] = DEFAULT_SOURCES,
     contact_url: Annotated[
         str | None, typer.Option("--contact-url", help="Contact URL for the User-Agent.")

@@ -21,7 +21,10 @@ from pipeline.core.config import DEFAULT_SOURCES, ConfigError, load_sources
 
 edit_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-SourcesFileOpt = Annotated[Path, typer.Option("--sources", help="Outlets to crawl (TOML).")]
+SourcesFileOpt = Annotated[
+    Path,
+    typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
+]
 
 
 @edit_app.command("list")

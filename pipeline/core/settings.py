@@ -3,7 +3,9 @@
 A value comes from the first of: a command-line flag; an environment variable
 (``ASYLUMWATCH_<NAME>``, and ``PREFECT_HOME`` / ``ASYLUMWATCH_MODELS_CONFIG`` as before); the
 project file (``asylumwatch.toml`` in the working folder, a ``[paths]`` table whose relative
-paths are read from the file's folder); the default under the checkout's ``data/``.
+paths are read from the file's folder); the default under the checkout's ``data/``. The commands
+honour the same order: their path flags read the environment variables (Typer's ``envvar``) and
+``flows.cli.root.main`` hands the project file's values to Click as its ``default_map``.
 ``asylumwatch config show`` prints each value and its origin.
 """
 
@@ -19,15 +21,19 @@ from pipeline.core.config import ConfigError
 from pipeline.core.paths import DATA_DIR
 
 PROJECT_FILE = "asylumwatch.toml"
+# What the project file may set: the paths the commands take as flags, and the models config
+# (which the commands read through ASYLUMWATCH_MODELS_CONFIG).
+PROJECT_FILE_KEYS = ("sources", "topic", "db", "warc_dir", "models_config")
 
-# name -> (environment variable, default)
-FIELDS: dict[str, tuple[str, Path]] = {
+# name -> (environment variable, or None where only the default applies; default)
+FIELDS: dict[str, tuple[str | None, Path]] = {
     "sources": ("ASYLUMWATCH_SOURCES", DATA_DIR / "sources.toml"),
     "topic": ("ASYLUMWATCH_TOPIC", DATA_DIR / "topic.toml"),
     "db": ("ASYLUMWATCH_DB", DATA_DIR / "asylumwatch.duckdb"),
     "warc_dir": ("ASYLUMWATCH_WARC_DIR", DATA_DIR / "warc"),
     "models_config": ("ASYLUMWATCH_MODELS_CONFIG", DATA_DIR / "models.toml"),
-    "organisations": ("ASYLUMWATCH_ORGANISATIONS", DATA_DIR / "organisations.toml"),
+    # pipeline/quotes/orgs.py reads it; not configurable yet (the quote stage's own issue)
+    "organisations": (None, DATA_DIR / "organisations.toml"),
     "prefect_home": ("PREFECT_HOME", DATA_DIR / "prefect"),
 }
 
@@ -66,8 +72,9 @@ def read_project_file(path: Path) -> dict[str, Path]:
         raise ConfigError(f"{path}: 'paths' must be a table ([paths])")
     out: dict[str, Path] = {}
     for key, value in paths.items():
-        if key not in FIELDS:
-            raise ConfigError(f"{path}: [paths] {key}: unknown; known: {', '.join(FIELDS)}")
+        if key not in PROJECT_FILE_KEYS:
+            known = ", ".join(PROJECT_FILE_KEYS)
+            raise ConfigError(f"{path}: [paths] {key}: unknown; known: {known}")
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{path}: [paths] {key} must be a path (a non-empty string)")
         out[key] = path.parent / Path(value).expanduser()
@@ -93,7 +100,7 @@ def resolve(
     for name, (env, default) in FIELDS.items():
         if (flag := flags.get(name)) is not None:
             values[name] = Setting(Path(flag), "flag")
-        elif environ.get(env) and Path(environ[env]) != default:
+        elif env is not None and environ.get(env) and Path(environ[env]) != default:
             # (equal to the default: flows.prefect_env puts PREFECT_HOME there on import)
             values[name] = Setting(Path(environ[env]), f"environment {env}")
         elif name in from_file:
@@ -101,3 +108,10 @@ def resolve(
         else:
             values[name] = Setting(default, "default")
     return Settings(values)
+
+
+def project_defaults(project_file: Path | None = None) -> dict[str, Path]:
+    """The values ``./asylumwatch.toml`` (or ``project_file``) sets; empty without one."""
+    if project_file is None:
+        project_file = Path(PROJECT_FILE)
+    return read_project_file(project_file) if project_file.is_file() else {}
