@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.core.config import DATA_DIR
+from pipeline.core.paths import DATA_DIR
 
 DEMO_DIR = DATA_DIR / "demo_site"
 SITE_DIR = DEMO_DIR / "site"

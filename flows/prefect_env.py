@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from pipeline.core.config import DATA_DIR
+from pipeline.core.paths import DATA_DIR
 
 PREFECT_HOME = DATA_DIR / "prefect"
 

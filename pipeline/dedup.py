@@ -344,7 +344,7 @@ def measure_on_demo() -> dict:
     from itertools import combinations
     from pathlib import Path
 
-    from pipeline.core.config import DATA_DIR
+    from pipeline.core.paths import DATA_DIR
     from pipeline.core.records import ArchivedResponse
     from pipeline.extract import extract_article
 
