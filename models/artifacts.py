@@ -5,6 +5,7 @@ model and the trainer's version (:data:`TRAINER_VERSION`), so a change to any of
 new model. The folder holds ``meta.json`` (labels, languages, version, validation figures),
 ``head.safetensors`` and, by method, ``encoder/`` (``finetune``, ``setfit``) or ``adapter/``
 (``lora``). Serving reads folders through this module; :mod:`models.training` writes them.
+Importing it loads no torch: the command line computes versions and reports errors quickly.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-from safetensors.torch import load_file
+from typing import TYPE_CHECKING, Any
 
 from models.config import ModelsConfig, TaskConfig, resolve_base_model
-from models.head import Head
+
+if TYPE_CHECKING:
+    from models.head import Head
 
 
 class DataError(ValueError):
@@ -118,6 +119,10 @@ def find_trained(task: str, config: ModelsConfig) -> Path | None:
 
 def load_head(path: Path, n_labels: int, dim: int) -> Head:
     """A model folder's classification head, ready for inference."""
+    from safetensors.torch import load_file  # torch: only when a model is served
+
+    from models.head import Head
+
     head = Head(dim, n_labels)
     state = {k.removeprefix("head."): v for k, v in load_file(str(path / HEAD)).items()}
     head.load_state_dict(state)
