@@ -8,9 +8,7 @@ candidates (features from :mod:`pipeline.quotes.attribute`) labelled by whether 
 gold speaker (:func:`pipeline.quote_eval.same_speaker`). Quotes whose gold speaker is among no
 candidates teach nothing and are counted apart. The previous speaker feature is teacher-forced
 (the gold speaker of the previous quote) while training. Only the ``train`` split is read for
-fitting; ``validation`` chooses the regularisation and, per language, whether that language's
-train part alone or both languages' together fit best (the features do not depend on the
-language); the ``test`` split is never read here.
+fitting; ``validation`` chooses the regularisation; the ``test`` split is never read here.
 """
 
 from __future__ import annotations
@@ -107,45 +105,29 @@ def main(argv: list[str] | None = None) -> int:
     train = load_gold(args.gold, split="train")
     val = load_gold(args.gold, split="validation")
     by_language: dict[str, dict[str, float]] = {}
-    chosen: dict[str, dict[str, float | str]] = {}
-    rows: dict[str, tuple[list[list[tuple[Candidate, int]]], list[list[tuple[Candidate, int]]]]]
-    rows = {}
+    chosen: dict[str, dict[str, float]] = {}
     for lang in LANGUAGES:
         train_rows, train_miss = problems(stage, [a for a in train if _lang(a) == lang])
         val_rows, val_miss = problems(stage, [a for a in val if _lang(a) == lang])
         print(f"{lang} train: {len(train_rows)} ranking problems, {train_miss} unanswerable")
         print(f"{lang} validation: {len(val_rows)} ranking problems, {val_miss} unanswerable")
-        rows[lang] = (train_rows, val_rows)
-    # The features are the same in both languages: a ranker fitted on both train parts
-    # together competes with each language's own, on that language's validation part.
-    pooled_rows = [prob for train_rows, _ in rows.values() for prob in train_rows]
-    fits = {("pooled", c): fit(pooled_rows, c) for c in args.c}
-    for lang in LANGUAGES:
-        train_rows, val_rows = rows[lang]
-        best: tuple[float, str, float, dict[str, float]] | None = None
+        best: tuple[float, float, dict[str, float]] | None = None
         for c in args.c:
-            for data, weights in (("own", fit(train_rows, c)), ("pooled", fits[("pooled", c)])):
-                acc = top1(val_rows, Ranker(weights, ""))
-                fitted = top1(train_rows, Ranker(weights, ""))
-                print(f"  {lang} {data} C={c}: validation top-1 {acc:.3f} (train {fitted:.3f})")
-                if best is None or acc > best[0]:
-                    best = (acc, data, c, weights)
+            weights = fit(train_rows, c)
+            acc = top1(val_rows, Ranker(weights, ""))
+            fitted = top1(train_rows, Ranker(weights, ""))
+            print(f"  C={c}: validation top-1 {acc:.3f} (train {fitted:.3f})")
+            if best is None or acc > best[0]:
+                best = (acc, c, weights)
         assert best is not None
-        acc, data, c, weights = best
-        print(f"{lang}: chosen {data} C={c} (validation top-1 {acc:.3f})")
+        acc, c, weights = best
+        print(f"{lang}: chosen C={c} (validation top-1 {acc:.3f})")
         by_language[lang] = weights
-        chosen[lang] = {
-            "data": data,
-            "C": c,
-            "validation_top1": round(acc, 4),
-            "problems": len(val_rows),
-        }
+        chosen[lang] = {"C": c, "validation_top1": round(acc, 4), "problems": len(val_rows)}
     if not args.dry_run:
         data = {
-            "version": "ranker-3-"
-            + "-".join(f"{k}{v['data']}C{v['C']}" for k, v in chosen.items()),
-            "trained_on": "data/corpus/news.jsonl split=train (one language's, or both: "
-            "'data'); C and data chosen on split=validation",
+            "version": "ranker-2-" + "-".join(f"{k}C{v['C']}" for k, v in chosen.items()),
+            "trained_on": "data/corpus/news.jsonl split=train; C chosen on split=validation",
             "chosen": chosen,
             "weights": by_language,
         }
