@@ -156,6 +156,15 @@ def test_cli_json() -> None:
     assert set(out) >= {"direct", "indirect", "speaker_accuracy", "role_macro_f1", "confusion"}
 
 
+def test_cli_json_keeps_the_errors_inside_one_document() -> None:
+    args = ["--gold", str(TEAM_GOLD), "--no-classifier", "--json", "--errors", "3"]
+    r = CliRunner().invoke(quotes_app, args)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert 0 < len(out["errors"]) <= 3
+    assert {"article", "kind", "type"} <= set(out["errors"][0])
+
+
 @pytest.mark.parametrize("content", [None, '{"id": 1, "text": "x"}\n[oops\n'])
 def test_cli_user_errors_exit_2_without_traceback(tmp_path: Path, content: str | None) -> None:
     f = tmp_path / "gold.jsonl"

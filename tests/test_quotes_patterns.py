@@ -184,3 +184,25 @@ def test_names_inside_a_quote_are_not_candidates() -> None:
         "Selon elle, Ottawa doit payer davantage."
     )
     assert {q.speaker for q in extract_quotes(text, "fr")} == {"Dana Whitcombe"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("en", '"The queue is endless," said Dana Whitcombe.', "person"),
+        (
+            "en",
+            "According to the Canadian Council for Refugees, the queue has doubled.",
+            "organisation",
+        ),
+        ("en", "Critics said the queue would only grow longer.", "group"),
+        ("en", '"The queue is endless," a spokesperson for the agency said.', "description"),
+        ("fr", "« La file est sans fin », a déclaré Dana Whitcombe.", "person"),
+        ("fr", "Les opposants affirment que la file va encore s'allonger.", "group"),
+    ],
+)
+def test_speaker_kind_tells_named_speakers_from_groups(lang: str, text: str, kind: str) -> None:
+    """``speaker_kind``: named people and bodies apart from groups and descriptions, which
+    ``top_speakers`` does not rank (invented sentences)."""
+    quotes = extract_quotes(text, lang)
+    assert [q.speaker_kind for q in quotes] == [kind], [(q.speaker, q.speaker_kind) for q in quotes]

@@ -75,3 +75,35 @@ def test_read_only_connection_sees_data(tmp_path: Path) -> None:
     raw = duckdb.connect(str(db), read_only=True)
     assert raw.execute("SELECT authors FROM articles").fetchall() == [(["A B"],)]
     raw.close()
+
+
+def test_a_version_5_database_upgrades_and_keeps_its_quotes(tmp_path: Path, monkeypatch) -> None:
+    """A database made before speaker_kind (schema 5: its tables, without today's views) gains
+    the column and today's views; its quotes keep a NULL kind and are still ranked."""
+    import pipeline.store.load as store
+
+    db = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store, "MIGRATIONS", [m for m in store.MIGRATIONS if m.version <= 5])
+    monkeypatch.setattr(store, "VIEWS_SQL", "SELECT 1")  # schema 5's views read no speaker_kind
+    with connect(db) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(5,)]
+        con.execute(
+            "INSERT INTO articles (article_id, url, canonical_url, outlet, domain, "
+            "fetched_at, text, word_count, is_relevant) "
+            "VALUES ('a', 'u', 'u', 'O', 'd', TIMESTAMP '2025-06-17 10:00', 't', 1, true)"
+        )
+        con.execute(
+            "INSERT INTO quotes (article_id, quote_index, text, quote_type, speaker, "
+            "char_start, char_end) VALUES ('a', 0, 'q', 'direct', 'Jane Roe', 0, 1)"
+        )
+        columns = [r[0] for r in con.execute("DESCRIBE quotes").fetchall()]
+        assert "speaker_kind" not in columns
+    monkeypatch.undo()
+    with connect(db) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [
+            (LATEST_VERSION,)
+        ]
+        kinds = con.execute("SELECT speaker, speaker_kind FROM quote_weeks").fetchall()
+        ranked = con.execute("SELECT speaker FROM top_speakers").fetchall()
+    assert kinds == [("Jane Roe", None)]
+    assert ranked == [("Jane Roe",)]

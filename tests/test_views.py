@@ -176,3 +176,56 @@ def test_schema_doc_names_every_column(db: Path) -> None:
 def test_top_speakers_come_in_rank_order(db: Path) -> None:
     got = rows(db, "SELECT week_start, rank, speaker FROM top_speakers")
     assert got == sorted(got) and len(got) > 3
+
+
+def test_top_speakers_ranks_named_speakers_not_groups(tmp_path: Path) -> None:
+    """Groups ("critics") and unnamed speakers ("a spokesperson") count everywhere but are
+    not ranked as speakers; quotes loaded before speaker_kind existed (NULL) are ranked."""
+    from pipeline.core.records import AnnotatedArticle, Article, Quote
+    from pipeline.store.load import load_annotated
+
+    when = datetime(2025, 6, 17, 10, 0)
+    article = Article(
+        article_id="k1",
+        url="https://a.example/k1",
+        canonical_url="https://a.example/k1",
+        outlet="Outlet A",
+        domain="a.example",
+        title="t",
+        authors=[],
+        published_at=when,
+        fetched_at=when,
+        language="en",
+        text="body",
+        word_count=1,
+        is_relevant=True,
+    )
+    speakers = [
+        ("Jane Roe", "person"),
+        ("Critics", "group"),
+        ("Critics", "group"),
+        ("Critics", "group"),
+        ("a spokesperson", "description"),
+        ("a spokesperson", "description"),
+        ("Amnesty International", "organisation"),
+        ("Old Row", None),
+    ]
+    quotes = [
+        Quote("k1", i, f"q{i}", "direct", name, "other", speaker_kind=kind)
+        for i, (name, kind) in enumerate(speakers)
+    ]
+    db = tmp_path / "k.duckdb"
+    with connect(db) as con:
+        load_annotated(con, [AnnotatedArticle(article, quotes)])
+    ranked = rows(db, "SELECT speaker FROM top_speakers ORDER BY rank, speaker")
+    assert ranked == [("Amnesty International",), ("Jane Roe",), ("Old Row",)]
+    counted = rows(db, "SELECT sum(quotes) FROM weekly_sources")
+    assert counted == [(8,)]
+    kinds = rows(db, "SELECT speaker_kind, count(*) FROM quote_weeks GROUP BY 1 ORDER BY 1")
+    assert kinds == [
+        ("description", 2),
+        ("group", 3),
+        ("organisation", 1),
+        ("person", 1),
+        (None, 1),
+    ]

@@ -98,7 +98,10 @@ def quotes(
         bool, typer.Option("--json", help="Print the figures as JSON instead of tables.")
     ] = False,
     errors: Annotated[
-        int, typer.Option("--errors", help="Also list this many misses and mistakes.")
+        int,
+        typer.Option(
+            "--errors", help="Also list this many misses and mistakes (with --json: in it)."
+        ),
     ] = 0,
     split: Annotated[
         str | None,
@@ -142,8 +145,10 @@ def quotes(
         out = summary(res)
         out["roles_by"] = name
         out["confusion"] = {g: dict(c) for g, c in res.confusion().items()}
-        typer.echo(json.dumps(out, indent=2))
-    else:
-        render(res, console, str(gold), name)
+        if errors:
+            out["errors"] = res.errors[:errors]  # inside the JSON, so it stays one document
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    render(res, console, str(gold), name)
     for e in res.errors[:errors]:
         console.print(e, markup=False)

@@ -40,6 +40,11 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("speaker", "who is quoted, as the article names them; empty = not attributed"),
         ("speaker_role", "role of the speaker (codebook label); empty = not classified"),
         ("speaker_org", "organisation the article ties the speaker to; empty = none"),
+        (
+            "speaker_kind",
+            "person or organisation (named), group (critics, lawyers) or description (an "
+            "unnamed speaker: a spokesperson); empty = not attributed",
+        ),
         ("quote_type", "direct (in quotation marks) or indirect (reported speech)"),
         ("stance", "stance of the quote (codebook label); empty = not classified"),
         ("quote", "the quoted text"),
@@ -92,7 +97,7 @@ QUERIES: dict[str, str] = {
         )
         SELECT wk.week, wk.date, wk.outlet, wk.title AS article_title,
                wk.canonical_url AS article_url, q.speaker, q.speaker_role, q.speaker_org,
-               q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
+               q.speaker_kind, q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
         FROM quotes q
         JOIN wk USING (article_id)
         ORDER BY wk.date, wk.outlet, q.article_id, q.quote_index

@@ -120,6 +120,7 @@ def speakers_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Tabl
                count(DISTINCT outlet), count(DISTINCT week)
         FROM quote_weeks
         WHERE is_relevant AND speaker IS NOT NULL AND week_start BETWEEN ? AND ?
+          AND (speaker_kind IS NULL OR speaker_kind IN ('person', 'organisation'))
         GROUP BY speaker
         ORDER BY quotes DESC, speaker
         LIMIT {TOP_SPEAKERS}

@@ -26,6 +26,11 @@ SPEAKER_ROLES: tuple[str, ...] = (
     "unknown",
 )
 STANCES: tuple[str, ...] = ("restrictive", "protective", "neutral")
+# What kind of speaker the article names (not a codebook label; docs/schema.md): a named
+# person, a named organisation, a generic group ("critics", "lawyers") or an unnamed person or
+# body described by the article ("a spokesperson", "the department").
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "description")
+NAMED_SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation")
 
 
 @dataclass(slots=True)
@@ -121,6 +126,7 @@ class Quote:
     char_start: int = 0
     char_end: int = 0
     model_version: str | None = None
+    speaker_kind: str | None = None  # one of SPEAKER_KINDS; None when no speaker
 
 
 @dataclass(slots=True)

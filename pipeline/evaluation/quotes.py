@@ -19,24 +19,8 @@ from typing import Any
 from pipeline.core.gold import GoldArticle
 from pipeline.core.records import QUOTE_TYPES, Quote
 from pipeline.quotes import analyse
-from pipeline.quotes.marks import QUOTE_CHARS
 from pipeline.quotes.roles import assign_roles
-from pipeline.quotes.speaker_match import same_speaker
-
-COVERAGE = 0.8
-_NOT_COUNTED = set(QUOTE_CHARS) | set(" \t\r\n\u00a0\u202f")
-
-
-# --- matching ------------------------------------------------------------------------------
-
-
-def _counted(text: str, start: int, end: int) -> int:
-    return sum(1 for c in text[start:end] if c not in _NOT_COUNTED)
-
-
-def _covered(text: str, gold: tuple[int, int], pred: tuple[int, int]) -> int:
-    s, e = max(gold[0], pred[0]), min(gold[1], pred[1])
-    return _counted(text, s, e) if e > s else 0
+from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
 
 
 @dataclass(slots=True)
@@ -131,7 +115,7 @@ def evaluate(articles: Iterable[GoldArticle], extractor: Extractor | None = None
             sc.gold += len(golds)
             sc.predicted += len(ps)
             for p in ps:
-                if any(_covered(text, (g.start, g.end), (p.char_start, p.char_end)) for g in golds):
+                if any(covered(text, (g.start, g.end), (p.char_start, p.char_end)) for g in golds):
                     sc.correct += 1
                 else:
                     res.errors.append(
@@ -144,10 +128,10 @@ def evaluate(articles: Iterable[GoldArticle], extractor: Extractor | None = None
                         }
                     )
             for g in golds:
-                need = _counted(text, g.start, g.end)
+                need = counted(text, g.start, g.end)
                 best, best_cov = None, 0
                 for p in ps:
-                    cov = _covered(text, (g.start, g.end), (p.char_start, p.char_end))
+                    cov = covered(text, (g.start, g.end), (p.char_start, p.char_end))
                     if cov > best_cov:
                         best, best_cov = p, cov
                 if best is None or need == 0 or best_cov / need < COVERAGE:

@@ -149,7 +149,32 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             e = cands.by_token.get(child.i)
             if e is not None and e not in found:
                 found.append(e)
+    if not found:
+        e = _apposed_after(doc, cands, span)
+        if e is not None:
+            found.append(e)
     return found
+
+
+_CLAUSE_END = frozenset({".", ",", ";", ":", "!", "?", "»", "«", "“", "”", '"', ")", "—", "–"})
+
+
+def _apposed_after(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | None:
+    """A person named right after the phrase and a comma, closing the clause: "said the head
+    of the migration office, Jean Bonheur." The parse often misses this apposition when the
+    description is a long inverted subject ("a déclaré le chef du bureau ..., X.")."""
+    comma = span[1]
+    if comma + 1 >= len(doc) or doc[comma].text != ",":
+        return None
+    e = cands.by_token.get(comma + 1)
+    if e is None or cands.entities[e].kind != "person":
+        return None
+    end = comma + 1
+    while end < len(doc) and cands.by_token.get(end) == e:
+        end += 1
+    if end < len(doc) and doc[end].text not in _CLAUSE_END and "\n" not in doc[end].text:
+        return None
+    return e
 
 
 def _fullest_description(doc: Doc, span: tuple[int, int]) -> str:

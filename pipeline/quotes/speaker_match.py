@@ -1,13 +1,31 @@
-"""Whether a predicted speaker names the gold speaker: the one rule the quote evaluation
-(:mod:`pipeline.evaluation.quotes`), the speaker ranker's training (:mod:`pipeline.quotes.train`)
-and the corpus agreement (:mod:`pipeline.corpus`) share."""
+"""Matching predictions to gold: whether a predicted quote covers a gold one and whether a
+predicted speaker names the gold speaker. The rules the quote evaluation
+(:mod:`pipeline.evaluation.quotes`), the speaker ranker's training (:mod:`pipeline.quotes.train`),
+the role lines (:mod:`pipeline.quotes.role_data`) and the corpus agreement
+(:mod:`pipeline.corpus`) share."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from pipeline.quotes.marks import QUOTE_CHARS
 from pipeline.quotes.orgs import Organisation, default_table
+
+# A gold quote is found when one predicted quote covers this share of its counted characters.
+COVERAGE = 0.8
+_NOT_COUNTED = set(QUOTE_CHARS) | set(" \t\r\n\u00a0\u202f")
+
+
+def counted(text: str, start: int, end: int) -> int:
+    """Characters of ``text[start:end]`` that count: quote marks and white space do not."""
+    return sum(1 for c in text[start:end] if c not in _NOT_COUNTED)
+
+
+def covered(text: str, gold: tuple[int, int], pred: tuple[int, int]) -> int:
+    """Counted characters of the gold span that the predicted span covers."""
+    s, e = max(gold[0], pred[0]), min(gold[1], pred[1])
+    return counted(text, s, e) if e > s else 0
 
 
 def _norm_name(name: str | None) -> list[str]:

@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 2_000_000  # longer texts are cut
 
+# Candidate kinds (pipeline.quotes.attribute) as the database's speaker_kind.
+SPEAKER_KIND = {
+    "person": "person",
+    "org": "organisation",
+    "group": "group",
+    "description": "description",
+}
+
 
 @dataclass(slots=True)
 class Attributed:
@@ -103,6 +111,7 @@ class QuoteStage:
                 speaker_role_score=round(mention.rule_score, 4),
                 char_start=q.start,
                 char_end=q.end,
+                speaker_kind=SPEAKER_KIND.get(cand.kind) if cand is not None else None,
             )
             out.append(Attributed(quote, mention))
         return out

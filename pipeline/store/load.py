@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from pipeline.core.records import AnnotatedArticle, Article, CrawlRun, Fetch, Quote
 from pipeline.store.schema import LATEST_VERSION, MIGRATIONS
+from pipeline.store.views import VIEWS_SQL
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +124,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
     )
     current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
-    for migration in MIGRATIONS:
-        if migration.version <= current:
-            continue
+    pending = [m for m in MIGRATIONS if m.version > current]
+    # The views are created once, with the last pending migration that changes them.
+    views_at = max((m.version for m in pending if m.views), default=None)
+    for migration in pending:
         con.execute("BEGIN")
         try:
-            con.execute(migration.sql)
+            if migration.sql.strip():
+                con.execute(migration.sql)
+            if migration.version == views_at:
+                con.execute(VIEWS_SQL)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
                 [migration.version, migration.description, _now()],
@@ -186,6 +191,7 @@ QUOTE_SCHEMA = pa.schema(
         ("char_start", pa.int32()),
         ("char_end", pa.int32()),
         ("model_version", pa.string()),
+        ("speaker_kind", pa.string()),
     ]
 )
 FETCH_SCHEMA = pa.schema(
@@ -251,7 +257,7 @@ def load_annotated(con: duckdb.DuckDBPyConnection, batch: Sequence[AnnotatedArti
             )
             con.register("incoming_quotes", quote_table)
             con.execute(
-                "INSERT INTO quotes SELECT * FROM incoming_quotes "
+                "INSERT INTO quotes BY NAME SELECT * FROM incoming_quotes "
                 "WHERE article_id IN (SELECT article_id FROM changed_ids)"
             )
         con.execute("COMMIT")

@@ -1,14 +1,20 @@
 """The DuckDB schema as an ordered list of migrations (see docs/schema.md).
 
 Each migration runs once, in order, inside a transaction, and is recorded in
-``schema_version``. Never edit a released migration: append a new one.
+``schema_version``. Never edit a released migration's tables: append a new one.
+
+The trend views (:mod:`pipeline.views`) are derived from the tables, so they are not frozen
+into each migration: a migration that changes what the views read sets ``views=True``, and
+:func:`pipeline.store.migrate` creates the current :data:`~pipeline.views.VIEWS_SQL` once,
+inside the last such migration that a database still lacks, after the tables it reads exist.
+(Migrations 2 and 5 created the views of their day this way; a new database gets today's.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.store.views import CRAWL_HEALTH, VIEWS_SQL
+from pipeline.store.views import CRAWL_HEALTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +22,7 @@ class Migration:
     version: int
     description: str
     sql: str
+    views: bool = False  # (re)create the trend views after this migration's tables
 
 
 MIGRATIONS: list[Migration] = [
@@ -98,7 +105,8 @@ MIGRATIONS: list[Migration] = [
         2,
         "trend views: article_weeks, quote_weeks, weekly_coverage, weekly_totals, "
         "weekly_stance, weekly_sources, weekly_quote_stance, top_speakers, crawl_health",
-        VIEWS_SQL,
+        "",
+        views=True,
     ),
     Migration(
         3,
@@ -168,7 +176,14 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
-    Migration(5, "top_speakers ordered by week, rank and speaker", VIEWS_SQL),
+    Migration(5, "top_speakers ordered by week, rank and speaker", "", views=True),
+    Migration(
+        6,
+        "quotes.speaker_kind (person, organisation, group, description); top_speakers ranks "
+        "named people and organisations only",
+        "ALTER TABLE quotes ADD COLUMN speaker_kind VARCHAR",
+        views=True,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -66,6 +66,7 @@ SELECT
     q.speaker,
     q.speaker_role,
     q.speaker_org,
+    q.speaker_kind,
     q.stance,
     q.stance_score,
     q.text
@@ -160,6 +161,9 @@ WHERE is_relevant
 GROUP BY week, week_start, speaker_role, stance
 """
 
+# Named people and organisations only: a generic group ("critics") or an unnamed speaker ("a
+# spokesperson") is a word, not someone to rank; their quotes still count in every other view.
+# Quotes loaded before speaker_kind existed (NULL) are kept.
 # Ranked on the quote count alone (one cheap grouped count), then the details (outlets,
 # articles, the most frequent role and organisation) are computed for the kept speakers only.
 # Written so that a filter on week or week_start reaches the tables: the window partitions
@@ -172,6 +176,7 @@ WITH speaker_quotes AS (
     SELECT week_start, week, speaker, speaker_role, speaker_org, outlet, article_id
     FROM quote_weeks
     WHERE is_relevant AND speaker IS NOT NULL
+      AND (speaker_kind IS NULL OR speaker_kind IN ('person', 'organisation'))
 ),
 ranked AS (
     SELECT
