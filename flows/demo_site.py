@@ -188,9 +188,7 @@ def serve_demo_site(
     try:
         for offset, slug in enumerate(outlet_slugs(site_dir)):
             port = port_base + offset if port_base else 0
-            handler = partial(
-                _SiteHandler, root=(site_dir / slug).resolve(), access_log=access_log
-            )
+            handler = partial(_SiteHandler, root=(site_dir / slug).resolve(), access_log=access_log)
             try:
                 server = ThreadingHTTPServer((host, port), handler)
             except OSError as exc:
