@@ -35,6 +35,13 @@ from flows.cli_options import (
     TopicOpt,
     WarcDirOpt,
 )
+from flows.cli_scale import (
+    DaskAddressOpt,
+    DaskOpt,
+    DaskWorkersOpt,
+    FrontierOpt,
+    WorkersOpt,
+)
 from flows.cli_sources import print_crawl_report
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from models.config import ConfigError as ModelConfigError
@@ -238,13 +245,36 @@ def crawl(
     contact_url: ContactOpt = None,
     since: SinceOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
+    frontier: FrontierOpt = None,
+    workers: WorkersOpt = 1,
 ) -> None:
     """Crawl every source once and archive what was fetched (no extraction).
 
-    Process the archive later with [bold]asylumwatch process[/].
-    Example: [bold]asylumwatch crawl --sources data/sources.toml[/]
+    Process the archive later with [bold]asylumwatch process[/]. With --frontier, N workers
+    (and any started elsewhere with crawl-worker) share one crawl through Redis.
+    Example: [bold]asylumwatch crawl --sources data/sources.toml[/] ·
+    [bold]asylumwatch crawl --frontier redis://127.0.0.1:6379/0 --workers 4[/]
     """
+    if frontier is None and workers != 1:
+        raise UserError("--workers goes with --frontier (the single-process crawl has one)")
     configured = load_sources(sources)
+    if frontier is not None:
+        from flows.cli_scale import crawl_on_frontier
+
+        ok = crawl_on_frontier(
+            configured,
+            db,
+            warc_dir,
+            frontier,
+            workers,
+            polite=not no_delays,
+            contact_url=contact_url,
+            topic=load_topic(topic),
+            since=since,
+        )
+        if not ok:
+            raise typer.Exit(1)
+        return
     with _progress() as progress:
         task = progress.add_task("crawling", total=None)
         result = stages.crawl(
@@ -275,10 +305,14 @@ def process(
     db: DbOpt = DEFAULT_DB,
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     no_models: NoModelsOpt = False,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+    dask_workers: DaskWorkersOpt = 2,
 ) -> None:
     """Extract, annotate and load articles from archived WARC files (idempotent).
 
-    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/]
+    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/] ·
+    [bold]asylumwatch process --pending --dask --dask-workers 4[/]
     """
     files = list(warc or [])
     if pending:
@@ -288,6 +322,14 @@ def process(
     for path in files:
         if not path.is_file():
             raise UserError(f"{path}: no such WARC file")
+    if dask or dask_address:
+        from flows.cli_scale import process_with_dask
+
+        stats = process_with_dask(
+            files, db, topic, no_models=no_models, workers=dask_workers, address=dask_address
+        )
+        _print_stats(stats, f"{len(files)} WARC file(s), on Dask")
+        return
     annotator = _annotator(topic, no_models)
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
@@ -481,6 +523,7 @@ def _mount_subcommands() -> None:
     from flows.cli_models import models_app
     from flows.cli_query import query_app
     from flows.cli_quotes import quotes_app
+    from flows.cli_scale import scale_app
     from flows.cli_sources import sources_app
     from flows.cli_sources_edit import edit_app
     from flows.cli_validate import validate_app
@@ -488,6 +531,7 @@ def _mount_subcommands() -> None:
     app.registered_commands.extend(flows_app.registered_commands)  # serve, report, trends...
     app.registered_commands.extend(query_app.registered_commands)
     app.registered_commands.extend(export_app.registered_commands)
+    app.registered_commands.extend(scale_app.registered_commands)  # crawl-worker
     sources_app.registered_commands.extend(edit_app.registered_commands)  # list, add
     app.add_typer(sources_app, name="sources")
     app.add_typer(validate_app, name="validate")

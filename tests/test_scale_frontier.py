@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import redis
+from conftest import write_tiny_site
 
 from crawlers.frontier.connection import FrontierError, check_url
 from crawlers.frontier.connection import connect as connect_frontier
@@ -239,3 +241,68 @@ def test_bad_frontier_urls_and_an_unreachable_redis_fail_in_one_line() -> None:
             check_url(url)
     with pytest.raises(FrontierError, match="cannot reach the Redis frontier at 127.0.0.1"):
         connect_frontier(f"redis://127.0.0.1:{_free_port()}/0", timeout=1)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+
+
+def test_cli_errors_are_one_line_with_exit_code_2() -> None:
+    down = f"redis://127.0.0.1:{_free_port()}/0"
+    for args in (
+        ("crawl", "--frontier", "redis://127.0.0.1:notaport/0"),
+        ("crawl", "--frontier", down, "--workers", "2"),
+        ("crawl-worker", "--frontier", down),
+        ("crawl", "--workers", "3"),
+    ):
+        result = _cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:"), (args, result.stderr)
+
+
+def test_cli_crawl_on_the_frontier_then_process_pending(redis_url: str, tmp_path: Path) -> None:
+    site_dir = write_tiny_site(tmp_path / "site")
+    db, warc_dir = tmp_path / "db.duckdb", tmp_path / "warc"
+    with serve_demo_site(0, site_dir=site_dir) as site:
+        sources = tmp_path / "sources.toml"
+        base = site.base_urls["tiny"]
+        sources.write_text(
+            (site_dir / "sources.toml").read_text().replace("{{BASE_URL:tiny}}", base)
+        )
+        common = ("--db", str(db), "--warc-dir", str(warc_dir))
+        crawled = _cli(
+            "crawl",
+            "--sources",
+            str(sources),
+            "--no-delays",
+            *common,
+            "--frontier",
+            redis_url,
+            "--workers",
+            "2",
+        )
+        assert crawled.returncode == 0, crawled.stderr + crawled.stdout
+        idle = _cli("crawl-worker", "--frontier", redis_url, "--warc-dir", str(warc_dir))
+    assert idle.returncode == 2 and "no crawl is open" in idle.stderr
+    processed = _cli("process", "--pending", "--no-models", *common)
+    assert processed.returncode == 0, processed.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("SELECT count(*), count(DISTINCT warc_file) FROM crawl_runs").fetchall()
+        titles = sorted(t for (t,) in con.execute("SELECT title FROM articles").fetchall())
+        done = con.execute("SELECT count(*) FROM warc_files").fetchall()[0][0]
+    assert runs == [(2, 2)] and done == 2
+    assert titles == sorted(
+        [
+            "Asylum story number zero",
+            "Asylum story number one",
+            "Asylum story number two",
+            "Hockey team wins in overtime again",
+        ]
+    )
