@@ -51,7 +51,7 @@ def task_runner(workers: int, address: str | None) -> DaskTaskRunner:
             "n_workers": workers,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",
         },
     )
 
