@@ -2,8 +2,8 @@
 
 ``process_dask_flow`` maps one task per WARC file over a :class:`prefect_dask.DaskTaskRunner`
 (a ``distributed.LocalCluster`` of ``workers`` processes by default, or the scheduler at
-``address``). Each task builds the annotator on its worker (the classifiers load on the GPU
-when that worker has one: models.encoder.pick_device), turns the WARC's records into Parquet
+``address``). Each worker builds the annotator once, for its first task (the classifiers
+load on the GPU when that worker has one: models.encoder.pick_device); each task turns the WARC's records into Parquet
 batches (:func:`pipeline.batches.annotate_warc`) and returns their paths. The flow, in this
 process, loads each batch as it completes (:func:`pipeline.batches.load_batch`): DuckDB
 keeps exactly one writer. With a remote cluster, ``batch_dir`` must be a folder every
@@ -26,6 +26,7 @@ from prefect.futures import as_completed
 from prefect_dask import DaskTaskRunner
 
 from flows import stages
+from pipeline.annotate import Annotator
 from pipeline.batches import WarcBatch, annotate_warc, load_batch, remove_batch
 from pipeline.process import ProcessStats
 
@@ -33,13 +34,28 @@ from pipeline.process import ProcessStats
 @task(name="annotate archive", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def annotate_archive(warc_file: str, topic: str, use_models: bool, batch_dir: str) -> WarcBatch:
     """One WARC file to Parquet batches, on a Dask worker."""
-    from flows.monitor import build_annotator
-
     started = time.perf_counter()
-    annotator = build_annotator(Path(topic), use_models)
+    annotator = _worker_annotator(topic, use_models)
     batch = annotate_warc(Path(warc_file), annotator, Path(batch_dir))
     batch.seconds = time.perf_counter() - started
     return batch
+
+
+def _worker_annotator(topic: str, use_models: bool) -> Annotator:
+    """The annotator of this Dask worker process, built by its first task (loading spaCy and
+    the classifiers takes seconds) and kept on the worker object; outside a worker, a new one."""
+    from distributed import get_worker
+
+    from flows.monitor import build_annotator
+
+    try:
+        worker = get_worker()
+    except ValueError:
+        return build_annotator(Path(topic), use_models)
+    kept: dict = worker.__dict__.setdefault("asylumwatch_annotators", {})
+    if (topic, use_models) not in kept:
+        kept[topic, use_models] = build_annotator(Path(topic), use_models)
+    return kept[topic, use_models]
 
 
 def task_runner(workers: int, address: str | None) -> DaskTaskRunner:
