@@ -3,8 +3,9 @@
 ``process_dask_flow`` maps one task per WARC file over a :class:`prefect_dask.DaskTaskRunner`
 (a ``distributed.LocalCluster`` of ``workers`` processes by default, or the scheduler at
 ``address``). Each worker builds the annotator once, for its first task (the classifiers
-load on the GPU when that worker has one: models.encoder.pick_device); each task turns the WARC's records into Parquet
-batches (:func:`pipeline.batches.annotate_warc`) and returns their paths. The flow, in this
+load on the GPU when that worker has one: models.encoder.pick_device); each task turns one
+WARC file's records into Parquet batches (:func:`pipeline.batches.annotate_warc`) and
+returns their paths. The flow, in this
 process, loads each batch as it completes (:func:`pipeline.batches.load_batch`): DuckDB
 keeps exactly one writer. With a remote cluster, ``batch_dir`` must be a folder every
 worker and this machine share.
