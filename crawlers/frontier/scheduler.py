@@ -148,6 +148,12 @@ def frontier_settings(
         "AW_FRONTIER_WORKER": worker,
         "AW_FRONTIER_DELAY": defaults.DOWNLOAD_DELAY if polite else 0.0,
         "AW_FRONTIER_CONCURRENCY": defaults.CONCURRENT_REQUESTS_PER_DOMAIN if polite else 16,
+        # A live worker holds a request at most this long: a retry waits up to
+        # AW_RETRY_AFTER_MAX before its download (crawlers/retry.py), then the download.
+        # A dead worker's requests come back sooner, when its heartbeat key expires.
+        "AW_FRONTIER_LEASE_SECONDS": defaults.AW_RETRY_AFTER_MAX
+        + 2 * defaults.DOWNLOAD_TIMEOUT
+        + 60,
         "SCHEDULER": "crawlers.frontier.scheduler.FrontierScheduler",
         "DOWNLOADER_MIDDLEWARES": middlewares,
         "SPIDER_MIDDLEWARES": {"crawlers.frontier.seed.FrontierSeedMiddleware": 10},
