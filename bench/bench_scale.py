@@ -19,7 +19,9 @@ URLs, an RSS feed, robots.txt) is served on 127.0.0.1 with an access log, and:
    after queuing N article requests as the spider makes them, and storing N seen URLs;
 4. a separate crawl of a ``--process-pages`` site by 4 workers (4 WARC files) processed
    with 1 and 2 Dask workers (no transformer models: extraction, relevance, quotes, load):
-   articles/s of the whole flow, cluster start-up included.
+   articles/s of the whole flow, and after the flow's fixed start-up (measured alone);
+5. the loader alone: those articles and quotes loaded ``--load-copies`` times under new ids
+   into a fresh database: articles/s of the single writer, bytes per article on disk.
 
 Prints a JSON summary (and writes it to --out); docs/performance.md quotes it.
 """
@@ -262,6 +264,56 @@ def process(warcs: list[str], db_dir: Path, workers: int) -> dict:
     }
 
 
+def load_rate(source_db: Path, target_db: Path, copies: int) -> dict:
+    """The single writer's speed and the database's size per article: the processed
+    articles and their quotes (real text) loaded ``copies`` times under new ids, in the
+    loader's batches of 200, into a fresh database."""
+    import dataclasses
+
+    import duckdb
+
+    from pipeline.process import BATCH_SIZE
+    from pipeline.records import AnnotatedArticle, Article, Quote
+    from pipeline.store import ARTICLE_SCHEMA, QUOTE_SCHEMA, connect, load_annotated
+
+    with duckdb.connect(str(source_db), read_only=True) as con:
+        articles = [
+            Article(**dict(zip(ARTICLE_SCHEMA.names, row, strict=True)))
+            for row in con.execute(f"SELECT {', '.join(ARTICLE_SCHEMA.names)} FROM articles")
+        ]
+        quotes: dict[str, list[Quote]] = {}
+        for row in con.execute(f"SELECT {', '.join(QUOTE_SCHEMA.names)} FROM quotes"):
+            quote = Quote(**dict(zip(QUOTE_SCHEMA.names, row, strict=True)))
+            quotes.setdefault(quote.article_id, []).append(quote)
+    items = []
+    for k in range(copies):
+        for a in articles:
+            new_id = f"{a.article_id}-{k}"
+            article = dataclasses.replace(
+                a, article_id=new_id, url=f"{a.url}?copy={k}", canonical_url=f"{a.url}?copy={k}"
+            )
+            moved = [
+                dataclasses.replace(q, article_id=new_id) for q in quotes.get(a.article_id, [])
+            ]
+            items.append(AnnotatedArticle(article, moved))
+    started = time.perf_counter()
+    for start in range(0, len(items), BATCH_SIZE):
+        with connect(target_db) as con:
+            load_annotated(con, items[start : start + BATCH_SIZE])
+    seconds = time.perf_counter() - started
+    with duckdb.connect(str(target_db)) as con:
+        con.execute("CHECKPOINT")
+    size = target_db.stat().st_size
+    n_quotes = sum(len(i.quotes) for i in items)
+    return {
+        "articles": len(items),
+        "quotes": n_quotes,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(len(items) / seconds, 1),
+        "db_bytes_per_article_with_quotes": round(size / len(items)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20000)
@@ -269,6 +321,7 @@ def main() -> None:
     parser.add_argument("--process-pages", type=int, default=800)
     parser.add_argument("--dask-workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--memory-urls", type=int, default=100000)
+    parser.add_argument("--load-copies", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
@@ -309,6 +362,10 @@ def main() -> None:
             processing = [process(small["_warcs"], tmp, n) for n in args.dask_workers]
             for row in processing:
                 print(json.dumps(row), flush=True)
+            loading = load_rate(
+                tmp / f"dask-{args.dask_workers[0]}.duckdb", tmp / "load.duckdb", args.load_copies
+            )
+            print(json.dumps(loading), flush=True)
         finally:
             redis_proc.terminate()
             redis_proc.wait(timeout=10)
@@ -318,6 +375,7 @@ def main() -> None:
         kill={k: v for k, v in kill.items() if not k.startswith("_")},
         redis_memory=memory,
         processing=processing,
+        loading=loading,
         load_average_after=os.getloadavg(),
     )
     text = json.dumps(summary, indent=1)

@@ -306,3 +306,32 @@ def test_cli_crawl_on_the_frontier_then_process_pending(redis_url: str, tmp_path
             "Hockey team wins in overtime again",
         ]
     )
+
+
+class TimedLog(list):
+    """An access log that also keeps when each request arrived."""
+
+    def append(self, entry: str) -> None:
+        super().append((time.monotonic(), entry))
+
+
+def test_a_hosts_delay_holds_across_workers(redis_url: str, tmp_path: Path) -> None:
+    site_dir = write_tiny_site(tmp_path / "site")
+    log = TimedLog()
+    delay = 0.4
+    with serve_demo_site(0, site_dir=site_dir, access_log=log) as site:
+        sources = [
+            dataclasses.replace(s, download_delay=delay, concurrency=1)
+            for s in load_sources(site_dir / "sources.toml", site.substitutions)
+        ]
+        crawl = crawl_distributed(
+            sources, tmp_path / "db.duckdb", tmp_path / "warc", redis_url, workers=3
+        )
+    assert crawl.ok, crawl.failure
+    assert sum(1 for r in crawl.runs if r.requests) >= 2  # the host's turns went round workers
+    # robots.txt is fetched beside the queue (Scrapy's robots middleware), the rest through it
+    times = [t for t, entry in log if not entry.endswith("/robots.txt")]
+    assert len(times) >= 6
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= delay - 0.15, gaps
+    assert sum(gaps) / len(gaps) >= delay, gaps
