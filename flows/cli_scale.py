@@ -161,7 +161,7 @@ def process_with_dask(
     try:
         return process_on_dask(
             files, db, topic, use_models=not no_models, workers=workers, address=address
-        )
+        ).stats
     except OSError as exc:  # e.g. no scheduler at --dask-address
         _fail(f"the Dask cluster failed: {exc}")
         raise  # unreachable: _fail exits

@@ -19,6 +19,7 @@ import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imp
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -35,11 +36,8 @@ from pipeline.process import ProcessStats
 @task(name="annotate archive", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def annotate_archive(warc_file: str, topic: str, use_models: bool, batch_dir: str) -> WarcBatch:
     """One WARC file to Parquet batches, on a Dask worker."""
-    started = time.perf_counter()
     annotator = _worker_annotator(topic, use_models)
-    batch = annotate_warc(Path(warc_file), annotator, Path(batch_dir))
-    batch.seconds = time.perf_counter() - started
-    return batch
+    return annotate_warc(Path(warc_file), annotator, Path(batch_dir))
 
 
 def _worker_annotator(topic: str, use_models: bool) -> Annotator:
@@ -73,6 +71,20 @@ def task_runner(workers: int, address: str | None) -> DaskTaskRunner:
     )
 
 
+@dataclass(slots=True)
+class DaskRun:
+    """The loader's counts, and what the workers spent on each WARC file."""
+
+    stats: ProcessStats
+    seconds: float = 0.0  # the whole flow, cluster start and stop included
+    task_seconds: list[float] = field(default_factory=list)  # annotate_warc, per file
+
+    @property
+    def articles_per_worker_second(self) -> float:
+        busy = sum(self.task_seconds)
+        return self.stats.articles / busy if busy else 0.0
+
+
 def process_on_dask(
     warc_files: list[Path],
     db: Path,
@@ -82,18 +94,21 @@ def process_on_dask(
     workers: int = 2,
     address: str | None = None,
     batch_dir: Path | None = None,
-) -> ProcessStats:
+) -> DaskRun:
     """Run :func:`process_dask_flow` on a cluster of ``workers`` local processes (or the
-    one at ``address``) and return the loader's counts."""
+    one at ``address``) and return the loader's counts and the workers' time."""
     runner = task_runner(workers, address)
     run = process_dask_flow.with_options(task_runner=runner)
-    return run(
+    started = time.perf_counter()
+    result = run(
         warc_files=[str(f) for f in warc_files],
         db=str(db),
         topic=str(topic),
         use_models=use_models,
         batch_dir=str(batch_dir) if batch_dir else None,
     )
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 @flow(name="process-dask", log_prints=True)
@@ -103,11 +118,12 @@ def process_dask_flow(
     topic: str,
     use_models: bool = True,
     batch_dir: str | None = None,
-) -> ProcessStats:
+) -> DaskRun:
     logger = get_run_logger()
     stats = ProcessStats()
+    result = DaskRun(stats)
     if not warc_files:
-        return stats
+        return result
     own_dir = batch_dir is None
     folder = Path(batch_dir or tempfile.mkdtemp(prefix="aw-batches-", dir=Path(db).parent))
     try:
@@ -118,6 +134,7 @@ def process_dask_flow(
             batch = future.result()
             load_batch(batch, Path(db), stats)  # here: the only writer
             remove_batch(batch)
+            result.task_seconds.append(batch.seconds)
             logger.info(
                 "%s: %d responses, %d articles (%.1f s on a worker)",
                 Path(batch.warc_file).name,
@@ -129,4 +146,4 @@ def process_dask_flow(
     finally:
         if own_dir:
             shutil.rmtree(folder, ignore_errors=True)
-    return stats
+    return result

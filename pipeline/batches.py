@@ -10,6 +10,7 @@ the same loaders, in the same batches, so the rows are those ``process`` writes.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,7 @@ class WarcBatch:
     not_articles: dict[str, int] = field(default_factory=dict)
     by_outlet: dict[str, int] = field(default_factory=dict)
     failed: str | None = None  # the whole file could not be read: quarantined by the loader
-    seconds: float = 0.0
+    seconds: float = 0.0  # reading, extracting and annotating (annotator set-up excluded)
 
 
 def annotate_warc(
@@ -61,6 +62,7 @@ def annotate_warc(
     """Extract and annotate ``warc_file`` into ``out_dir/<name>.{articles,quotes,fetches}
     .parquet``; a file that cannot be read comes back with ``failed`` set."""
     batch = WarcBatch(str(warc_file))
+    started = time.perf_counter()
     try:
         _annotate(Path(warc_file), annotator, Path(out_dir), batch_size, batch)
     except MemoryError:
@@ -68,6 +70,7 @@ def annotate_warc(
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         log.error("%s: could not be read: %s", warc_file, exc)
         batch.failed = repr(exc)[:500]
+    batch.seconds = time.perf_counter() - started
     return batch
 
 

@@ -55,7 +55,9 @@ def test_dask_processing_writes_the_rows_plain_processing_writes(tmp_path: Path)
 
     dask_db = tmp_path / "dask.duckdb"
     with prefect_test_harness(server_startup_timeout=HARNESS_STARTUP):
-        on_dask = process_on_dask(files, dask_db, DEFAULT_TOPIC, use_models=False, workers=2)
+        run = process_on_dask(files, dask_db, DEFAULT_TOPIC, use_models=False, workers=2)
+    on_dask = run.stats
+    assert len(run.task_seconds) == 2 and run.seconds > 0
 
     plain_rows, dask_rows = _rows(plain_db), _rows(dask_db)
     assert len(plain_rows["articles"]) == 4 and plain_rows["quotes"]
