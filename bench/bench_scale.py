@@ -210,6 +210,7 @@ def redis_memory_per_url(url: str, n: int) -> dict:
         return int(client.info("memory")["used_memory"])
 
     before = used()
+    started = time.perf_counter()
     for start in range(0, n, 1000):
         for u in urls[start : start + 1000]:
             queue.push(
@@ -217,7 +218,16 @@ def redis_memory_per_url(url: str, n: int) -> dict:
                     u, meta={"aw_kind": "article", "aw_source": "Daily Bench"}, dont_filter=False
                 )
             )
+    push_seconds = time.perf_counter() - started
     queued = used() - before
+    started = time.perf_counter()
+    popped = 0
+    while (request := queue.pop()) is not None:
+        queue.ack(request)
+        popped += 1
+    pop_seconds = time.perf_counter() - started
+    for u in urls:  # queued again, for the figures below
+        queue.push(Request(u, meta={"aw_kind": "article"}, dont_filter=False))
     before = used()
     now = datetime(2026, 12, 1)
     write_seen(client, keys.seen, (SeenRow(u, now, '"etag-1234"', None) for u in urls))
@@ -235,7 +245,24 @@ def redis_memory_per_url(url: str, n: int) -> dict:
         "bytes_per_queued_request": round(queued / n, 1),
         "bytes_per_seen_url_with_validators": round(seen / n, 1),
         "bytes_per_url_in_this_run_set": round(this_run / n, 1),
+        "pushes_per_s_one_client": round(n / push_seconds),
+        "pops_and_acks_per_s_one_client": round(popped / pop_seconds),
     }
+
+
+def server_speed(url: str) -> str:
+    """What the Redis server alone serves (redis-benchmark, 50 clients, no pipelining)."""
+    binary = shutil.which("redis-benchmark")
+    if binary is None:
+        return "redis-benchmark is not installed"
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    done = subprocess.run(
+        [binary, "-p", port, "-q", "-n", "100000", "-t", "set,get,lpush,rpop,sadd,hset"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "redis-benchmark -q -n 100000:\n" + done.stdout.replace("\r", "\n").strip()
 
 
 def process(warcs: list[str], db_dir: Path, workers: int) -> dict:
@@ -322,7 +349,20 @@ def main() -> None:
     parser.add_argument("--memory-urls", type=int, default=100000)
     parser.add_argument("--load-copies", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--redis-only", action="store_true", help="Only step 3 (Redis memory and speed)."
+    )
     args = parser.parse_args()
+    if args.redis_only:
+        with tempfile.TemporaryDirectory(prefix="aw-bench-redis-") as tmp_name:
+            redis_proc, url = start_redis(Path(tmp_name))
+            try:
+                print(json.dumps(redis_memory_per_url(url, args.memory_urls), indent=1))
+                print(server_speed(url))
+            finally:
+                redis_proc.terminate()
+                redis_proc.wait(timeout=10)
+        return
 
     from synthetic_site import write_site
 
