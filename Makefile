@@ -11,7 +11,7 @@ export PREFECT_HOME := $(CURDIR)/data/prefect
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install lock demo test test-fast typecheck fuzz lint bench clean models-extra docs-cli
+.PHONY: install lock demo test test-fast typecheck fuzz lint bench bench-scale redis clean models-extra docs-cli
 
 $(STAMP): pyproject.toml $(LOCK) requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,16 @@ models-extra: install
 
 bench: install
 	$(BIN)/python bench/bench_pipeline.py
+
+# The distributed crawl and Dask processing (bench/bench_scale.py, docs/performance.md).
+bench-scale: install
+	$(BIN)/python bench/bench_scale.py
+
+# A Redis for the crawl frontier on 127.0.0.1 (make redis REDIS_PORT=6380), in the
+# foreground: Ctrl-C stops it. Then: asylumwatch crawl --frontier redis://127.0.0.1:6379/0
+REDIS_PORT ?= 6379
+redis:
+	redis-server --bind 127.0.0.1 --port $(REDIS_PORT) --save "" --appendonly no
 
 clean:
 	rm -rf $(VENV) data/asylumwatch.duckdb data/warc data/model_cache data/prefect

@@ -35,12 +35,18 @@ class CrawlJob:
     check_file: str | None = None  # "check" mode: one JSON line per feed/sitemap checked
 
     def save(self, path: Path) -> None:
-        data = asdict(self)
-        path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+        path.write_text(self.dumps(), encoding="utf-8")
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), indent=1, default=str)
 
     @classmethod
     def load(cls, path: str | Path) -> CrawlJob:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.loads(Path(path).read_text(encoding="utf-8"))
+
+    @classmethod
+    def loads(cls, text: str | bytes) -> CrawlJob:
+        data = json.loads(text)
         data["sources"] = [
             Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in s.items()})
             for s in data["sources"]

@@ -93,6 +93,7 @@ def run_crawl(
     mode: str = "crawl",
     check_file: Path | None = None,
     on_start: Callable[[str, Path, datetime], None] | None = None,
+    run_id: str | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
@@ -100,9 +101,10 @@ def run_crawl(
     twice a second while the crawl runs.
     ``on_start(run_id, warc_file, started_at)`` is called before the crawler starts (the
     database records the WARC as its own there, so a run killed at any point is resumed).
+    ``run_id`` names the run (a frontier worker's, crawlers/frontier/worker.py); default: new.
     """
     started = datetime.now(UTC)
-    run_id = new_run_id(started)
+    run_id = run_id or new_run_id(started)
     warc_file, fetch_log = run_paths(warc_dir, run_id, started)
     warc_file.parent.mkdir(parents=True, exist_ok=True)
     rows = list(seen or ())

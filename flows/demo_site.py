@@ -51,10 +51,12 @@ class _SiteHandler(BaseHTTPRequestHandler):
         *args: Any,
         root: Path | None = None,
         roots: dict[str, Path] | None = None,
+        access_log: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.root = root  # one outlet per server; or, as a proxy, host -> outlet root:
         self.roots = roots or {}
+        self.access_log = access_log  # every request's base URL + path, in order
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
@@ -71,6 +73,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         root, base = self._site()
+        if self.access_log is not None:
+            self.access_log.append(base + urlsplit(self.path).path)
         if root is None:
             self.send_error(404, "not a demo outlet")
             return
@@ -143,18 +147,24 @@ def serve_demo_site(
     host: str = "127.0.0.1",
     *,
     fixed_hosts: bool = False,
+    access_log: list[str] | None = None,
 ) -> Iterator[DemoSite]:
     """Serve every outlet; ``port_base`` 0 picks free ports. Stops on exit.
 
     ``fixed_hosts``: one proxy server on ``port_base`` (a free port when that one is taken)
-    serves every outlet under its fixed address (see the module's docstring)."""
+    serves every outlet under its fixed address (see the module's docstring).
+    ``access_log``: a list that gets each request's base URL and path (tests, benchmarks)."""
     if not site_dir.is_dir():
         raise FileNotFoundError(f"{site_dir}: the demo site is missing from this checkout.")
     servers: list[ThreadingHTTPServer] = []
     if fixed_hosts:
         slugs = outlet_slugs(site_dir)
         names = {slug: FIXED_HOST.format(slug=slug) for slug in slugs}
-        handler = partial(_SiteHandler, roots={names[s]: (site_dir / s).resolve() for s in slugs})
+        handler = partial(
+            _SiteHandler,
+            roots={names[s]: (site_dir / s).resolve() for s in slugs},
+            access_log=access_log,
+        )
         note = None
         try:
             server = ThreadingHTTPServer((host, port_base), handler)
@@ -179,7 +189,7 @@ def serve_demo_site(
     try:
         for offset, slug in enumerate(outlet_slugs(site_dir)):
             port = port_base + offset if port_base else 0
-            handler = partial(_SiteHandler, root=(site_dir / slug).resolve())
+            handler = partial(_SiteHandler, root=(site_dir / slug).resolve(), access_log=access_log)
             try:
                 server = ThreadingHTTPServer((host, port), handler)
             except OSError as exc:

@@ -13,6 +13,7 @@ from flows.cli import _mount_subcommands, app
 COMMANDS = [
     "run",
     "crawl",
+    "crawl-worker",
     "process",
     "query",
     "demo",

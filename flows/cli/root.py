@@ -43,6 +43,14 @@ from flows.cli.options import (
 from flows.cli.query import query_app
 from flows.cli.quotes import quotes_app
 from flows.cli.runs import flows_app as runs_app
+from flows.cli.scale import (
+    DaskAddressOpt,
+    DaskOpt,
+    DaskWorkersOpt,
+    FrontierOpt,
+    WorkersOpt,
+    scale_app,
+)
 from flows.cli.sources import print_crawl_report, sources_app
 from flows.cli.sources_edit import edit_app
 from flows.cli.validate import validate_app
@@ -237,13 +245,36 @@ def crawl(
     contact_url: ContactOpt = None,
     since: SinceOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
+    frontier: FrontierOpt = None,
+    workers: WorkersOpt = 1,
 ) -> None:
     """Crawl every source once and archive what was fetched (no extraction).
 
-    Process the archive later with [bold]asylumwatch process[/].
-    Example: [bold]asylumwatch crawl --sources data/sources.toml[/]
+    Process the archive later with [bold]asylumwatch process[/]. With --frontier, N workers
+    (and any started elsewhere with crawl-worker) share one crawl through Redis.
+    Example: [bold]asylumwatch crawl --sources data/sources.toml[/] ·
+    [bold]asylumwatch crawl --frontier redis://127.0.0.1:6379/0 --workers 4[/]
     """
+    if frontier is None and workers != 1:
+        fail("--workers goes with --frontier (the single-process crawl has one)")
     configured = load_sources(sources)
+    if frontier is not None:
+        from flows.cli.scale import crawl_on_frontier
+
+        ok = crawl_on_frontier(
+            configured,
+            db,
+            warc_dir,
+            frontier,
+            workers,
+            polite=not no_delays,
+            contact_url=contact_url,
+            topic=load_topic(topic),
+            since=since,
+        )
+        if not ok:
+            raise typer.Exit(1)
+        return
     with _progress() as progress:
         task = progress.add_task("crawling", total=None)
         result = stages.crawl(
@@ -274,10 +305,14 @@ def process(
     db: DbOpt = DEFAULT_DB,
     warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
     no_models: NoModelsOpt = False,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+    dask_workers: DaskWorkersOpt = 2,
 ) -> None:
     """Extract, annotate and load articles from archived WARC files (idempotent).
 
-    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/]
+    Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/] ·
+    [bold]asylumwatch process --pending --dask --dask-workers 4[/]
     """
     files = list(warc or [])
     if pending:
@@ -287,6 +322,14 @@ def process(
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such WARC file")
+    if dask or dask_address:
+        from flows.cli.scale import process_with_dask
+
+        stats = process_with_dask(
+            files, db, topic, no_models=no_models, workers=dask_workers, address=dask_address
+        )
+        _print_stats(stats, f"{len(files)} WARC file(s), on Dask")
+        return
     annotator = build_annotator(topic, not no_models, progress=True, announce=err_console.print)
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
@@ -475,6 +518,7 @@ app.add_typer(runs_app)  # serve, report, trends, backfill
 app.add_typer(query_app)  # query
 app.add_typer(export_app)  # export
 app.add_typer(models_app)  # train
+app.add_typer(scale_app)  # crawl-worker
 sources_app.add_typer(edit_app)  # sources list, sources add
 app.add_typer(sources_app, name="sources")
 app.add_typer(validate_app, name="validate")
