@@ -16,6 +16,11 @@ class FrontierError(Exception):
     """A bad frontier URL, or a Redis server that cannot be reached (one line)."""
 
 
+def as_text(value: bytes | str) -> str:
+    """A Redis reply as text (the client returns bytes; its type hints allow str too)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def check_url(url: str) -> str:
     """``url`` if it is a usable ``redis://HOST:PORT/DB`` address, else :class:`FrontierError`."""
     try:

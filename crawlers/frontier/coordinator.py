@@ -15,7 +15,7 @@ from datetime import datetime
 import redis
 
 from crawlers import settings as defaults
-from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys
+from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys, as_text
 from crawlers.frontier.seed import DONE
 from crawlers.frontier.seen import write_seen
 from crawlers.job import CrawlJob
@@ -93,7 +93,7 @@ def open_crawl(
     keys = CrawlKeys(job.run_id)
     write_seen(client, keys.seen, seen)
     if limits:
-        client.hset(keys.limits, mapping=limits)
+        client.hset(keys.limits, mapping=dict(limits.items()))
     client.set(keys.job, job.dumps())
     client.set(CURRENT_KEY, job.run_id)
     return keys
@@ -101,7 +101,7 @@ def open_crawl(
 
 def state(client: redis.Redis, keys: CrawlKeys) -> FrontierState:
     workers = [WorkerRecord.from_json(v) for v in client.hvals(keys.warcs)]
-    exits = {k.decode(): int(v) for k, v in client.hgetall(keys.exits).items()}
+    exits = {as_text(k): int(v) for k, v in client.hgetall(keys.exits).items()}
     alive = {w.worker for w in workers if client.exists(keys.heartbeat(w.worker))}
     return FrontierState(
         queued=max(0, int(client.get(keys.queued) or 0)),

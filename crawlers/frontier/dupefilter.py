@@ -14,7 +14,7 @@ from pipeline.core.urls import canonicalize
 
 
 class FrontierDupeFilter(RFPDupeFilter):
-    def __init__(self, server, fingerprints_key: str, this_run_key: str, seen: RedisSeenIndex):  # type: ignore[no-untyped-def]
+    def __init__(self, server, fingerprints_key: str, this_run_key: str, seen: RedisSeenIndex):
         super().__init__(server, key=fingerprints_key, debug=False)
         self.this_run_key = this_run_key
         self.seen = seen

@@ -22,7 +22,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet import task
 from twisted.internet.defer import Deferred
 
-from crawlers.frontier.connection import CrawlKeys, connect
+from crawlers.frontier.connection import CrawlKeys, as_text, connect
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ POLL_SECONDS = 0.1
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler) -> None:
         super().__init__(crawler)
         settings = crawler.settings
         self.client = connect(settings["AW_FRONTIER_URL"])
@@ -43,10 +43,11 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         cached = self._parsers.get(netloc)
         if netloc in self._parsers and not hasattr(cached, "addCallback"):
-            return cached  # type: ignore[return-value]
+            return cached
         if netloc in self._parsers:  # another request of ours is fetching it
             return await maybe_deferred_to_future(cached)  # type: ignore[arg-type]
-        self._parsers[netloc] = pending = Deferred()
+        pending: Deferred[RobotParser | None] = Deferred()
+        self._parsers[netloc] = pending
         body = await self._shared_body(request, netloc)
         parser = None if body is None else build_from_crawler(self._parserimpl, self.crawler, body)
         self._parsers[netloc] = parser
@@ -59,11 +60,13 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         while True:
             body = self.client.hget(self.keys.robots, netloc)
             if body is not None:
-                return None if body == NO_FILE else body
+                if body == NO_FILE:
+                    return None
+                return body.encode() if isinstance(body, str) else body
             if self.client.set(lock, self.worker, nx=True):
                 return await self._fetch(request, netloc)
             holder = self.client.get(lock)
-            alive = holder is not None and self.client.exists(self.keys.heartbeat(holder.decode()))
+            alive = holder is not None and self.client.exists(self.keys.heartbeat(as_text(holder)))
             if holder is not None and not alive:
                 self.client.delete(lock)  # its worker died while fetching: take over
                 continue

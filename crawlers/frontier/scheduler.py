@@ -69,7 +69,7 @@ class FrontierScheduler(Scheduler):
             default_concurrency=self.concurrency,
             serializer=self.serializer,
         )
-        spider.seen = self.seen  # what earlier runs stored, shared by every worker
+        setattr(spider, "seen", self.seen)  # noqa: B010 - what earlier runs stored, shared by every worker (an attribute of our spiders, not of scrapy.Spider)
         self._beat()
         scrapy_hooks.on_request_done(self.crawler.engine, self._done)
         self._ticks = 0

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys, FrontierError, connect
+from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys, FrontierError, as_text, connect
 from crawlers.frontier.coordinator import WorkerRecord
 from crawlers.frontier.scheduler import frontier_settings
 from crawlers.job import CrawlJob
@@ -37,7 +37,7 @@ def join_crawl(
             raise FrontierError(
                 f"no crawl is open on {url}: start one with asylumwatch crawl --frontier {url}"
             )
-        crawl_id = current.decode()
+        crawl_id = as_text(current)
     keys = CrawlKeys(crawl_id)
     raw = client.get(keys.job)
     if raw is None:

@@ -72,7 +72,7 @@ def crawl_on_frontier(
     from crawlers.frontier.connection import FrontierError
     from flows.stages_frontier import crawl_distributed
 
-    def joined(record) -> None:  # type: ignore[no-untyped-def]
+    def joined(record) -> None:
         err_console.print(f"worker {record.worker} joined: {record.warc_file}", highlight=False)
 
     try:
