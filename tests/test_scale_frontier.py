@@ -334,4 +334,7 @@ def test_a_hosts_delay_holds_across_workers(redis_url: str, tmp_path: Path) -> N
     assert len(times) >= 6
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert min(gaps) >= delay - 0.15, gaps
-    assert sum(gaps) / len(gaps) >= delay, gaps
+    # The delay is kept between dispatches; arrivals jitter around it (one late request
+    # shortens the next gap), so the whole span is checked with a small allowance. Three
+    # workers without the shared delay would arrive about three times too fast.
+    assert sum(gaps) >= len(gaps) * delay - 0.1, gaps
