@@ -49,6 +49,72 @@ def compose_article_text(title: str | None, text: str) -> str:
     return f"{title}\n\n{text}" if title else text
 
 
+def quote_context(text: str, start: int, end: int, chars: int) -> tuple[str, str]:
+    """Up to ``chars`` characters of the quote's own paragraph before ``start`` and after
+    ``end`` in ``text`` (cut at whole words): where the article says who speaks and how."""
+    if chars <= 0 or not 0 <= start <= end <= len(text):
+        return "", ""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end == -1 else para_end
+    left = text[max(para_start, start - chars) : start]
+    if start - chars > para_start:  # cut mid-paragraph: drop the partial first word
+        left = left.split(" ", 1)[1] if " " in left else ""
+    right = text[end : min(para_end, end + chars)]
+    if end + chars < para_end:
+        right = right.rsplit(" ", 1)[0] if " " in right else ""
+    return " ".join(left.split()), " ".join(right.split())
+
+
+def compose_quote_text(quote: str, before: str = "", after: str = "") -> str:
+    """The classifier input for a quote: the span, then (when given) its context in the
+    article with the span itself left out: ``quote + blank line + before … after``."""
+    if not before and not after:
+        return quote
+    return f"{quote}\n\n{before} … {after}".strip()
+
+
+def quote_input(quote: str, article_text: str, start: int, end: int, chars: int) -> str:
+    """``compose_quote_text`` from a quote located at ``start:end`` of ``article_text`` (the
+    span is looked up when the offsets do not point at it; no context when not found)."""
+    if chars <= 0:
+        return quote
+    if article_text[start:end] != quote:
+        start = article_text.find(quote)
+        if start == -1:
+            return quote
+        end = start + len(quote)
+    return compose_quote_text(quote, *quote_context(article_text, start, end, chars))
+
+
+def without_quotes(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` span replaced by "…" (the author's own words)."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos or not 0 <= start <= end <= len(text):
+            continue  # overlapping or out of range: keep the text
+        out += [text[pos:start], "…"]
+        pos = end
+    return "".join([*out, text[pos:]])
+
+
+def quote_spans(text: str, quotes: list[str]) -> list[tuple[int, int]]:
+    """Where each quote text first occurs in ``text`` after the previous one (order of
+    appearance; else anywhere); quotes not found are skipped."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for quote in quotes:
+        i = text.find(quote, pos) if quote else -1
+        if i == -1 and quote:
+            i = text.find(quote)
+        if i == -1:
+            continue
+        spans.append((i, i + len(quote)))
+        pos = i + len(quote)
+    return spans
+
+
 def hash_split(text: str, validation_percent: int) -> str:
     """``validation`` for a fixed ``validation_percent`` share of texts, by SHA-256 of the text."""
     digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).digest()
@@ -97,9 +163,10 @@ def read_source(path: Path) -> list[tuple[str, dict]]:
     return [(f"{path}:{number}", obj) for number, obj in read_jsonl(path)]
 
 
-def quote_rows(path: Path) -> list[tuple[str, dict]]:
+def quote_rows(path: Path, context_chars: int = 0) -> list[tuple[str, dict]]:
     """Each annotated quote with a stance in a gold set, as a training line with its
-    article's language and split."""
+    article's language and split (and, with ``context_chars``, ``context_before`` and
+    ``context_after``: see ``quote_context``)."""
     try:
         articles = load_gold(path)
     except GoldError as exc:
@@ -110,6 +177,11 @@ def quote_rows(path: Path) -> list[tuple[str, dict]]:
         for k, quote in enumerate(article.quotes):
             if quote.stance is not None:
                 line = {"text": quote.text, "label": quote.stance, "lang": lang}
+                if context_chars > 0:
+                    before, after = quote_context(
+                        article.text, quote.start, quote.end, context_chars
+                    )
+                    line["context_before"], line["context_after"] = before, after
                 if article.split:
                     line["split"] = article.split
                 rows.append((f"{path} {article.id} quote {k + 1}", line))
@@ -121,7 +193,9 @@ def quote_rows(path: Path) -> list[tuple[str, dict]]:
 def task_rows(task: TaskConfig) -> list[tuple[str, dict]]:
     """``(where, object)`` rows of every training source of ``task``."""
     rows = [row for source in (task.data, *task.extra_data) for row in read_source(source)]
-    return rows + [row for source in task.quote_data for row in quote_rows(source)]
+    return rows + [
+        row for source in task.quote_data for row in quote_rows(source, task.quote_context)
+    ]
 
 
 def load_examples(task: TaskConfig) -> list[Example]:
@@ -146,6 +220,13 @@ def load_examples(task: TaskConfig) -> list[Example]:
         if split not in SPLITS:
             raise DataError(f"{where}: 'split' must be one of {SPLITS}, got {split!r}")
         title = obj.get("title")
+        if task.author_text and isinstance(obj.get("quotes"), list):
+            quotes = [q.get("text") for q in obj["quotes"] if isinstance(q, dict)]
+            text = without_quotes(text, quote_spans(text, [q for q in quotes if q]))
+        if task.quote_context and ("context_before" in obj or "context_after" in obj):
+            text = compose_quote_text(
+                text, obj.get("context_before") or "", obj.get("context_after") or ""
+            )
         examples.append(
             Example(
                 text=compose_article_text(title if isinstance(title, str) else None, text),
