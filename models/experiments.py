@@ -5,6 +5,7 @@
     .venv/bin/python -m models.experiments wise-ft     # interpolate tuned and base weights?
     .venv/bin/python -m models.experiments article-mix --variant e5-small:head
                                                        # learned article stance vs weighting
+    .venv/bin/python -m models.experiments quote-prior # shift the quote stance priors?
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -17,7 +18,9 @@ scores half B's English quotes and the validation split for each alpha. ``articl
 the learned article model (``models/article_mix.py``) on the corpus's train part with the
 served models' scores as features and scores it against the hand-set weighting, the article
 model alone and the quotes alone on the corpus's validation part, English and French apart.
-None reads the devset or the corpus's test part.
+``quote-prior`` adds log-prior shifts to the quote stance model's scores on the corpus's
+validation quotes (the classifier alone, without the off-topic rule) and estimates the gain
+two-fold. None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
