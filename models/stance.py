@@ -133,13 +133,14 @@ def annotate_stance_with(
         if wanted:
             relevant_idx.append(i)
 
-    # Only the quotes of articles not judged off-topic go through the stance model.
+    # Only the quotes of articles not judged off-topic go through the stance model (with the
+    # article context the model was trained on, if any; stand-in classifiers may lack the field).
+    context = getattr(stance_clf, "quote_context", 0)
+    author_text = article_clf is not None and getattr(article_clf, "author_text", False)
     quote_refs = [(i, q) for i, a in enumerate(articles) if not off_topic[i] for q in a.quotes]
     quote_out = stance_clf.predict_detailed(
         [
-            quote_input(
-                q.text, articles[i].article.text, q.char_start, q.char_end, stance_clf.quote_context
-            )
+            quote_input(q.text, articles[i].article.text, q.char_start, q.char_end, context)
             for i, q in quote_refs
         ],
         [languages[i] for i, _ in quote_refs],
@@ -156,10 +157,7 @@ def annotate_stance_with(
     article_out: list[Outcome | None] = [None] * len(articles)
     if article_clf is not None and relevant_idx:
         article_inputs = [
-            article_input(articles[i], article_clf.author_text)
-            if article_clf.author_text
-            else inputs[i]
-            for i in relevant_idx
+            article_input(articles[i], True) if author_text else inputs[i] for i in relevant_idx
         ]
         detailed = article_clf.predict_detailed(
             article_inputs, [languages[i] for i in relevant_idx]
