@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 import torch
 
 from models.artifacts import SHIPPED_DIR
-from models.inputs import compose_article_text, quote_weight
+from models.inputs import (
+    compose_article_text,
+    quote_input,
+    quote_spans,
+    quote_weight,
+    without_quotes,
+)
 from pipeline.core.gold import GoldArticle, load_gold
 from pipeline.core.records import STANCES, Quote
 
@@ -127,11 +133,24 @@ def served_inputs(
 ) -> list[tuple[dict[str, float] | None, list[tuple[dict[str, float], float]]]]:
     """The served article scores and (quote scores, quote weight) pairs of gold articles: the
     inputs ``article_features`` reads (quotes are the gold spans)."""
-    texts = [compose_article_text(g.title, g.text) for g in gold]
+    texts = [
+        compose_article_text(
+            g.title,
+            without_quotes(g.text, quote_spans(g.text, [q.text for q in g.quotes]))
+            if article is not None and article.author_text
+            else g.text,
+        )
+        for g in gold
+    ]
     langs = [g.language for g in gold]
     art = article.predict(texts, langs) if article is not None else [None] * len(gold)
     flat = [(i, q.text) for i, g in enumerate(gold) for q in g.quotes]
-    preds = stance.predict([t for _, t in flat], [langs[i] for i, _ in flat])
+    inputs = [
+        quote_input(q.text, g.text, q.start, q.end, stance.quote_context)
+        for g in gold
+        for q in g.quotes
+    ]
+    preds = stance.predict(inputs, [langs[i] for i, _ in flat])
     quotes: list[list[tuple[dict[str, float], float]]] = [[] for _ in gold]
     for (i, text), p in zip(flat, preds, strict=True):
         if p is not None:

@@ -112,6 +112,8 @@ class TextClassifier:
         head: Head,
         max_length: int,
         batch_size: int = 32,
+        quote_context: int = 0,
+        author_text: bool = False,
     ) -> None:
         self.task = task
         self.labels = tuple(labels)
@@ -121,6 +123,10 @@ class TextClassifier:
         self.head = head.to(encoder.device)
         self.max_length = max_length
         self.batch_size = batch_size
+        # Quote models: characters of article context read beside the span (models.inputs).
+        self.quote_context = quote_context
+        # Article models: read the article with its quotes cut out (models.inputs.without_quotes).
+        self.author_text = author_text
 
     @classmethod
     def load(cls, task: str, config: ModelsConfig, progress: bool = False) -> TextClassifier:
@@ -154,6 +160,8 @@ class TextClassifier:
             batch_size=config.serving.batch_size_for(
                 device.type, meta["settings"].get("batch_size", 32)
             ),
+            quote_context=meta["settings"].get("quote_context", 0),
+            author_text=meta["settings"].get("author_text", False),
         )
 
     def supports(self, language: str | None) -> bool:

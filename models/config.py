@@ -66,6 +66,15 @@ class TaskConfig:
     # demo-site article files whose quotes give (quote text, quote ``stance``) lines.
     extra_data: tuple[Path, ...] = ()
     quote_data: tuple[Path, ...] = ()  # gold sets whose annotated quotes are training lines
+    # Characters of the quote's own paragraph read on each side of a quote (0: the span alone).
+    # Training reads them from the gold articles, serving from the article the quote is in.
+    quote_context: int = 0
+    # Cross-entropy weighted by inverse class frequency in the training lines (lora, finetune).
+    class_weighted: bool = False
+    # Article models: read the article without its quotes (headline + the author's own words;
+    # each quote span becomes "…"). Training reads the spans from the gold articles' quotes,
+    # serving from the quote stage's.
+    author_text: bool = False
 
     @property
     def sources(self) -> tuple[Path, ...]:
@@ -95,6 +104,10 @@ class TaskConfig:
                 else {}
             ),
             "validation_percent": self.validation_percent,
+            # Recorded only when set, so models trained without them keep their versions.
+            **({"quote_context": self.quote_context} if self.quote_context else {}),
+            **({"class_weighted": True} if self.class_weighted else {}),
+            **({"author_text": True} if self.author_text else {}),
         }
 
 
@@ -163,6 +176,9 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "validation_percent": int,
     "extra_data": list,
     "quote_data": list,
+    "quote_context": int,
+    "class_weighted": bool,
+    "author_text": bool,
 }
 
 
@@ -325,6 +341,9 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
         validation_percent=values.get("validation_percent", 20),
         extra_data=tuple(Path(x) if Path(x).is_absolute() else root / x for x in extra),
         quote_data=tuple(Path(x) if Path(x).is_absolute() else root / x for x in quote_data),
+        quote_context=values.get("quote_context", 0),
+        class_weighted=values.get("class_weighted", False),
+        author_text=values.get("author_text", False),
     )
     for key in (
         "max_length",
@@ -337,6 +356,8 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
     ):
         if getattr(task, key) < 1:
             raise ConfigError(f"{path}: {where} key {key!r} must be >= 1")
+    if task.quote_context < 0:
+        raise ConfigError(f"{path}: {where} key 'quote_context' must be >= 0")
     if task.train_layers < 0:
         raise ConfigError(f"{path}: {where} key 'train_layers' must be >= 0")
     if not 0 < task.validation_percent < 100:

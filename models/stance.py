@@ -28,7 +28,13 @@ from collections.abc import Sequence
 from models.article_mix import ArticleMix, article_features, load_article_mix
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ArticleConfig, ModelsConfig
-from models.inputs import compose_article_text, quote_weight
+from models.inputs import (
+    compose_article_text,
+    quote_input,
+    quote_spans,
+    quote_weight,
+    without_quotes,
+)
 from models.lexicon import lexicon_relevance
 from pipeline.core.language import guess_language, normalize_language
 from pipeline.core.records import STANCES, AnnotatedArticle, Article, Quote
@@ -126,10 +132,17 @@ def annotate_stance_with(
         if wanted:
             relevant_idx.append(i)
 
-    # Only the quotes of articles not judged off-topic go through the stance model.
+    # Only the quotes of articles not judged off-topic go through the stance model (with the
+    # article context the model was trained on, if any; stand-in classifiers may lack the field).
+    context = getattr(stance_clf, "quote_context", 0)
+    author_text = article_clf is not None and getattr(article_clf, "author_text", False)
     quote_refs = [(i, q) for i, a in enumerate(articles) if not off_topic[i] for q in a.quotes]
     quote_out = stance_clf.predict_detailed(
-        [q.text for _, q in quote_refs], [languages[i] for i, _ in quote_refs]
+        [
+            quote_input(q.text, articles[i].article.text, q.char_start, q.char_end, context)
+            for i, q in quote_refs
+        ],
+        [languages[i] for i, _ in quote_refs],
     )
     quote_scores: list[list[tuple[dict[str, float], float]]] = [[] for _ in articles]
     quote_reasons: list[str | None] = [None] * len(articles)
@@ -142,8 +155,11 @@ def annotate_stance_with(
 
     article_out: list[Outcome | None] = [None] * len(articles)
     if article_clf is not None and relevant_idx:
+        article_inputs = [
+            article_input(articles[i], True) if author_text else inputs[i] for i in relevant_idx
+        ]
         detailed = article_clf.predict_detailed(
-            [inputs[i] for i in relevant_idx], [languages[i] for i in relevant_idx]
+            article_inputs, [languages[i] for i in relevant_idx]
         )
         for i, outcome in zip(relevant_idx, detailed, strict=True):
             article_out[i] = outcome
@@ -183,6 +199,15 @@ def annotate_stance_with(
             )
             continue
         article.stance, article.stance_score = decide_article_stance(scores, weighting.balance)
+
+
+def article_input(item: AnnotatedArticle, author_text: bool) -> str:
+    """The article model's input: headline + text, with the quotes cut out for a model trained
+    on the author's own words (``author_text``)."""
+    text = item.article.text
+    if author_text:
+        text = without_quotes(text, quote_spans(text, [q.text for q in item.quotes]))
+    return compose_article_text(item.article.title, text)
 
 
 def _fill_quote(quote: Quote, outcome: Outcome, version: str) -> dict[str, float] | None:

@@ -86,3 +86,24 @@ def test_defaults_fill_tasks_and_paths_resolve_against_root(tmp_path: Path) -> N
     assert task.data == tmp_path / "models/training_data/topic.jsonl"
     with pytest.raises(ConfigError, match="no \\[tasks.other\\]"):
         load_model_config(path).task("other")
+
+
+def test_input_and_loss_keys_parse_and_stay_out_of_old_fingerprints(tmp_path: Path) -> None:
+    labels = 'labels = ["restrictive", "protective", "neutral"]'
+    plain = load_model_config(_write(tmp_path, f"[tasks.stance]\n{labels}\n")).task("stance")
+    assert (plain.quote_context, plain.class_weighted, plain.author_text) == (0, False, False)
+    fingerprint = plain.fingerprint()
+    assert not {"quote_context", "class_weighted", "author_text"} & set(fingerprint)
+    body = f"[tasks.stance]\n{labels}\nquote_context = 200\nclass_weighted = true\n"
+    task = load_model_config(_write(tmp_path, body + "author_text = true\n")).task("stance")
+    assert (task.quote_context, task.class_weighted, task.author_text) == (200, True, True)
+    assert task.fingerprint() == {
+        **fingerprint,
+        "quote_context": 200,
+        "class_weighted": True,
+        "author_text": True,
+    }
+    with pytest.raises(ConfigError, match="quote_context"):
+        load_model_config(_write(tmp_path, f"[tasks.stance]\n{labels}\nquote_context = -1\n"))
+    with pytest.raises(ConfigError, match="class_weighted"):
+        load_model_config(_write(tmp_path, f"[tasks.stance]\n{labels}\nclass_weighted = 1\n"))

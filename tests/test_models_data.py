@@ -9,7 +9,20 @@ import pytest
 from test_models_helpers import write_jsonl
 
 from models.config import TaskConfig, load_model_config
-from models.training.data import DataError, hash_split, load_examples, split_examples
+from models.inputs import (
+    compose_quote_text,
+    quote_context,
+    quote_input,
+    quote_spans,
+    without_quotes,
+)
+from models.training.data import (
+    DataError,
+    Example,
+    hash_split,
+    load_examples,
+    split_examples,
+)
 
 
 def _task(path: Path, **kw: object) -> TaskConfig:
@@ -201,3 +214,75 @@ def test_quote_data_reads_corpus_quotes_with_their_split(tmp_path: Path) -> None
     train, validation = split_examples(examples, ("en", "fr"))
     assert all(e.split != "test" for e in train + validation)
     assert len(train) == 2 and len(validation) == 1
+
+
+def test_quote_context_stays_in_the_paragraph_and_cuts_whole_words() -> None:
+    text = "First paragraph.\nThe minister said: “Close it now,” adding more words here.\nNext."
+    start = text.index("Close it now")
+    end = start + len("Close it now")
+    assert quote_context(text, start, end, 0) == ("", "")
+    before, after = quote_context(text, start, end, 200)
+    assert before == "The minister said: “"
+    assert after == ",” adding more words here."
+    before, after = quote_context(text, start, end, 12)
+    assert before == "said: “"  # "minister" was cut: dropped
+    assert after == ",” adding"
+    assert compose_quote_text("Close it now", before, after) == (
+        "Close it now\n\nsaid: “ … ,” adding"
+    )
+    assert compose_quote_text("Close it now") == "Close it now"
+    # offsets that do not point at the quote: found in the text; absent: the span alone
+    assert quote_input("Close it now", text, 0, 0, 200).startswith("Close it now\n\nThe minister")
+    assert quote_input("Not there", text, 0, 0, 200) == "Not there"
+    assert quote_input("Close it now", text, start, end, 0) == "Close it now"
+
+
+def test_quote_data_with_context_and_author_text(tmp_path: Path) -> None:
+    row = {
+        "id": "c-1",
+        "title": "T",
+        "text": "Intro.\nThe minister said: “We must act now,” to reporters.",
+        "language": "en",
+        "relevant": True,
+        "article_stance": "restrictive",
+        "split": "train",
+        "quotes": [{"text": "We must act now", "quote_type": "direct", "stance": "restrictive"}],
+    }
+    corpus = write_jsonl(tmp_path / "news.jsonl", [row])
+    path = write_jsonl(tmp_path / "s.jsonl", [{"text": "a", "label": "neutral"}])
+    plain = load_examples(_task(path, quote_data=(corpus,)))
+    assert "We must act now" in [e.text for e in plain]
+    with_context = load_examples(_task(path, quote_data=(corpus,), quote_context=100))
+    assert "a" in [e.text for e in with_context]  # lines without an article: the text alone
+    assert "We must act now\n\nThe minister said: “ … ,” to reporters." in [
+        e.text for e in with_context
+    ]
+    article_task = TaskConfig(
+        name="article_stance",
+        data=corpus,
+        labels=("restrictive", "protective", "neutral"),
+        label_field="article_stance",
+        author_text=True,
+    )
+    (article,) = load_examples(article_task)
+    assert article.text == "T\n\nIntro.\nThe minister said: “…,” to reporters."
+
+
+def test_without_quotes_and_quote_spans() -> None:
+    text = "A said “x y” and B said “x y” then “z”."
+    spans = quote_spans(text, ["x y", "x y", "z", "absent"])
+    assert [text[s:e] for s, e in spans] == ["x y", "x y", "z"]
+    assert spans[0] != spans[1]
+    assert without_quotes(text, spans) == "A said “…” and B said “…” then “…”."
+    assert without_quotes(text, [(5, 3)]) == text  # a bad span keeps the text
+
+
+def test_class_weights_are_inverse_frequency_with_mean_one() -> None:
+    from models.training.train import class_weights
+
+    task = _task(Path("unused.jsonl"))
+    examples = [
+        Example("t", label, "en", "train") for label in ["neutral"] * 6 + ["protective"] * 2
+    ]
+    weights = class_weights(task, examples)
+    assert weights.tolist() == pytest.approx([1.0, 8 / 6, 8 / 18])  # restrictive absent: 1

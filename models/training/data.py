@@ -27,7 +27,13 @@ from pathlib import Path
 
 from models.artifacts import DataError
 from models.config import TaskConfig
-from models.inputs import compose_article_text
+from models.inputs import (
+    compose_article_text,
+    compose_quote_text,
+    quote_context,
+    quote_spans,
+    without_quotes,
+)
 from pipeline.core.gold import GoldError, load_gold
 
 SPLITS = ("train", "validation", "test")
@@ -89,9 +95,10 @@ def read_source(path: Path) -> list[tuple[str, dict]]:
     return [(f"{path}:{number}", obj) for number, obj in read_jsonl(path)]
 
 
-def quote_rows(path: Path) -> list[tuple[str, dict]]:
+def quote_rows(path: Path, context_chars: int = 0) -> list[tuple[str, dict]]:
     """Each annotated quote with a stance in a gold set, as a training line with its
-    article's language and split."""
+    article's language and split (and, with ``context_chars``, ``context_before`` and
+    ``context_after``: see ``quote_context``)."""
     try:
         articles = load_gold(path)
     except GoldError as exc:
@@ -102,6 +109,11 @@ def quote_rows(path: Path) -> list[tuple[str, dict]]:
         for k, quote in enumerate(article.quotes):
             if quote.stance is not None:
                 line = {"text": quote.text, "label": quote.stance, "lang": lang}
+                if context_chars > 0:
+                    before, after = quote_context(
+                        article.text, quote.start, quote.end, context_chars
+                    )
+                    line["context_before"], line["context_after"] = before, after
                 if article.split:
                     line["split"] = article.split
                 rows.append((f"{path} {article.id} quote {k + 1}", line))
@@ -113,7 +125,9 @@ def quote_rows(path: Path) -> list[tuple[str, dict]]:
 def task_rows(task: TaskConfig) -> list[tuple[str, dict]]:
     """``(where, object)`` rows of every training source of ``task``."""
     rows = [row for source in (task.data, *task.extra_data) for row in read_source(source)]
-    return rows + [row for source in task.quote_data for row in quote_rows(source)]
+    return rows + [
+        row for source in task.quote_data for row in quote_rows(source, task.quote_context)
+    ]
 
 
 def load_examples(task: TaskConfig) -> list[Example]:
@@ -138,6 +152,13 @@ def load_examples(task: TaskConfig) -> list[Example]:
         if split not in SPLITS:
             raise DataError(f"{where}: 'split' must be one of {SPLITS}, got {split!r}")
         title = obj.get("title")
+        if task.author_text and isinstance(obj.get("quotes"), list):
+            quotes = [q.get("text") for q in obj["quotes"] if isinstance(q, dict)]
+            text = without_quotes(text, quote_spans(text, [q for q in quotes if q]))
+        if task.quote_context and ("context_before" in obj or "context_after" in obj):
+            text = compose_quote_text(
+                text, obj.get("context_before") or "", obj.get("context_after") or ""
+            )
         examples.append(
             Example(
                 text=compose_article_text(title if isinstance(title, str) else None, text),

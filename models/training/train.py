@@ -191,12 +191,36 @@ def _cross_entropy(
     return torch.nn.functional.cross_entropy(head(encoder.forward(inputs)), y)
 
 
+def class_weights(task: TaskConfig, train: list[Example]) -> torch.Tensor:
+    """Inverse class frequency in ``train``, scaled so the weights average 1 over examples
+    (``N / (K * n_c)``; a label without examples gets 1)."""
+    counts = torch.bincount(label_ids(task, train), minlength=len(task.labels)).float()
+    weights = len(train) / (len(task.labels) * counts.clamp(min=1))
+    return torch.where(counts > 0, weights, torch.ones_like(weights))
+
+
+def _loss_for(task: TaskConfig, train: list[Example]) -> BatchLoss:
+    """Plain cross-entropy, or class-weighted with ``class_weighted``."""
+    if not task.class_weighted:
+        return _cross_entropy
+    weights = class_weights(task, train)
+
+    def weighted(
+        encoder: Encoder, head: Head | None, inputs: dict[str, torch.Tensor], y: torch.Tensor
+    ) -> torch.Tensor:
+        assert head is not None
+        logits = head(encoder.forward(inputs))
+        return torch.nn.functional.cross_entropy(logits, y, weight=weights)
+
+    return weighted
+
+
 def _fine_tune(
     task: TaskConfig, train: list[Example], config: ModelsConfig, progress: Progress
 ) -> tuple[Head, Encoder]:
     """Softmax fine-tuning: encoder and head trained together on cross-entropy."""
     encoder, head = _tune_encoder(
-        task, train, progress, "fine-tune", lambda e: _softmax_head(e, task), _cross_entropy
+        task, train, progress, "fine-tune", lambda e: _softmax_head(e, task), _loss_for(task, train)
     )
     assert head is not None
     return head, encoder
@@ -226,7 +250,13 @@ def _lora(
         encoder.model = get_peft_model(encoder.model, lora_config(task))
 
     encoder, head = _tune_encoder(
-        task, train, progress, "LoRA", lambda e: _softmax_head(e, task), _cross_entropy, adapt
+        task,
+        train,
+        progress,
+        "LoRA",
+        lambda e: _softmax_head(e, task),
+        _loss_for(task, train),
+        adapt,
     )
     assert head is not None
     return head, encoder

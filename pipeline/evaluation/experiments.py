@@ -5,6 +5,7 @@
     python -m pipeline.evaluation.experiments wise-ft    # interpolate tuned and base weights?
     python -m pipeline.evaluation.experiments article-mix --variant e5-small:head
                                                   # learned article stance vs weighting
+    python -m pipeline.evaluation.experiments quote-prior  # shift the quote stance priors?
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -17,7 +18,9 @@ scores half B's English quotes and the validation split for each alpha. ``articl
 the learned article model (``models/article_mix.py``) on the corpus's train part with the
 served models' scores as features and scores it against the hand-set weighting, the article
 model alone and the quotes alone on the corpus's validation part, English and French apart.
-None reads the devset or the corpus's test part.
+``quote-prior`` adds log-prior shifts to the quote stance model's scores on the corpus's
+validation quotes (the classifier alone, without the off-topic rule) and estimates the gain
+two-fold. None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -219,11 +222,74 @@ def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+PRIOR_GRID = tuple(round(-1.0 + 0.1 * k, 1) for k in range(21))
+
+
+def quote_prior_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
+    """Log-prior shifts of the quote stance scores (added to log p(restrictive) and
+    log p(protective); neutral fixed) on the corpus's validation quotes: the unshifted model,
+    the best shift chosen on all of validation (in-sample, optimistic), and a two-fold estimate
+    (articles split by a hash of their id; the shift chosen on one half scores the other)."""
+    import numpy as np
+
+    from models.classifier import TextClassifier
+    from models.inputs import quote_input
+
+    stance = TextClassifier.load("stance", config, progress=True)
+    gold = gold_data.load_gold(corpus, "validation")
+    refs = [(g, q) for g in gold for q in g.quotes if q.stance is not None]
+    preds = stance.predict(
+        [quote_input(q.text, g.text, q.start, q.end, stance.quote_context) for g, q in refs],
+        [g.language for g, _ in refs],
+    )
+    labels = list(STANCES)
+    logp = np.log(
+        np.array([[max(p.scores[s], 1e-9) for s in labels] if p else [0.0] * 3 for p in preds])
+    )
+    gold_y = [q.stance for _, q in refs]
+    langs = [g.language for g, _ in refs]
+    fold = [int(hashlib.sha256(g.id.encode()).hexdigest()[:8], 16) % 2 for g, _ in refs]
+    shifts = [(r, p) for r in PRIOR_GRID for p in PRIOR_GRID]
+
+    def predict(rows: list[int], shift: tuple[float, float]) -> list[str]:
+        bias = np.array([shift[0], shift[1], 0.0])
+        return [labels[int(np.argmax(logp[i] + bias))] for i in rows]
+
+    def f1(rows: list[int], predicted: list[str]) -> float:
+        return classification_report([gold_y[i] for i in rows], predicted, STANCES).macro_f1
+
+    def best(rows: list[int]) -> tuple[float, float]:
+        # highest macro-F1; ties go to the smallest shift
+        return max(shifts, key=lambda s: (f1(rows, predict(rows, s)), -abs(s[0]) - abs(s[1])))
+
+    everything = list(range(len(refs)))
+    chosen = best(everything)
+    cross: dict[int, str] = {}
+    for k in (0, 1):
+        fit_rows = [i for i in everything if fold[i] == k]
+        other = [i for i in everything if fold[i] != k]
+        cross.update(zip(other, predict(other, best(fit_rows)), strict=True))
+    print(f"model {stance.version}; validation quotes {len(refs)}; in-sample shift {chosen}")
+    print("| language | unshifted | shifted (in-sample) | shifted (two-fold) |")
+    print("| --- | --- | --- | --- |")
+    for lang in ("en", "fr", None):
+        rows = [i for i in everything if lang is None or langs[i] == lang]
+        cells = [
+            f1(rows, predict(rows, (0.0, 0.0))),
+            f1(rows, predict(rows, chosen)),
+            f1(rows, [cross[i] for i in rows]),
+        ]
+        print(f"| {lang or 'all'} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.evaluation.experiments", description=__doc__
     )
-    parser.add_argument("check", choices=("demo-half", "balance", "wise-ft", "article-mix"))
+    parser.add_argument(
+        "check",
+        choices=("demo-half", "balance", "wise-ft", "article-mix", "quote-prior"),
+    )
     parser.add_argument("--config", type=Path, default=None, help="models config")
     parser.add_argument(
         "--variant", default=None, help="base:method, as pipeline.evaluation.compare"
@@ -235,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         config = variant_config(config, base, method)
     if args.check == "article-mix":
         article_mix_check(config)
+        return
+    if args.check == "quote-prior":
+        quote_prior_check(config)
         return
     if args.check == "demo-half":
         demo_half(config)
