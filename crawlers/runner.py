@@ -159,7 +159,7 @@ def run_crawl(
         try:
             while proc.poll() is None:
                 if on_progress:
-                    on_progress(_count_lines(fetch_log))
+                    on_progress(count_lines(fetch_log))
                 time.sleep(0.5)
         except BaseException:
             proc.terminate()
@@ -169,7 +169,7 @@ def run_crawl(
                 proc.kill()
             raise
     if on_progress:
-        on_progress(_count_lines(fetch_log))
+        on_progress(count_lines(fetch_log))
     for leftover in (job_file, seen_file):
         if leftover is not None and proc.returncode == 0:
             leftover.unlink(missing_ok=True)
@@ -216,7 +216,8 @@ def run_check(
         return rows
 
 
-def _count_lines(path: Path) -> int:
+def count_lines(path: Path) -> int:
+    """Lines in a fetch log written so far (0 while it does not exist): the crawl's progress."""
     try:
         with open(path, "rb") as handle:
             return sum(1 for _ in handle)

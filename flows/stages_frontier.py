@@ -23,7 +23,7 @@ from crawlers.frontier import coordinator
 from crawlers.frontier.connection import connect
 from crawlers.frontier.worker import join_crawl
 from crawlers.job import CrawlJob
-from crawlers.runner import CrawlResult, new_run_id
+from crawlers.runner import CrawlResult, count_lines, new_run_id
 from pipeline.core.config import Source, TopicProfile
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators
@@ -127,7 +127,7 @@ def crawl_distributed(
                     if on_worker:
                         on_worker(record)
             if on_progress:
-                on_progress(sum(_count_lines(Path(r.fetch_log)) for r in state.workers))
+                on_progress(sum(count_lines(Path(r.fetch_log)) for r in state.workers))
             if state.done and state.workers:
                 break
             if futures and all(f.done() for f in futures):  # e.g. every local worker crashed
@@ -190,11 +190,3 @@ def _finish_runs(
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _count_lines(path: Path) -> int:
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for _ in handle)
-    except FileNotFoundError:
-        return 0
