@@ -114,6 +114,7 @@ class TextClassifier:
         batch_size: int = 32,
         quote_context: int = 0,
         author_text: bool = False,
+        input_prefix: str = "",
     ) -> None:
         self.task = task
         self.labels = tuple(labels)
@@ -127,6 +128,8 @@ class TextClassifier:
         self.quote_context = quote_context
         # Article models: read the article with its quotes cut out (models.inputs.without_quotes).
         self.author_text = author_text
+        # Read before every text, as in training (the task's ``input_prefix``).
+        self.input_prefix = input_prefix
 
     @classmethod
     def load(cls, task: str, config: ModelsConfig, progress: bool = False) -> TextClassifier:
@@ -162,6 +165,7 @@ class TextClassifier:
             ),
             quote_context=meta["settings"].get("quote_context", 0),
             author_text=meta["settings"].get("author_text", False),
+            input_prefix=meta["settings"].get("input_prefix", ""),
         )
 
     def supports(self, language: str | None) -> bool:
@@ -232,7 +236,7 @@ class TextClassifier:
 
     def _prepare(self, texts: list[str]) -> list[Batch]:
         """Tokenise, sort by length, pad, and move to the device (runs in the worker thread)."""
-        token_ids = self.encoder.tokenize(texts, self.max_length)
+        token_ids = self.encoder.tokenize(texts, self.max_length, self.input_prefix)
         return list(self.encoder.batches(token_ids, self.batch_size))
 
     def _launch(self, prepared: Future[list[Batch]]) -> Launched:

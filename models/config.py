@@ -75,6 +75,9 @@ class TaskConfig:
     # each quote span becomes "…"). Training reads the spans from the gold articles' quotes,
     # serving from the quote stage's.
     author_text: bool = False
+    # Text put before every input, in training and serving alike: the instruction some encoders
+    # were trained with (multilingual-e5 reads "query: " before text used as features).
+    input_prefix: str = ""
 
     @property
     def sources(self) -> tuple[Path, ...]:
@@ -108,6 +111,7 @@ class TaskConfig:
             **({"quote_context": self.quote_context} if self.quote_context else {}),
             **({"class_weighted": True} if self.class_weighted else {}),
             **({"author_text": True} if self.author_text else {}),
+            **({"input_prefix": self.input_prefix} if self.input_prefix else {}),
         }
 
 
@@ -179,6 +183,7 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "quote_context": int,
     "class_weighted": bool,
     "author_text": bool,
+    "input_prefix": str,
 }
 
 
@@ -344,6 +349,7 @@ def _task(name: str, values: dict[str, Any], root: Path, path: Path) -> TaskConf
         quote_context=values.get("quote_context", 0),
         class_weighted=values.get("class_weighted", False),
         author_text=values.get("author_text", False),
+        input_prefix=values.get("input_prefix", ""),
     )
     for key in (
         "max_length",

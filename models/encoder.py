@@ -125,8 +125,11 @@ class Encoder:
     def dim(self) -> int:
         return int(self.model.config.hidden_size)
 
-    def tokenize(self, texts: Sequence[str], max_length: int) -> list[list[int]]:
-        """Token ids per text, special tokens included, truncated to ``max_length``, unpadded."""
+    def tokenize(self, texts: Sequence[str], max_length: int, prefix: str = "") -> list[list[int]]:
+        """Token ids per text (after ``prefix``), special tokens included, truncated to
+        ``max_length``, unpadded."""
+        if prefix:
+            texts = [prefix + text for text in texts]
         rust = self._rust_tokenizer(max_length)
         if rust is None:  # a slow (Python) tokenizer
             encoded = self.tokenizer(
@@ -198,9 +201,11 @@ class Encoder:
         max_length: int,
         batch_size: int = 32,
         on_batch: Callable[[int], None] | None = None,
+        prefix: str = "",
     ) -> torch.Tensor:
-        """``(len(texts), dim)`` float32 CPU tensor of mean-pooled vectors, in input order."""
-        token_ids = self.tokenize(texts, max_length)
+        """``(len(texts), dim)`` float32 CPU tensor of mean-pooled vectors, in input order
+        (each text read after ``prefix``)."""
+        token_ids = self.tokenize(texts, max_length, prefix)
         out = torch.zeros(len(texts), self.dim, dtype=torch.float32)
         with torch.inference_mode():
             for batch in self.batches(token_ids, batch_size):

@@ -337,3 +337,22 @@ def test_shipped_models_serve_without_training(
         train_module.ship(train_module.train("stance", ft, progress=False).path, shipped)
     monkeypatch.setattr(train_module, "train", lambda *a, **k: pytest.fail("retrained"))
     assert ensure_trained("stance", config, progress=False) == target
+
+
+def test_input_prefix_is_read_in_training_and_serving(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "prefix", input_prefix="query: ")
+    path = ensure_trained("stance", config, progress=False)
+    assert read_meta(path)["settings"]["input_prefix"] == "query: "
+    clf = TextClassifier.load("stance", config)
+    assert clf.input_prefix == "query: "
+    text = "Send them back."
+    prefixed = clf.encoder.tokenize([text], 32, "query: ")
+    assert prefixed == clf.encoder.tokenize(["query: " + text], 32)
+    assert prefixed != clf.encoder.tokenize([text], 32)
+    # Serving reads the prefix: the scores are the head's over the prefixed text's vector.
+    (served,) = clf.predict([text])
+    vector = clf.encoder.embed([text], clf.max_length, prefix="query: ")
+    with torch.inference_mode():
+        expected = torch.softmax(clf.head(vector), -1)[0]
+    assert served is not None
+    assert served.score == pytest.approx(float(expected.max()), abs=1e-5)

@@ -93,15 +93,19 @@ def test_input_and_loss_keys_parse_and_stay_out_of_old_fingerprints(tmp_path: Pa
     plain = load_model_config(_write(tmp_path, f"[tasks.stance]\n{labels}\n")).task("stance")
     assert (plain.quote_context, plain.class_weighted, plain.author_text) == (0, False, False)
     fingerprint = plain.fingerprint()
-    assert not {"quote_context", "class_weighted", "author_text"} & set(fingerprint)
+    assert plain.input_prefix == ""
+    assert not {"quote_context", "class_weighted", "author_text", "input_prefix"} & set(fingerprint)
     body = f"[tasks.stance]\n{labels}\nquote_context = 200\nclass_weighted = true\n"
+    body += 'input_prefix = "query: "\n'
     task = load_model_config(_write(tmp_path, body + "author_text = true\n")).task("stance")
     assert (task.quote_context, task.class_weighted, task.author_text) == (200, True, True)
+    assert task.input_prefix == "query: "
     assert task.fingerprint() == {
         **fingerprint,
         "quote_context": 200,
         "class_weighted": True,
         "author_text": True,
+        "input_prefix": "query: ",
     }
     with pytest.raises(ConfigError, match="quote_context"):
         load_model_config(_write(tmp_path, f"[tasks.stance]\n{labels}\nquote_context = -1\n"))

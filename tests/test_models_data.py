@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,14 @@ def test_class_weights_are_inverse_frequency_with_mean_one() -> None:
     ]
     weights = class_weights(task, examples)
     assert weights.tolist() == pytest.approx([1.0, 8 / 6, 8 / 18])  # restrictive absent: 1
+
+
+def test_outlet_folds_keep_each_outlet_in_one_fold_and_balance_sizes() -> None:
+    from pipeline.evaluation.experiments import outlet_folds
+
+    outlets = ["a"] * 6 + ["b"] * 4 + ["c"] * 3 + ["d"] * 3 + ["e"] * 2 + ["f"]
+    folds = outlet_folds(outlets, 3)
+    assert set(folds) == set(outlets) and set(folds.values()) == {0, 1, 2}
+    sizes = Counter(folds[o] for o in outlets)
+    assert sorted(sizes.values()) == [6, 6, 7]  # a+f | b+e | c+d
+    assert folds == outlet_folds(list(reversed(outlets)), 3)  # order of the input is irrelevant

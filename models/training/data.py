@@ -132,44 +132,46 @@ def task_rows(task: TaskConfig) -> list[tuple[str, dict]]:
 
 def load_examples(task: TaskConfig) -> list[Example]:
     """All labelled examples of ``task`` (every language; see ``split_examples``)."""
-    examples: list[Example] = []
-    for where, obj in task_rows(task):
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{where}: missing or empty 'text'")
-        if task.label_field not in obj:
-            raise DataError(f"{where}: missing label field {task.label_field!r}")
-        raw = obj[task.label_field]
-        label = label_of(obj, task.label_field)
-        if raw is None:
-            continue
-        if label not in task.labels:
-            raise DataError(f"{where}: label {raw!r} is not one of {list(task.labels)}")
-        lang = obj.get("lang", obj.get("language", "en"))
-        if not isinstance(lang, str) or not lang:
-            raise DataError(f"{where}: 'lang' must be a language code such as 'en'")
-        split = obj.get("split") or hash_split(text, task.validation_percent)
-        if split not in SPLITS:
-            raise DataError(f"{where}: 'split' must be one of {SPLITS}, got {split!r}")
-        title = obj.get("title")
-        if task.author_text and isinstance(obj.get("quotes"), list):
-            quotes = [q.get("text") for q in obj["quotes"] if isinstance(q, dict)]
-            text = without_quotes(text, quote_spans(text, [q for q in quotes if q]))
-        if task.quote_context and ("context_before" in obj or "context_after" in obj):
-            text = compose_quote_text(
-                text, obj.get("context_before") or "", obj.get("context_after") or ""
-            )
-        examples.append(
-            Example(
-                text=compose_article_text(title if isinstance(title, str) else None, text),
-                label=label,
-                lang=lang.lower().split("-")[0],
-                split=split,
-            )
-        )
+    examples = [e for where, obj in task_rows(task) if (e := example_of(task, where, obj))]
     if not examples:
         raise DataError(f"{task.data}: no labelled examples for task {task.name!r}")
     return examples
+
+
+def example_of(task: TaskConfig, where: str, obj: dict) -> Example | None:
+    """The labelled example one source row gives ``task`` (None: the row's label is null);
+    raises :class:`DataError` naming ``where`` for a malformed row."""
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise DataError(f"{where}: missing or empty 'text'")
+    if task.label_field not in obj:
+        raise DataError(f"{where}: missing label field {task.label_field!r}")
+    raw = obj[task.label_field]
+    label = label_of(obj, task.label_field)
+    if raw is None:
+        return None
+    if label not in task.labels:
+        raise DataError(f"{where}: label {raw!r} is not one of {list(task.labels)}")
+    lang = obj.get("lang", obj.get("language", "en"))
+    if not isinstance(lang, str) or not lang:
+        raise DataError(f"{where}: 'lang' must be a language code such as 'en'")
+    split = obj.get("split") or hash_split(text, task.validation_percent)
+    if split not in SPLITS:
+        raise DataError(f"{where}: 'split' must be one of {SPLITS}, got {split!r}")
+    title = obj.get("title")
+    if task.author_text and isinstance(obj.get("quotes"), list):
+        quotes = [q.get("text") for q in obj["quotes"] if isinstance(q, dict)]
+        text = without_quotes(text, quote_spans(text, [q for q in quotes if q]))
+    if task.quote_context and ("context_before" in obj or "context_after" in obj):
+        text = compose_quote_text(
+            text, obj.get("context_before") or "", obj.get("context_after") or ""
+        )
+    return Example(
+        text=compose_article_text(title if isinstance(title, str) else None, text),
+        label=label,
+        lang=lang.lower().split("-")[0],
+        split=split,
+    )
 
 
 def split_examples(

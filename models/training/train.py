@@ -116,6 +116,7 @@ def _embed(
         task.max_length,
         task.batch_size,
         on_batch=lambda n: progress.advance(bar, n),
+        prefix=task.input_prefix,
     )
 
 
@@ -153,7 +154,7 @@ def _tune_encoder(
         adapt(encoder)
     head = make_head(encoder)
     targets = label_ids(task, train)
-    token_ids = encoder.tokenize([e.text for e in train], task.max_length)
+    token_ids = encoder.tokenize([e.text for e in train], task.max_length, task.input_prefix)
     _freeze_lower_layers(encoder.model, task.train_layers)
     params = [p for p in encoder.model.parameters() if p.requires_grad]
     params += list(head.parameters()) if head is not None else []
@@ -311,7 +312,9 @@ def _validation_logits(
 ) -> torch.Tensor:
     if not examples:
         return torch.zeros((0, len(task.labels)))
-    pooled = encoder.embed([e.text for e in examples], task.max_length, task.batch_size)
+    pooled = encoder.embed(
+        [e.text for e in examples], task.max_length, task.batch_size, prefix=task.input_prefix
+    )
     with torch.inference_mode():
         return head(pooled).float()
 

@@ -6,6 +6,7 @@
     python -m pipeline.evaluation.experiments article-mix --variant e5-small:head
                                                   # learned article stance vs weighting
     python -m pipeline.evaluation.experiments quote-prior  # shift the quote stance priors?
+    python -m pipeline.evaluation.experiments article-cv   # article model settings, by outlet
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -20,7 +21,10 @@ served models' scores as features and scores it against the hand-set weighting, 
 model alone and the quotes alone on the corpus's validation part, English and French apart.
 ``quote-prior`` adds log-prior shifts to the quote stance model's scores on the corpus's
 validation quotes (the classifier alone, without the off-topic rule) and estimates the gain
-two-fold. None reads the devset or the corpus's test part.
+two-fold. ``article-cv`` scores settings of the frozen-head article model (input length,
+author's text only, input prefix, L2) by five-fold cross-validation over the corpus's train and
+validation articles, folds by outlet, the team's articles training in every fold; the quotes-only
+rule is scored beside it on the same articles. None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -31,11 +35,16 @@ import hashlib
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import torch
+
 from models.article_mix import article_features, fit_mix, served_inputs
 from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
+from models.encoder import pick_device, shared_encoder
+from models.head import Head, fit_logistic
 from models.metrics import classification_report
 from models.stance import (
     combine_article_stance,
@@ -43,7 +52,7 @@ from models.stance import (
     load_annotators,
     quote_weight,
 )
-from models.training.data import compose_article_text
+from models.training.data import compose_article_text, example_of, task_rows
 from pipeline.core import gold as gold_data
 from pipeline.core.paths import DATA_DIR
 from pipeline.core.records import STANCES, Quote
@@ -282,13 +291,135 @@ def quote_prior_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
         print(f"| {lang or 'all'} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
 
 
+ARTICLE_CV_GRID: tuple[dict, ...] = tuple(
+    {"max_length": length, "author_text": author, "input_prefix": prefix}
+    for length in (256, 512)
+    for author in (False, True)
+    for prefix in ("", "query: ")
+)
+ARTICLE_CV_L2 = (0.001, 0.005, 0.05)
+CV_FOLDS = 5
+
+
+def outlet_folds(outlets: Sequence[str], k: int = CV_FOLDS) -> dict[str, int]:
+    """Each outlet's fold, ``k`` folds of similar size: outlets largest first, each to the
+    fold with the fewest articles so far (ties: the lower fold, then the outlet's name)."""
+    sizes = [0] * k
+    folds: dict[str, int] = {}
+    for outlet, n in sorted(Counter(outlets).items(), key=lambda kv: (-kv[1], kv[0])):
+        fold = min(range(k), key=lambda i: (sizes[i], i))
+        folds[outlet] = fold
+        sizes[fold] += n
+    return folds
+
+
+def _macro_f1_by_language(
+    gold: Sequence[str], pred: Sequence[str | None], langs: Sequence[str]
+) -> list[float]:
+    cells = []
+    for lang in ("en", "fr", None):
+        rows = [i for i, x in enumerate(langs) if lang is None or x == lang]
+        report = classification_report([gold[i] for i in rows], [pred[i] for i in rows], STANCES)
+        cells.append(report.macro_f1)
+    return cells
+
+
+def article_cv_check(
+    config: ModelsConfig,
+    grid: Sequence[dict] = ARTICLE_CV_GRID,
+    l2s: Sequence[float] = ARTICLE_CV_L2,
+    folds: int = CV_FOLDS,
+) -> None:
+    """Out-of-fold article stance macro-F1 of the frozen-head article model for each setting
+    in ``grid`` and L2 in ``l2s``, and of the quotes-only rule, over the corpus's train and
+    validation articles (folds by outlet: no outlet is both trained and scored in a fold)."""
+    base = config.task("article_stance")
+    stance, _, _ = load_annotators(config, progress=False)
+    gold = [
+        g
+        for split in ("train", "validation")
+        for g in gold_data.load_gold(CORPUS, split)
+        if g.relevant and g.stance and g.language in base.languages
+    ]
+    by_id = {g.id: g for g in gold}
+    fold_of = outlet_folds([g.outlet for g in gold], folds)
+    quotes_only: dict[str, str | None] = {}
+    for g, (_, q) in zip(gold, served_inputs(gold, stance, None), strict=True):
+        scores = combine_article_stance(None, q, 0.0)
+        quotes_only[g.id] = max(scores, key=lambda k: scores[k]) if scores else None
+    print(
+        f"{len(gold)} corpus articles (train and validation parts) in {folds} folds by outlet; "
+        "the quotes-only rule reads the shipped quote model, which trained on the train part's "
+        "quotes (so its figure is optimistic there)"
+    )
+    print("| article model settings | l2 | en | fr | all | validation part: en | fr |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    ids = [g.id for g in gold]
+    val = [i for i, g in enumerate(gold) if g.split == "validation"]
+    labels = [g.stance or "" for g in gold]
+    langs = [g.language or "" for g in gold]
+    rule = [quotes_only[i] for i in ids]
+    cells = _macro_f1_by_language(labels, rule, langs)
+    on_val = _macro_f1_by_language(
+        [labels[i] for i in val], [rule[i] for i in val], [langs[i] for i in val]
+    )
+    print(
+        "| quotes only (shipped rule) | - | "
+        + " | ".join(f"{c:.3f}" for c in [*cells, *on_val[:2]])
+        + " |",
+        flush=True,
+    )
+    encoder = shared_encoder(resolve_base_model(base.base_model), pick_device("cpu"))
+    for settings in grid:
+        task = dataclasses.replace(base, **settings)
+        team: list[tuple[str, str]] = []  # (text, label) of the team's articles: always train
+        held: dict[str, str] = {}  # corpus article id -> its input text
+        for where, obj in task_rows(task):
+            example = example_of(task, where, obj)
+            if example is None or example.lang not in task.languages:
+                continue
+            if obj.get("outlet"):
+                if obj.get("id") in by_id:
+                    held[obj["id"]] = example.text
+            elif example.split != "test":
+                team.append((example.text, example.label))
+        texts = [t for t, _ in team] + [held[i] for i in ids]
+        vectors = encoder.embed(texts, task.max_length, task.batch_size, prefix=task.input_prefix)
+        targets = torch.tensor([task.labels.index(x) for x in [*(y for _, y in team), *labels]])
+        n_team = len(team)
+        for l2 in l2s:
+            pred: list[str | None] = [None] * len(gold)
+            for fold in range(folds):
+                scored = [i for i, g in enumerate(gold) if fold_of[g.outlet] == fold]
+                trained = list(range(n_team)) + [
+                    n_team + i for i, g in enumerate(gold) if fold_of[g.outlet] != fold
+                ]
+                head = Head(encoder.dim, len(task.labels))
+                fit_logistic(head, vectors[trained], targets[trained], l2, task.max_iter)
+                with torch.inference_mode():
+                    best = head(vectors[[n_team + i for i in scored]]).argmax(-1).tolist()
+                for i, k in zip(scored, best, strict=True):
+                    pred[i] = task.labels[k]
+            cells = _macro_f1_by_language(labels, pred, langs)
+            on_val = _macro_f1_by_language(
+                [labels[i] for i in val], [pred[i] for i in val], [langs[i] for i in val]
+            )
+            name = ", ".join(f"{k}={v!r}" for k, v in settings.items())
+            print(
+                f"| {name} | {l2} | "
+                + " | ".join(f"{c:.3f}" for c in [*cells, *on_val[:2]])
+                + " |",
+                flush=True,
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.evaluation.experiments", description=__doc__
     )
     parser.add_argument(
         "check",
-        choices=("demo-half", "balance", "wise-ft", "article-mix", "quote-prior"),
+        choices=("demo-half", "balance", "wise-ft", "article-mix", "quote-prior", "article-cv"),
     )
     parser.add_argument("--config", type=Path, default=None, help="models config")
     parser.add_argument(
@@ -304,6 +435,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.check == "quote-prior":
         quote_prior_check(config)
+        return
+    if args.check == "article-cv":
+        article_cv_check(config)
         return
     if args.check == "demo-half":
         demo_half(config)
