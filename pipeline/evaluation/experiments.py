@@ -298,6 +298,7 @@ ARTICLE_CV_GRID: tuple[dict, ...] = tuple(
     for prefix in ("", "query: ")
 )
 ARTICLE_CV_L2 = (0.001, 0.005, 0.05)
+MIX_CV_L2 = (0.01, 0.1)
 CV_FOLDS = 5
 
 
@@ -343,8 +344,9 @@ def article_cv_check(
     ]
     by_id = {g.id: g for g in gold}
     fold_of = outlet_folds([g.outlet for g in gold], folds)
+    quote_inputs = [q for _, q in served_inputs(gold, stance, None)]
     quotes_only: dict[str, str | None] = {}
-    for g, (_, q) in zip(gold, served_inputs(gold, stance, None), strict=True):
+    for g, q in zip(gold, quote_inputs, strict=True):
         scores = combine_article_stance(None, q, 0.0)
         quotes_only[g.id] = max(scores, key=lambda k: scores[k]) if scores else None
     print(
@@ -358,17 +360,8 @@ def article_cv_check(
     val = [i for i, g in enumerate(gold) if g.split == "validation"]
     labels = [g.stance or "" for g in gold]
     langs = [g.language or "" for g in gold]
-    rule = [quotes_only[i] for i in ids]
-    cells = _macro_f1_by_language(labels, rule, langs)
-    on_val = _macro_f1_by_language(
-        [labels[i] for i in val], [rule[i] for i in val], [langs[i] for i in val]
-    )
-    print(
-        "| quotes only (shipped rule) | - | "
-        + " | ".join(f"{c:.3f}" for c in [*cells, *on_val[:2]])
-        + " |",
-        flush=True,
-    )
+    _print_cv_row("quotes only (shipped rule)", "-", labels, [quotes_only[i] for i in ids],
+                  langs, val)  # fmt: skip
     encoder = shared_encoder(resolve_base_model(base.base_model), pick_device("cpu"))
     for settings in grid:
         task = dataclasses.replace(base, **settings)
@@ -389,6 +382,7 @@ def article_cv_check(
         n_team = len(team)
         for l2 in l2s:
             pred: list[str | None] = [None] * len(gold)
+            probs: list[dict[str, float] | None] = [None] * len(gold)
             for fold in range(folds):
                 scored = [i for i, g in enumerate(gold) if fold_of[g.outlet] == fold]
                 trained = list(range(n_team)) + [
@@ -397,20 +391,42 @@ def article_cv_check(
                 head = Head(encoder.dim, len(task.labels))
                 fit_logistic(head, vectors[trained], targets[trained], l2, task.max_iter)
                 with torch.inference_mode():
-                    best = head(vectors[[n_team + i for i in scored]]).argmax(-1).tolist()
-                for i, k in zip(scored, best, strict=True):
-                    pred[i] = task.labels[k]
-            cells = _macro_f1_by_language(labels, pred, langs)
-            on_val = _macro_f1_by_language(
-                [labels[i] for i in val], [pred[i] for i in val], [langs[i] for i in val]
-            )
+                    out = torch.softmax(head(vectors[[n_team + i for i in scored]]), -1)
+                for i, row in zip(scored, out.tolist(), strict=True):
+                    probs[i] = dict(zip(task.labels, row, strict=True))
+                    pred[i] = max(probs[i], key=lambda k: probs[i][k])  # type: ignore[index]
             name = ", ".join(f"{k}={v!r}" for k, v in settings.items())
-            print(
-                f"| {name} | {l2} | "
-                + " | ".join(f"{c:.3f}" for c in [*cells, *on_val[:2]])
-                + " |",
-                flush=True,
-            )
+            _print_cv_row(f"{name}", str(l2), labels, pred, langs, val)
+            # The learned mix over the out-of-fold article scores and the quotes, itself
+            # cross-validated on the same folds.
+            features = [article_features(probs[i], quote_inputs[i]) for i in range(len(gold))]
+            for mix_l2 in MIX_CV_L2:
+                mixed: list[str | None] = [None] * len(gold)
+                for fold in range(folds):
+                    fit = [i for i, g in enumerate(gold) if fold_of[g.outlet] != fold]
+                    mix = fit_mix([features[i] for i in fit], [labels[i] for i in fit], mix_l2)
+                    for i, g in enumerate(gold):
+                        if fold_of[g.outlet] == fold:
+                            scores = mix.scores(features[i])
+                            mixed[i] = max(scores, key=lambda k: scores[k])
+                _print_cv_row(f"learned mix over: {name}", f"{l2} / {mix_l2}", labels, mixed,
+                              langs, val)  # fmt: skip
+
+
+def _print_cv_row(
+    name: str,
+    l2: str,
+    labels: Sequence[str],
+    pred: Sequence[str | None],
+    langs: Sequence[str],
+    val: Sequence[int],
+) -> None:
+    cells = _macro_f1_by_language(labels, pred, langs)
+    on_val = _macro_f1_by_language(
+        [labels[i] for i in val], [pred[i] for i in val], [langs[i] for i in val]
+    )
+    print(f"| {name} | {l2} | " + " | ".join(f"{c:.3f}" for c in [*cells, *on_val[:2]]) + " |",
+          flush=True)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:
