@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.core.records import SeenRow as SeenRow  # re-exported: the runner reads it here
+
 
 @dataclass(frozen=True, slots=True)
 class SeenEntry:
@@ -29,17 +31,6 @@ class SeenEntry:
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
         return headers
-
-
-@dataclass(frozen=True, slots=True)
-class SeenRow:
-    """A line of the seen file, as the parent process writes it."""
-
-    canonical_url: str
-    fetched_at: datetime  # naive UTC
-    etag: str | None = None
-    last_modified: str | None = None
-    skipped: bool = False
 
 
 class SeenIndex:

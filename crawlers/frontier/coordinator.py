@@ -19,8 +19,8 @@ from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys, as_text
 from crawlers.frontier.seed import DONE
 from crawlers.frontier.seen import write_seen
 from crawlers.job import CrawlJob
-from crawlers.seen import SeenRow
 from pipeline.core.config import Source
+from pipeline.core.records import SeenRow
 
 
 @dataclass(frozen=True, slots=True)

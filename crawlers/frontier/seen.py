@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 import redis
 
-from crawlers.seen import SeenEntry, SeenIndex, SeenRow
+from crawlers.seen import SeenEntry, SeenIndex
+from pipeline.core.records import SeenRow
 
 CHUNK = 5000
 

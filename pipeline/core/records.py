@@ -33,6 +33,29 @@ SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "descriptio
 NAMED_SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation")
 
 
+# ``Fetch.error`` codes (the full list: crawlers/faults.py) that other stages act on.
+# Decisions made before fetching, not failures: the crawler chose not to fetch.
+SKIPPED = frozenset({"topic_filtered", "too_old"})
+# Failures that may go away by themselves: the next run tries these URLs again.
+TRANSIENT = frozenset(
+    {
+        "timeout",
+        "connection_refused",
+        "connection_lost",
+        "dns_error",
+        "retry_after",
+        "http_408",
+        "http_429",
+        "http_500",
+        "http_502",
+        "http_503",
+        "http_504",
+        "http_522",
+        "http_524",
+    }
+)
+
+
 @dataclass(slots=True)
 class Fetch:
     """One HTTP request made by a crawl, successful or not (a row of ``fetches``)."""
@@ -62,6 +85,18 @@ class CrawlRun:
     responses: int = 0
     errors: int = 0
     status: str = "running"  # "running", "finished", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenRow:
+    """An article URL earlier runs settled, as the parent process hands it to a crawl job (a
+    line of the job's seen file: crawlers/seen.py)."""
+
+    canonical_url: str
+    fetched_at: datetime  # naive UTC
+    etag: str | None = None
+    last_modified: str | None = None
+    skipped: bool = False  # an earlier run chose not to fetch it (topic): never fetched
 
 
 @dataclass(slots=True)

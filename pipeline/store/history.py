@@ -1,6 +1,7 @@
 """What the database knows about earlier crawls, in the form a crawl job needs.
 
-Runs in the parent process (the crawler subprocess never opens DuckDB):
+Read by the stages in the parent process, which hand it to the crawl job (the crawler
+subprocess never opens DuckDB):
 
 - :func:`seen_rows`: every article URL already settled, canonicalised: stored articles (with
   their fetch time and cache validators) and URLs whose last answer was final (a redirect, a
@@ -20,8 +21,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from crawlers.faults import SKIPPED, TRANSIENT
-from crawlers.seen import SeenRow
+from pipeline.core.records import SKIPPED, TRANSIENT, SeenRow
 from pipeline.core.urls import canonicalize
 from pipeline.core.warc import Validators
 
