@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import duckdb
 
 from crawlers.faults import SKIPPED
 from pipeline.core.records import Fetch
@@ -80,25 +77,6 @@ def build_report(
             new, duplicates = stored.get(report.source, (0, 0))
             report.new_articles, report.duplicates = new, duplicates
     return list(reports.values())
-
-
-def stored_counts(con: duckdb.DuckDBPyConnection, warc_file: str) -> dict[str, tuple[int, int]]:
-    """Per outlet: articles first stored from ``warc_file``, and how many are duplicates."""
-    rows = con.execute(
-        """
-        SELECT a.outlet, count(*), count(*) FILTER (WHERE s.duplicate_of IS NOT NULL)
-        FROM article_signatures s JOIN articles a USING (article_id)
-        WHERE s.first_warc = ?
-        GROUP BY a.outlet
-        """,
-        [str(warc_file)],
-    ).fetchall()
-    return {outlet: (new, dup) for outlet, new, dup in rows}
-
-
-def warc_processed(con: duckdb.DuckDBPyConnection, warc_file: str | Path) -> bool:
-    rows = con.execute("SELECT 1 FROM warc_files WHERE warc_file = ?", [str(warc_file)]).fetchall()
-    return bool(rows)
 
 
 def is_skip(code: str | None) -> bool:

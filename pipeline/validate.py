@@ -35,7 +35,8 @@ import duckdb
 import numpy as np
 
 from pipeline.core.records import SPEAKER_ROLES, STANCES
-from pipeline.store.filters import Filters, restricted
+from pipeline.store.filters import Filters
+from pipeline.store.samples import sample_population
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
@@ -54,42 +55,6 @@ STRATA: dict[str, tuple[str, ...]] = {
     "quotes": ("stance", "speaker_role", "outlet"),
     "articles": ("stance", "is_relevant", "outlet"),
 }
-
-QUOTES_SQL = """
-SELECT
-    w.article_id || ':' || w.quote_index AS item_id,
-    w.outlet,
-    w.date,
-    a.url,
-    w.speaker,
-    w.speaker_org,
-    w.text AS quote,
-    a.text AS article_text,
-    q.char_start,
-    q.char_end,
-    w.speaker_role,
-    w.stance
-FROM (SELECT * FROM quote_weeks WHERE {where}) w
-JOIN quotes q USING (article_id, quote_index)
-JOIN articles a USING (article_id)
-ORDER BY item_id
-"""
-
-ARTICLES_SQL = """
-SELECT
-    w.article_id AS item_id,
-    w.outlet,
-    w.date,
-    w.url,
-    w.title,
-    a.text AS article_text,
-    w.is_relevant,
-    w.stance
-FROM (SELECT * FROM article_weeks WHERE duplicate_of IS NULL AND {where}) w
-JOIN articles a USING (article_id)
-ORDER BY item_id
-"""
-
 
 # The labels a coder may use per field (anything else is reported as a likely typo).
 CODEBOOK: dict[str, frozenset[str]] = {
@@ -169,11 +134,9 @@ def draw_sample(
         raise ValidationError(
             f"--stratify {stratify}: {what} can be stratified on {', '.join(STRATA[what])}"
         )
-    where = "TRUE" if include_off_topic else "is_relevant"
-    with restricted(con, filters or Filters()):
-        cursor = con.execute((QUOTES_SQL if what == "quotes" else ARTICLES_SQL).format(where=where))
-        names = [d[0] for d in cursor.description]
-        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    records = sample_population(
+        con, what, filters=filters or Filters(), include_off_topic=include_off_topic
+    )
     if not records:
         raise ValidationError(
             f"no {what} to sample" + (f" for {filters.describe()}" if filters else "")

@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawlers.report import build_report, stored_counts, warc_processed
+from crawlers.report import build_report
 from crawlers.runner import CrawlResult, run_check
 from pipeline.core.config import DEFAULT_SOURCES, load_sources
 from pipeline.core.warc import read_fetch_log
 from pipeline.store.load import connect
+from pipeline.store.summary import stored_counts, warc_processed
 
 console = Console()
 

@@ -147,6 +147,25 @@ def _stance_counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
     return ordered
 
 
+def stored_counts(con: duckdb.DuckDBPyConnection, warc_file: str) -> dict[str, tuple[int, int]]:
+    """Per outlet: articles first stored from ``warc_file``, and how many are duplicates."""
+    rows = con.execute(
+        """
+        SELECT a.outlet, count(*), count(*) FILTER (WHERE s.duplicate_of IS NOT NULL)
+        FROM article_signatures s JOIN articles a USING (article_id)
+        WHERE s.first_warc = ?
+        GROUP BY a.outlet
+        """,
+        [str(warc_file)],
+    ).fetchall()
+    return {outlet: (new, dup) for outlet, new, dup in rows}
+
+
+def warc_processed(con: duckdb.DuckDBPyConnection, warc_file: str | Path) -> bool:
+    rows = con.execute("SELECT 1 FROM warc_files WHERE warc_file = ?", [str(warc_file)]).fetchall()
+    return bool(rows)
+
+
 def source_rows(counts: RunCounts) -> list[dict[str, object]]:
     """Per-source rows for a Prefect table artifact."""
     return [
