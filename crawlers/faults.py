@@ -13,7 +13,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-# Re-exported: the crawler and the stages read them from here.
+# SKIPPED and TRANSIENT are re-exported: the crawler and the stages read them from here.
+from pipeline.core.records import ROBOTS_TXT
 from pipeline.core.records import SKIPPED as SKIPPED
 from pipeline.core.records import TRANSIENT as TRANSIENT
 
@@ -89,7 +90,7 @@ def exception_code(exc: BaseException) -> str:
         return str(exc.code)  # type: ignore[attr-defined]  # GuardRefused.code
     text = str(exc).lower()
     if "robots.txt" in text:
-        return "robots_txt"
+        return ROBOTS_TXT
     if "redirect loop" in text:
         return "redirect_loop"
     if "max redirections" in text:
