@@ -113,6 +113,8 @@ class TaskConfig:
 
 @dataclass(frozen=True, slots=True)
 class ServingConfig:
+    """How the models are served: device, threads, batch size and precision."""
+
     device: str = "auto"
     threads: int = 0
     batch_size: int = 0  # inference batch size; 0 = each task's batch_size (CUDA: 1024)
@@ -140,6 +142,8 @@ class ArticleConfig:
 
 @dataclass(frozen=True, slots=True)
 class ModelsConfig:
+    """The models config file (``data/models.toml``): serving settings and one entry per task."""
+
     path: Path
     root: Path
     cache_dir: Path
@@ -148,6 +152,7 @@ class ModelsConfig:
     article: ArticleConfig = field(default_factory=ArticleConfig)
 
     def task(self, name: str) -> TaskConfig:
+        """The settings of task ``name``; raises ConfigError for a task the file does not define."""
         try:
             return self.tasks[name]
         except KeyError:

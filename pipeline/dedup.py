@@ -51,6 +51,8 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(slots=True)
 class Signature:
+    """An article's text hash and MinHash values."""
+
     text_hash: str
     hashvalues: np.ndarray
 
@@ -69,16 +71,19 @@ class Signature:
 
 
 def words(text: str) -> list[str]:
+    """The text's words, lower-cased."""
     return [w.lower() for w in _WORDS.findall(text)]
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The word ``size``-shingles of ``tokens`` (the text itself when it is shorter)."""
     if len(tokens) <= size:
         return {" ".join(tokens).encode()}
     return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
 def sign(text: str) -> Signature:
+    """The signature of ``text``: its words' hash and their shingles' MinHash."""
     tokens = words(text)
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch(list(shingles(tokens)))
@@ -94,6 +99,9 @@ def jaccard(a: str, b: str) -> float:
 
 @dataclass(slots=True)
 class DedupStats:
+    """What :func:`mark_duplicates` did: articles signed, copies found (exact, near), links
+    restored, copies per outlet."""
+
     signed: int = 0
     exact: int = 0
     near: int = 0

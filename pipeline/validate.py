@@ -70,6 +70,8 @@ class ValidationError(ValueError):
 
 @dataclass(slots=True)
 class Sample:
+    """A drawn sample: its rows for the coder sheet, the seed and the strata."""
+
     what: str
     header: list[str]
     rows: list[list[object]]
@@ -184,6 +186,8 @@ def draw_sample(
 
 @dataclass(slots=True)
 class Interval:
+    """A value and its 95 % confidence interval (None: not computable)."""
+
     value: float | None
     low: float | None
     high: float | None
@@ -191,6 +195,8 @@ class Interval:
 
 @dataclass(slots=True)
 class LabelScore:
+    """The tool's agreement with the coder on one label."""
+
     label: str
     support: int  # items the coder gave this label
     predicted: int  # items the tool gave this label
@@ -202,6 +208,8 @@ class LabelScore:
 
 @dataclass(slots=True)
 class FieldScore:
+    """The tool's agreement with the coder on one field (the X of ``tool_X``/``coder_X``)."""
+
     name: str  # the X of tool_X / coder_X
     coded: int
     uncodable: int
@@ -215,6 +223,8 @@ class FieldScore:
 
 @dataclass(slots=True)
 class ScoreReport:
+    """The scores of a coded file, one per field."""
+
     path: str
     rows: int
     fields: list[FieldScore]
@@ -304,6 +314,7 @@ def score_pairs(name: str, pairs: Sequence[tuple[str, str]], uncodable: int = 0)
 
 
 def normalise_label(value: str) -> str:
+    """A coder's label as the tool writes it: trimmed, lower-cased, yes/no as true/false."""
     text = value.strip().lstrip("'").strip().lower()
     if text in {"yes", "y", "1", "true"}:
         return "true"
@@ -331,6 +342,8 @@ def read_coded(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def score(header: list[str], rows: list[dict[str, str]], path: str = "") -> ScoreReport:
+    """Compare each ``tool_X`` with its ``coder_X`` over the coded rows; raises ValidationError when
+    no pair of columns is there."""
     pairs = [h[len("coder_") :] for h in header if h.startswith("coder_")]
     pairs = [name for name in pairs if f"tool_{name}" in header]
     if not pairs:
@@ -404,10 +417,12 @@ def score_file(path: Path, key: Path | None = None) -> ScoreReport:
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals; ``-`` for None."""
     return "-" if value is None else f"{value:.{digits}f}"
 
 
 def fmt_interval(interval: Interval) -> str:
+    """A value and its interval as text (``0.81 [0.74, 0.87]``)."""
     if interval.value is None:
         return "-"
     if interval.low is None or interval.high is None:
@@ -468,4 +483,5 @@ def score_html(report: ScoreReport) -> str:
 
 
 def unknown_text(field_score: FieldScore) -> str:
+    """The labels the coder used outside the codebook, with their counts."""
     return ", ".join(f"{label} ({n})" for label, n in field_score.unknown.items())

@@ -37,6 +37,8 @@ ARTICLE_RELATIONS = tuple(v for v in TABLES_AND_VIEWS if v != "crawl_health")
 
 
 class Format(StrEnum):
+    """How ``asylumwatch query`` prints its result."""
+
     table = "table"
     csv = "csv"
     json = "json"
@@ -138,6 +140,7 @@ def query(
 
 
 def print_result(names: list[str], rows: list[tuple], fmt: Format) -> None:
+    """Print the result rows in ``fmt`` on standard output."""
     if fmt is Format.csv:
         write_stdout(names, rows)
     elif fmt is Format.json:
@@ -161,6 +164,7 @@ def print_result(names: list[str], rows: list[tuple], fmt: Format) -> None:
 
 
 def text(value: object) -> str:
+    """A cell as text: empty for NULL, dates and times in ISO 8601."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -173,6 +177,7 @@ def text(value: object) -> str:
 
 
 def rich_table(names: list[str], rows: list[tuple]) -> Table:
+    """The result as a rich table, cells escaped."""
     table = Table(*(escape(n) for n in names))
     for row in rows:
         table.add_row(*(escape(text(v)) for v in row))

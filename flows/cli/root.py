@@ -414,6 +414,8 @@ def _proxy_env(proxy: str | None) -> Iterator[None]:
 
 
 def print_demo_summary(db: Path) -> None:
+    """Print what the demo run stored: articles per outlet and week, quotes per speaker role and
+    stance, and the totals."""
     with connect(db, read_only=True) as con:
         found = overview(con)
     weekly, total, relevant = found.weekly, found.articles, found.relevant

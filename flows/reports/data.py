@@ -80,6 +80,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 @dataclass(slots=True)
 class ReportData:
+    """Everything one weekly report shows: the files' tables, the chart series and the totals."""
+
     week: IsoWeek
     weeks: list[IsoWeek]  # the chart window, oldest first, ending with ``week``
     tables: dict[str, pa.Table] = field(default_factory=dict)
@@ -92,6 +94,7 @@ class ReportData:
 
     @property
     def empty(self) -> bool:
+        """Whether the week holds no relevant article."""
         return self.tables["articles.csv"].num_rows == 0
 
 

@@ -35,6 +35,7 @@ def _pct(value: float | None) -> str:
 
 
 def totals_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Articles, relevant articles, stories, outlets, quotes and speakers per week."""
     rows = reports.weekly_totals(con, weeks[0].start, weeks[-1].start)
     table = Table(title="Coverage per week")
     for name in ("week", "articles", "relevant", "unique stories", "outlets", "quotes", "speakers"):
@@ -46,6 +47,7 @@ def totals_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def stance_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Each week's relevant articles by stance, as shares."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for name, stance, n in reports.stance_counts(
         con, weeks[0].start, weeks[-1].start, UNCLASSIFIED
@@ -67,6 +69,7 @@ def stance_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def roles_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Each week's quotes by speaker role, as shares."""
     shares: dict[str, dict[str, float]] = defaultdict(dict)
     for week, role, share in reports.role_shares(
         con, weeks[0].start, weeks[-1].start, UNCLASSIFIED
@@ -82,6 +85,7 @@ def roles_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def outlets_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Relevant articles per week of the outlets with the most over the weeks."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for week, outlet, n in reports.outlet_counts(con, weeks[0].start, weeks[-1].start):
         counts[outlet][week] = n
@@ -93,6 +97,7 @@ def outlets_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table
 
 
 def speakers_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """The most quoted named speakers over the weeks."""
     rows = reports.top_speakers(con, weeks[0].start, weeks[-1].start, TOP_SPEAKERS)
     table = Table(title=f"Most quoted speakers, {weeks[0]} to {weeks[-1]}")
     for name in ("speaker", "role", "organisation", "quotes", "outlets", "weeks"):
@@ -105,6 +110,7 @@ def speakers_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Tabl
 
 
 def trend_tables(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> list[Table]:
+    """Every trend table over ``weeks``, in the order ``asylumwatch trends`` prints them."""
     return [
         totals_table(con, weeks),
         stance_table(con, weeks),

@@ -35,6 +35,9 @@ _LASTING_SKIPS = ("topic_filtered",)
 def seen_rows(
     con: duckdb.DuckDBPyConnection, max_retry_runs: int = MAX_RETRY_RUNS
 ) -> list[SeenRow]:
+    """The article URLs earlier runs settled, canonicalised, one row each: stored articles (with
+    their newest fetch time and cache validators), URLs whose last answer was final, and entries
+    skipped by topic (marked skipped)."""
     rows: dict[str, SeenRow] = {}
     # An article's URL comes back in its fetches: canonicalise each distinct URL once (courlan's
     # normalisation is most of this function's time on a months-old database).

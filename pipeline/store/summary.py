@@ -32,6 +32,8 @@ UNCLASSIFIED = "(not classified)"
 
 @dataclass(slots=True)
 class RunCounts:
+    """What a monitor or backfill run did, for its summary artifacts."""
+
     flow: str
     started_at: str
     crawl_runs: list[str] = field(default_factory=list)
