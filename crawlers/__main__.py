@@ -19,6 +19,9 @@ from crawlers.spiders.news import NewsSpider
 
 
 def crawl_settings(job: CrawlJob, job_file: str) -> Settings:
+    """Scrapy settings for ``job``: the project's defaults, the job file, a User-Agent naming the
+    contact URL, no delays when the job is not polite, per-host slots and the job's extra
+    settings."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.set("AW_JOB_FILE", job_file, priority="cmdline")
@@ -50,6 +53,8 @@ def crawl_settings(job: CrawlJob, job_file: str) -> Settings:
 
 
 def main(argv: list[str]) -> int:
+    """``python -m crawlers JOB_FILE``: run the crawl the job file describes; returns the exit
+    code."""
     if len(argv) != 1:
         print("usage: python -m crawlers JOB_FILE", file=sys.stderr)
         return 2

@@ -56,6 +56,7 @@ class SourceIndex:
         self._by_host = {host: s.name for s in job.sources for host in s.hosts}
 
     def source_of(self, url: str) -> str:
+        """The source whose host (or a parent domain of it) ``url`` is on; ``""`` when none is."""
         host = host_key(url)
         if host in self._by_host:
             return self._by_host[host]
@@ -67,6 +68,9 @@ class SourceIndex:
 
 
 class WarcArchiveMiddleware:
+    """Downloader middleware that writes every response to the job's WARC file and every request,
+    answered or not, to its fetch log."""
+
     def __init__(self, job: CrawlJob, crawler: Crawler):
         self.job = job
         self.sources = SourceIndex(job)
@@ -88,6 +92,7 @@ class WarcArchiveMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
+        """Scrapy's constructor: the middleware for the crawl's job, closed with the spider."""
         job = CrawlJob.load(crawler.settings.get("AW_JOB_FILE"))
         middleware = cls(job, crawler)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
@@ -109,6 +114,7 @@ class WarcArchiveMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
+        """Archive ``response`` and log it; a failure to write the archive stops the crawl."""
         kind = request_kind(request)
         source = self.source_of(request)
         try:
@@ -142,6 +148,7 @@ class WarcArchiveMiddleware:
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> None:
+        """Log a request that got no response, with the reason code of ``exception``."""
         source = self.source_of(request)
         code = exception_code(exception)
         request.meta["aw_logged_code"] = code
@@ -160,6 +167,8 @@ class WarcArchiveMiddleware:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
 
     def source_of(self, request: Request) -> str:
+        """The source that asked for ``request``: its ``aw_source`` meta, else the one its host
+        belongs to."""
         return request.meta.get("aw_source") or self.sources.source_of(request.url)
 
     # --- writing --------------------------------------------------------------------------
@@ -203,6 +212,7 @@ class WarcArchiveMiddleware:
         self._warc.flush()
 
     def close(self, spider: Spider) -> None:
+        """Close the WARC file and the fetch log."""
         with contextlib.suppress(OSError):
             self._warc.close()
         self._log.close()

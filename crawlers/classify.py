@@ -25,12 +25,16 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """Size, Retry-After and redirect limits the classifier applies to a response."""
+
     max_size: int  # DOWNLOAD_MAXSIZE, applied to decompressed bodies too
     retry_after_max: float  # a Retry-After longer than this is not waited for
     max_redirects: int  # REDIRECT_MAX_TIMES
 
 
 def redirect_target(request: Request, response: Response) -> str | None:
+    """The absolute URL a redirect response points to; None when it is no redirect or has no
+    Location."""
     location = response.headers.get("Location")
     if response.status not in REDIRECTS or not location:
         return None

@@ -38,6 +38,7 @@ class Entry:
 
     @property
     def newest(self) -> datetime | None:
+        """The later of the entry's published and updated dates; None when it has neither."""
         dates = [d for d in (self.published, self.updated) if d is not None]
         return max(dates) if dates else None
 
@@ -53,6 +54,7 @@ class Listing:
 
     @property
     def newest(self) -> datetime | None:
+        """The newest date among the listing's entries; None when none is dated."""
         dates = [e.newest for e in self.entries if e.newest is not None]
         return max(dates) if dates else None
 

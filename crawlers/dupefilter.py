@@ -22,6 +22,9 @@ from pipeline.core.urls import canonicalize
 
 
 class SeenArticlesDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter that also drops article requests for URLs stored by earlier runs or
+    already requested in this one (by canonical URL)."""
+
     def __init__(self, *args: Any, seen: SeenIndex | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.seen = seen or SeenIndex()
@@ -29,6 +32,7 @@ class SeenArticlesDupeFilter(RFPDupeFilter):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SeenArticlesDupeFilter:
+        """Scrapy's constructor: the filter, with the seen URLs of the spider or of the job file."""
         dupefilter = super().from_crawler(crawler)
         spider_seen = getattr(getattr(crawler, "spider", None), "seen", None)
         if isinstance(spider_seen, SeenIndex):
@@ -38,6 +42,8 @@ class SeenArticlesDupeFilter(RFPDupeFilter):
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:
+        """Whether to drop ``request``: an article already seen (unless asked to fetch it again), or
+        any other request Scrapy has seen."""
         if request_kind(request) != "article":
             return super().request_seen(request)
         key = canonicalize(request.url)

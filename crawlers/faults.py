@@ -3,7 +3,8 @@
 A code names what happened, in a form a researcher can ``GROUP BY``: ``timeout``,
 ``connection_refused``, ``http_404``, ``robots_txt``, ``too_large``, ``not_html``... Codes in
 :data:`SKIPPED` are decisions, not failures (the crawler chose not to fetch); codes in
-:data:`TRANSIENT` are worth another try on the next run.
+:data:`TRANSIENT` are worth another try on the next run (both sets are defined in
+:mod:`pipeline.core.records`, which the store's queries read too).
 """
 
 from __future__ import annotations
@@ -12,26 +13,11 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-# Decisions made before fetching: not failures.
-SKIPPED = frozenset({"topic_filtered", "too_old"})
-# Failures that may go away by themselves: the next run tries these URLs again.
-TRANSIENT = frozenset(
-    {
-        "timeout",
-        "connection_refused",
-        "connection_lost",
-        "dns_error",
-        "retry_after",
-        "http_408",
-        "http_429",
-        "http_500",
-        "http_502",
-        "http_503",
-        "http_504",
-        "http_522",
-        "http_524",
-    }
-)
+# SKIPPED and TRANSIENT are re-exported: the crawler and the stages read them from here.
+from pipeline.core.records import ROBOTS_TXT
+from pipeline.core.records import SKIPPED as SKIPPED
+from pipeline.core.records import TRANSIENT as TRANSIENT
+
 # The spider's close reason when the archive cannot be written (a full disk), and the exit
 # code the crawler process then ends with (crawlers/__main__.py, crawlers/runner.py).
 ARCHIVE_FAILED = "archive_write_failed"
@@ -104,7 +90,7 @@ def exception_code(exc: BaseException) -> str:
         return str(exc.code)  # type: ignore[attr-defined]  # GuardRefused.code
     text = str(exc).lower()
     if "robots.txt" in text:
-        return "robots_txt"
+        return ROBOTS_TXT
     if "redirect loop" in text:
         return "redirect_loop"
     if "max redirections" in text:

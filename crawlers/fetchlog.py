@@ -20,6 +20,8 @@ from crawlers.job import CrawlJob
 
 
 class FetchLog:
+    """The job's fetch log: one JSON line per request, appended as the crawl goes."""
+
     def __init__(self, job: CrawlJob):
         self.job = job
         self._handle: IO[str] | None = open(job.fetch_log, "a", encoding="utf-8")  # noqa: SIM115
@@ -47,6 +49,8 @@ class FetchLog:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
+        """Append one request's outcome; after a failed write (a full disk), stop writing and keep
+        the error in :attr:`failed`."""
         if self._handle is None:
             return
         row: dict[str, Any] = {
@@ -75,6 +79,7 @@ class FetchLog:
                 handle.close()
 
     def close(self) -> None:
+        """Close the log file (once; errors on closing are ignored)."""
         if self._handle is not None:
             with contextlib.suppress(OSError):
                 self._handle.close()

@@ -45,14 +45,20 @@ class GuardRefused(IgnoreRequest):
 
 
 class BadScheme(GuardRefused):
+    """A URL whose scheme is neither http nor https."""
+
     code = "bad_scheme"
 
 
 class Offsite(GuardRefused):
+    """A URL on a host no configured source names."""
+
     code = "offsite"
 
 
 class BlockedAddress(GuardRefused):
+    """A host that resolves to a private, loopback or otherwise internal address."""
+
     code = "blocked_address"
 
 
@@ -113,6 +119,9 @@ def host_problem(url: str, source: Source) -> str | None:
 
 
 class HostGuardMiddleware:
+    """Downloader middleware that refuses requests off the sources' hosts, to schemes other than
+    http(s), and to internal addresses."""
+
     def __init__(self, job: CrawlJob) -> None:
         self.sources = {s.name: s for s in job.sources}
         self.all_hosts = frozenset(h for s in job.sources for h in s.hosts)
@@ -121,9 +130,11 @@ class HostGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostGuardMiddleware:
+        """Scrapy's constructor: the guard for the crawl's job."""
         return cls(CrawlJob.load(crawler.settings.get("AW_JOB_FILE")))
 
     async def process_request(self, request: Request) -> None:
+        """Raise a :class:`GuardRefused` for a request the guard refuses; let the others through."""
         url = request.url
         if scheme_problem(url):
             raise BadScheme(f"refused {url}: only http and https are fetched")

@@ -16,9 +16,13 @@ from crawlers.classify import redirect_problem
 
 
 class LoopAwareRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirect middleware, with redirect loops reported as ``redirect_loop``."""
+
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
+        """Stop at a redirect loop (logged as ``redirect_loop``); follow other redirects as Scrapy
+        does."""
         if not request.meta.get("dont_redirect") and (
             redirect_problem(request, response, self.max_redirect_times) == "redirect_loop"
         ):

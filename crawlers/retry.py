@@ -29,6 +29,9 @@ NOT_BEFORE = "aw_not_before"
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry middleware with exponential backoff and Retry-After obeyed up to a limit,
+    without blocking other requests."""
+
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.backoff_base = settings.getfloat("AW_RETRY_BACKOFF_BASE", 2.0)
@@ -37,11 +40,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        """Scrapy's constructor."""
         middleware = cls(crawler.settings)
         middleware.crawler = crawler
         return middleware
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Wait until a retried request's backoff has passed."""
         wait = request.meta.get(NOT_BEFORE, 0.0) - time.monotonic()
         if wait > 0:
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
@@ -50,6 +55,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
+        """Schedule a retry of a retryable status after its backoff or Retry-After; give up past the
+        limits."""
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         asked = None
@@ -66,6 +73,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> Request | Response | None:
+        """Retry a request that failed without a response, after its backoff."""
         retry = super().process_exception(request, exception)
         if isinstance(retry, Request):
             return self._schedule(retry, None)

@@ -14,15 +14,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.core.records import SeenRow as SeenRow  # re-exported: the runner reads it here
+
 
 @dataclass(frozen=True, slots=True)
 class SeenEntry:
+    """What earlier runs know about one canonical article URL."""
+
     fetched_at: float  # epoch seconds (UTC) of the newest stored copy
     etag: str | None = None
     last_modified: str | None = None
     skipped: bool = False  # an earlier run skipped it (topic, age): never fetched
 
     def conditional_headers(self) -> dict[str, str]:
+        """``If-None-Match``/``If-Modified-Since`` for the stored copy's validators."""
         headers = {}
         if self.etag:
             headers["If-None-Match"] = self.etag
@@ -31,18 +36,9 @@ class SeenEntry:
         return headers
 
 
-@dataclass(frozen=True, slots=True)
-class SeenRow:
-    """A line of the seen file, as the parent process writes it."""
-
-    canonical_url: str
-    fetched_at: datetime  # naive UTC
-    etag: str | None = None
-    last_modified: str | None = None
-    skipped: bool = False
-
-
 class SeenIndex:
+    """The seen file, by canonical URL."""
+
     def __init__(self, entries: dict[str, SeenEntry] | None = None):
         self._entries: dict[str, SeenEntry] = entries or {}
 
@@ -53,6 +49,7 @@ class SeenIndex:
         return canonical_url in self._entries
 
     def get(self, canonical_url: str) -> SeenEntry | None:
+        """The entry for ``canonical_url``; None when earlier runs did not settle it."""
         return self._entries.get(canonical_url)
 
     def is_stale(self, canonical_url: str, lastmod: datetime | None) -> bool:
@@ -64,6 +61,7 @@ class SeenIndex:
 
     @classmethod
     def load(cls, path: str | Path | None) -> SeenIndex:
+        """Read a seen file; an empty index when ``path`` is None or missing."""
         entries: dict[str, SeenEntry] = {}
         if not path or not Path(path).exists():
             return cls(entries)

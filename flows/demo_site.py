@@ -127,10 +127,13 @@ class DemoSite:
 
     @property
     def substitutions(self) -> dict[str, str]:
+        """The ``{{BASE_URL:<outlet>}}`` placeholders of the demo's sources file, filled with the
+        served addresses."""
         return {f"BASE_URL:{slug}": url for slug, url in self.base_urls.items()}
 
 
 def outlet_slugs(site_dir: Path = SITE_DIR) -> list[str]:
+    """The outlets of the demo site: its folder's subfolders, sorted."""
     return sorted(p.name for p in site_dir.iterdir() if p.is_dir())
 
 

@@ -58,6 +58,8 @@ def _worker_annotator(topic: str, use_models: bool) -> Annotator:
 
 
 def task_runner(workers: int, address: str | None) -> DaskTaskRunner:
+    """A Prefect task runner on the Dask cluster at ``address``, or on a local cluster of
+    ``workers`` processes when no address is given."""
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(
@@ -81,6 +83,7 @@ class DaskRun:
 
     @property
     def articles_per_worker_second(self) -> float:
+        """Articles per second of worker time."""
         busy = sum(self.task_seconds)
         return self.stats.articles / busy if busy else 0.0
 
@@ -119,6 +122,8 @@ def process_dask_flow(
     use_models: bool = True,
     batch_dir: str | None = None,
 ) -> DaskRun:
+    """Extract and annotate ``warc_files`` on Dask workers (batch files in ``batch_dir``, or a
+    temporary folder) and load each batch into ``db`` from this process, the only writer."""
     logger = get_run_logger()
     stats = ProcessStats()
     result = DaskRun(stats)

@@ -32,6 +32,7 @@ REPORT_TIMEOUT = 1800
     cache_policy=NO_CACHE,
 )
 def write_report(db: Path, week: IsoWeek, out_dir: Path | None) -> ReportResult:
+    """Build the report for ``week`` and log where it was written."""
     logger = get_run_logger()
     result = build_report(db, week, out_dir, on_wait=logger.warning)
     logger.info("report %s written to %s in %.1f s", week, result.out_dir, result.seconds["total"])

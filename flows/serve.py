@@ -56,6 +56,9 @@ class ServeError(RuntimeError):
 
 @dataclass(slots=True)
 class ServeConfig:
+    """What ``asylumwatch serve`` runs: the files the flows read, the schedules and the server's
+    address."""
+
     sources: Path = DEFAULT_SOURCES
     topic: Path = DEFAULT_TOPIC
     db: Path = DEFAULT_DB
@@ -88,6 +91,7 @@ def local_timezone() -> str:
 
 
 def check_timezone(name: str) -> bool:
+    """Whether ``name`` is a time zone this machine knows."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -96,6 +100,7 @@ def check_timezone(name: str) -> bool:
 
 
 def free_port(host: str) -> int:
+    """A TCP port free on ``host`` now."""
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
@@ -113,6 +118,7 @@ def port_taken(host: str, port: int) -> bool:
 
 
 def busy_port_message(host: str, port: int) -> str:
+    """What to tell a user whose ``--port`` is taken, with a free port to try instead."""
     return (
         f"port {port} on {host} is already in use by another program, so the Prefect server "
         f"cannot start there: pass --port {free_port(host)} (free now) or --port 0 (any free "

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawlers import history
 from crawlers.faults import SKIPPED
 from crawlers.runner import CrawlResult, run_crawl
 from pipeline.annotate import Annotator
@@ -21,6 +20,7 @@ from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators, warc_in_use
 from pipeline.dedup import DedupStats, mark_duplicates
 from pipeline.process import ProcessStats, process_warcs
+from pipeline.store import history
 from pipeline.store.load import (
     connect,
     mark_interrupted,

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawlers import history
 from crawlers.faults import SKIPPED
 from crawlers.frontier import coordinator
 from crawlers.frontier.connection import connect
@@ -27,6 +26,7 @@ from crawlers.runner import CrawlResult, count_lines, new_run_id
 from pipeline.core.config import Source, TopicProfile
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators
+from pipeline.store import history
 from pipeline.store.load import connect as connect_db
 from pipeline.store.load import record_crawl_run
 

@@ -78,18 +78,22 @@ class ArticleMix:
     bias: tuple[float, ...]
 
     def scores(self, features: Sequence[float]) -> dict[str, float]:
+        """The probability of each stance given the article's features."""
         w = torch.tensor(self.weights)
         logits = w @ torch.tensor(list(features), dtype=torch.float32) + torch.tensor(self.bias)
         probs = torch.softmax(logits, dim=-1).tolist()
         return dict(zip(STANCES, probs, strict=True))
 
     def save(self, path: Path) -> None:
+        """Write the weights to ``path`` as JSON."""
         data = {"features": list(FEATURES), "labels": list(STANCES),
                 "weights": self.weights, "bias": self.bias}  # fmt: skip
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> ArticleMix:
+        """The model written by :meth:`save`; raises ValueError when it was written for other
+        features or labels."""
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["features"] != list(FEATURES) or data["labels"] != list(STANCES):
             raise ValueError(f"{path}: written for other features or labels")

@@ -40,12 +40,16 @@ log = logging.getLogger(__name__)
 # dataclasses took about 5 us per text on the 2-core development machine, more than an H200's
 # forward pass per quote (about 4 us, docs/performance.md).
 class Prediction(NamedTuple):
+    """A label, its probability and every label's probability."""
+
     label: str
     score: float  # probability of ``label``
     scores: dict[str, float]  # probability of every label
 
 
 class Outcome(NamedTuple):
+    """A prediction, or the reason there is none."""
+
     prediction: Prediction | None
     reason: str | None  # why ``prediction`` is None
 
@@ -141,6 +145,8 @@ class TextClassifier:
 
     @classmethod
     def from_path(cls, path: Path, config: ModelsConfig) -> TextClassifier:
+        """Load the trained model folder ``path`` for serving, on the device and in the precision
+        ``config`` asks for."""
         meta = read_meta(path)
         configure_threads(config.serving.threads)
         device = pick_device(config.serving.device)
@@ -169,6 +175,7 @@ class TextClassifier:
         )
 
     def supports(self, language: str | None) -> bool:
+        """Whether the model was trained for ``language`` (None: unknown, tried anyway)."""
         return language is None or language in self.languages
 
     def predict(
@@ -180,6 +187,8 @@ class TextClassifier:
     def predict_detailed(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> list[Outcome]:
+        """A prediction per text, or the reason there is none (empty, or a language the model does
+        not cover); raises ValueError when ``languages`` does not match ``texts``."""
         if languages is not None and len(languages) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
         outcomes: list[Outcome | None] = [None] * len(texts)

@@ -117,6 +117,8 @@ class TaskConfig:
 
 @dataclass(frozen=True, slots=True)
 class ServingConfig:
+    """How the models are served: device, threads, batch size and precision."""
+
     device: str = "auto"
     threads: int = 0
     batch_size: int = 0  # inference batch size; 0 = each task's batch_size (CUDA: 1024)
@@ -144,6 +146,8 @@ class ArticleConfig:
 
 @dataclass(frozen=True, slots=True)
 class ModelsConfig:
+    """The models config file (``data/models.toml``): serving settings and one entry per task."""
+
     path: Path
     root: Path
     cache_dir: Path
@@ -152,6 +156,7 @@ class ModelsConfig:
     article: ArticleConfig = field(default_factory=ArticleConfig)
 
     def task(self, name: str) -> TaskConfig:
+        """The settings of task ``name``; raises ConfigError for a task the file does not define."""
         try:
             return self.tasks[name]
         except KeyError:

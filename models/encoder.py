@@ -75,6 +75,8 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 @dataclass(slots=True)
 class Batch:
+    """Tokenised inputs of one batch and their positions in the caller's input."""
+
     indices: list[int]  # positions in the caller's input
     inputs: dict[str, torch.Tensor]
 
@@ -123,6 +125,7 @@ class Encoder:
 
     @property
     def dim(self) -> int:
+        """The size of the encoder's embeddings."""
         return int(self.model.config.hidden_size)
 
     def tokenize(self, texts: Sequence[str], max_length: int, prefix: str = "") -> list[list[int]]:

@@ -12,6 +12,8 @@ from torch import nn
 
 
 class Head(nn.Module):
+    """A linear classification head over standardised, normalised sentence embeddings."""
+
     def __init__(self, dim: int, n_labels: int) -> None:
         super().__init__()
         self.linear = nn.Linear(dim, n_labels)
@@ -19,13 +21,16 @@ class Head(nn.Module):
         self.register_buffer("std", torch.ones(dim))
 
     def features(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The head's inputs: ``pooled`` normalised to unit length, then standardised."""
         unit = nn.functional.normalize(pooled.float(), dim=-1)
         return (unit - self.mean) / self.std
 
     def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The logits for ``pooled``."""
         return self.linear(self.features(pooled))
 
     def set_standardisation(self, pooled: torch.Tensor) -> None:
+        """Set the standardisation's mean and spread from the training embeddings ``pooled``."""
         unit = nn.functional.normalize(pooled.float(), dim=-1)
         self.mean.copy_(unit.mean(dim=0))
         self.std.copy_(unit.std(dim=0).clamp(min=1e-4))

@@ -14,6 +14,8 @@ NULL = "NULL"
 
 @dataclass(frozen=True, slots=True)
 class ClassScores:
+    """Precision, recall, F1 and support of one label."""
+
     precision: float
     recall: float
     f1: float
@@ -22,6 +24,8 @@ class ClassScores:
 
 @dataclass(slots=True)
 class Report:
+    """Per-label and overall scores of a classifier on labelled data."""
+
     labels: tuple[str, ...]
     per_class: dict[str, ClassScores]
     macro_f1: float
@@ -31,6 +35,7 @@ class Report:
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # gold -> pred -> count
 
     def as_dict(self) -> dict:
+        """The report as JSON-ready values."""
         return {
             "n": self.n,
             "covered": self.covered,
@@ -89,6 +94,8 @@ def classification_report(
 
 @dataclass(frozen=True, slots=True)
 class BinaryScores:
+    """Precision, recall and F1 of a yes/no decision."""
+
     precision: float
     recall: float
     f1: float

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 
 def article_language(article: Article) -> str | None:
+    """The article's language: the declared one, or a guess from its text."""
     return normalize_language(article.language) or guess_language(article.text)
 
 

@@ -173,6 +173,7 @@ def load_batch(batch: WarcBatch, db_path: Path, stats: ProcessStats) -> None:
 
 
 def remove_batch(batch: WarcBatch) -> None:
+    """Delete the batch's files."""
     for name in (batch.articles_path, batch.quotes_path, batch.fetches_path):
         if name:
             Path(name).unlink(missing_ok=True)

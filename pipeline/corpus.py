@@ -50,6 +50,7 @@ def read_rows(paths: Iterable[Path]) -> list[dict[str, Any]]:
 
 
 def write_rows(rows: Iterable[dict[str, Any]], path: Path) -> None:
+    """Write ``rows`` as JSON Lines to ``path``, replacing the file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
@@ -343,6 +344,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 @dataclass(slots=True)
 class Agreement:
+    """How far two annotators agree on the excerpts both coded."""
+
     excerpts: int
     relevance: float | None
     article_stance: float | None
@@ -358,10 +361,12 @@ class Agreement:
 
     @property
     def span_f1(self) -> float:
+        """F1 of the two annotators' quote spans against each other."""
         total = self.quotes_a + self.quotes_b
         return 2 * self.matched / total if total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """The figures as JSON-ready values, without the disagreements."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "disagreements"}
         out["span_f1"] = self.span_f1
         return out
@@ -469,6 +474,7 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]])
 
 
 def main(argv: Sequence[str]) -> int:
+    """``python -m pipeline.corpus build|stats|sample|agreement``; returns the exit code."""
     if not argv or argv[0] not in {"build", "stats", "sample", "agreement"}:
         print(__doc__)
         return 2

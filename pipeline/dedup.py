@@ -3,11 +3,11 @@
 Every stored article gets a signature once: a hash of its normalised words (exact copies)
 and a MinHash (datasketch) over its word 3-shingles (near copies: a wire story republished
 with a new headline, a trimmed paragraph, a local intro). Signatures and their LSH band keys
-live in DuckDB (``article_signatures``, ``article_bands``), so a later run compares its new
-articles with everything stored without recomputing anything. An article whose estimated
-Jaccard similarity with an earlier one reaches :data:`THRESHOLD` gets
-``articles.duplicate_of`` = the first-seen copy of that story (never a copy of a copy);
-the view ``unique_stories`` counts each story once.
+live in DuckDB (``article_signatures``, ``article_bands``; :mod:`pipeline.store.dedup` reads
+and writes them), so a later run compares its new articles with everything stored without
+recomputing anything. An article whose estimated Jaccard similarity with an earlier one
+reaches :data:`THRESHOLD` gets ``articles.duplicate_of`` = the first-seen copy of that story
+(never a copy of a copy); the view ``unique_stories`` counts each story once.
 
 The threshold was measured on the demo site (docs/crawling.md, ``python -m pipeline.dedup``):
 the syndicated wire story's two copies score about 0.8, distinct stories on the same topic
@@ -29,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 from datasketch import MinHash, MinHashLSH
 
+from pipeline.store import dedup as store
+
 log = logging.getLogger(__name__)
 
 NUM_PERM = 128
@@ -49,6 +51,8 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(slots=True)
 class Signature:
+    """An article's text hash and MinHash values."""
+
     text_hash: str
     hashvalues: np.ndarray
 
@@ -67,16 +71,19 @@ class Signature:
 
 
 def words(text: str) -> list[str]:
+    """The text's words, lower-cased."""
     return [w.lower() for w in _WORDS.findall(text)]
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The word ``size``-shingles of ``tokens`` (the text itself when it is shorter)."""
     if len(tokens) <= size:
         return {" ".join(tokens).encode()}
     return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
 def sign(text: str) -> Signature:
+    """The signature of ``text``: its words' hash and their shingles' MinHash."""
     tokens = words(text)
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch(list(shingles(tokens)))
@@ -92,6 +99,9 @@ def jaccard(a: str, b: str) -> float:
 
 @dataclass(slots=True)
 class DedupStats:
+    """What :func:`mark_duplicates` did: articles signed, copies found (exact, near), links
+    restored, copies per outlet."""
+
     signed: int = 0
     exact: int = 0
     near: int = 0
@@ -115,16 +125,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> DedupStats:
     """
     stats = DedupStats()
     stats.restored = _restore_links(con)
-    pending = con.execute(
-        """
-        SELECT a.article_id, a.outlet, a.text, coalesce(s.first_seen, a.fetched_at),
-               a.warc_file, s.first_warc
-        FROM articles a LEFT JOIN article_signatures s USING (article_id)
-        WHERE s.article_id IS NULL OR s.text_md5 <> md5(a.text) OR s.version <> ?
-        ORDER BY 4, 1
-        """,
-        [SIGNATURE_VERSION],
-    ).fetchall()
+    pending = store.unsigned_articles(con, SIGNATURE_VERSION)
     for start in range(0, len(pending), CHUNK):
         _sign_chunk(con, pending[start : start + CHUNK], stats)
     return stats
@@ -133,17 +134,9 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> DedupStats:
 def _restore_links(con: duckdb.DuckDBPyConnection) -> int:
     """Reloading an article (reprocessing a WARC) resets ``duplicate_of``; put it back from
     the signature when the text is unchanged."""
-    rows = con.execute(
-        """
-        SELECT a.article_id, s.duplicate_of FROM articles a JOIN article_signatures s
-        USING (article_id)
-        WHERE s.text_md5 = md5(a.text) AND s.version = ?
-          AND a.duplicate_of IS DISTINCT FROM s.duplicate_of
-        """,
-        [SIGNATURE_VERSION],
-    ).fetchall()
+    rows = store.lost_links(con, SIGNATURE_VERSION)
     if rows:
-        _update_articles(con, [r[0] for r in rows], [r[1] for r in rows])
+        store.set_duplicate_of(con, [r[0] for r in rows], [r[1] for r in rows])
     return len(rows)
 
 
@@ -227,37 +220,9 @@ def _stored_candidates(
     keys: list[list[int]],
 ) -> tuple[dict[str, _Known], dict[str, _Known]]:
     """Stored articles (outside this chunk) sharing a text hash or an LSH band."""
-    incoming = pa.table(
-        {
-            "band": pa.array([b for k in keys for b in range(len(k))], pa.int16()),
-            "key": pa.array([x for k in keys for x in k], pa.int64()),
-        }
+    rows = store.stored_candidates(
+        con, ids, [s.text_hash for s in signatures], keys, SIGNATURE_VERSION
     )
-    hashes = pa.table({"text_hash": [s.text_hash for s in signatures]})
-    chunk_ids = pa.table({"article_id": ids})
-    con.register("aw_incoming_bands", incoming)
-    con.register("aw_incoming_hashes", hashes)
-    con.register("aw_chunk_ids", chunk_ids)
-    try:
-        rows = con.execute(
-            """
-            WITH cand AS (
-                SELECT DISTINCT b.article_id FROM article_bands b
-                JOIN aw_incoming_bands i ON b.band = i.band AND b.key = i.key
-                UNION
-                SELECT s.article_id FROM article_signatures s
-                JOIN aw_incoming_hashes h ON s.text_hash = h.text_hash
-            )
-            SELECT s.article_id, s.first_seen, coalesce(s.duplicate_of, s.article_id),
-                   s.minhash, s.text_hash
-            FROM article_signatures s JOIN cand USING (article_id)
-            WHERE s.version = ? AND s.article_id NOT IN (SELECT article_id FROM aw_chunk_ids)
-            """,
-            [SIGNATURE_VERSION],
-        ).fetchall()
-    finally:
-        for name in ("aw_incoming_bands", "aw_incoming_hashes", "aw_chunk_ids"):
-            con.unregister(name)
     exact: dict[str, _Known] = {}
     near: dict[str, _Known] = {}
     for article_id, first_seen, root, blob, text_hash in rows:
@@ -294,47 +259,8 @@ def _write_chunk(
             "article_id": [i for i, k in zip(ids, keys, strict=True) for _ in k],
         }
     )
-    con.execute("BEGIN")
-    try:
-        con.register("aw_signatures", signatures)
-        con.register("aw_bands", bands)
-        con.execute(
-            "DELETE FROM article_bands WHERE article_id IN (SELECT article_id FROM aw_signatures)"
-        )
-        con.execute(
-            "DELETE FROM article_signatures "
-            "WHERE article_id IN (SELECT article_id FROM aw_signatures)"
-        )
-        con.execute(
-            "INSERT INTO article_signatures (article_id, text_md5, text_hash, minhash, "
-            "first_seen, first_warc, duplicate_of, similarity, method, version) "
-            "SELECT article_id, text_md5, text_hash, minhash, first_seen, first_warc, "
-            "duplicate_of, similarity, method, version FROM aw_signatures"
-        )
-        con.execute("INSERT INTO article_bands SELECT band, key, article_id FROM aw_bands")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("aw_signatures")
-        con.unregister("aw_bands")
-    _update_articles(con, [o[0] for o in out], [o[5] for o in out])
-
-
-def _update_articles(
-    con: duckdb.DuckDBPyConnection, ids: list[str], duplicate_of: list[str | None]
-) -> None:
-    table = pa.table({"article_id": ids, "duplicate_of": pa.array(duplicate_of, pa.string())})
-    con.register("aw_links", table)
-    try:
-        con.execute(
-            "UPDATE articles SET duplicate_of = l.duplicate_of FROM aw_links l "
-            "WHERE articles.article_id = l.article_id "
-            "AND articles.duplicate_of IS DISTINCT FROM l.duplicate_of"
-        )
-    finally:
-        con.unregister("aw_links")
+    store.replace_signatures(con, signatures, bands)
+    store.set_duplicate_of(con, [o[0] for o in out], [o[5] for o in out])
 
 
 def measure_on_demo() -> dict:

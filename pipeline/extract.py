@@ -42,6 +42,7 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
 def is_html(response: ArchivedResponse) -> bool:
+    """Whether the response is HTML: by its Content-Type, or by its first bytes when it has none."""
     ctype = response.headers.get("content-type", "").lower()
     if ctype:
         return "html" in ctype
@@ -69,6 +70,7 @@ class Page:
 
     @property
     def word_count(self) -> int:
+        """Words in the page's text."""
         return len(_WORDS.findall(self.text))
 
 
@@ -208,6 +210,7 @@ def parse_published(value: str | None) -> datetime | None:
 
 
 def split_authors(value: str | None) -> list[str]:
+    """The author names in a byline (split on ``;``, "and" and ``&``)."""
     if not value:
         return []
     parts = re.split(r";|\band\b|&", value)

@@ -34,6 +34,9 @@ BATCH_SIZE = 200
 
 @dataclass(slots=True)
 class ProcessStats:
+    """What processing WARC files did: files, responses, articles extracted and loaded, quotes,
+    fetch rows, quarantined records and pages that were no articles."""
+
     warc_files: int = 0
     responses: int = 0
     articles: int = 0
@@ -54,6 +57,8 @@ def process_warcs(
     batch_size: int = BATCH_SIZE,
     on_response: Callable[[], None] | None = None,
 ) -> ProcessStats:
+    """Extract, annotate and load each WARC file into ``db_path``; a file that cannot be loaded is
+    quarantined and the others go on."""
     stats = ProcessStats()
     for warc_file in warc_files:
         try:
@@ -77,6 +82,7 @@ def process_warc(
     batch_size: int = BATCH_SIZE,
     on_response: Callable[[], None] | None = None,
 ) -> None:
+    """Extract, annotate and load one WARC file in batches, adding to ``stats``."""
     batch: list[Article] = []
     responses = articles = 0
     run_id = None

@@ -35,7 +35,8 @@ import duckdb
 import numpy as np
 
 from pipeline.core.records import SPEAKER_ROLES, STANCES
-from pipeline.store.filters import Filters, restricted
+from pipeline.store.filters import Filters
+from pipeline.store.samples import sample_population
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
@@ -55,42 +56,6 @@ STRATA: dict[str, tuple[str, ...]] = {
     "articles": ("stance", "is_relevant", "outlet"),
 }
 
-QUOTES_SQL = """
-SELECT
-    w.article_id || ':' || w.quote_index AS item_id,
-    w.outlet,
-    w.date,
-    a.url,
-    w.speaker,
-    w.speaker_org,
-    w.text AS quote,
-    a.text AS article_text,
-    q.char_start,
-    q.char_end,
-    w.speaker_role,
-    w.stance
-FROM (SELECT * FROM quote_weeks WHERE {where}) w
-JOIN quotes q USING (article_id, quote_index)
-JOIN articles a USING (article_id)
-ORDER BY item_id
-"""
-
-ARTICLES_SQL = """
-SELECT
-    w.article_id AS item_id,
-    w.outlet,
-    w.date,
-    w.url,
-    w.title,
-    a.text AS article_text,
-    w.is_relevant,
-    w.stance
-FROM (SELECT * FROM article_weeks WHERE duplicate_of IS NULL AND {where}) w
-JOIN articles a USING (article_id)
-ORDER BY item_id
-"""
-
-
 # The labels a coder may use per field (anything else is reported as a likely typo).
 CODEBOOK: dict[str, frozenset[str]] = {
     "stance": frozenset(STANCES),
@@ -105,6 +70,8 @@ class ValidationError(ValueError):
 
 @dataclass(slots=True)
 class Sample:
+    """A drawn sample: its rows for the coder sheet, the seed and the strata."""
+
     what: str
     header: list[str]
     rows: list[list[object]]
@@ -169,11 +136,9 @@ def draw_sample(
         raise ValidationError(
             f"--stratify {stratify}: {what} can be stratified on {', '.join(STRATA[what])}"
         )
-    where = "TRUE" if include_off_topic else "is_relevant"
-    with restricted(con, filters or Filters()):
-        cursor = con.execute((QUOTES_SQL if what == "quotes" else ARTICLES_SQL).format(where=where))
-        names = [d[0] for d in cursor.description]
-        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    records = sample_population(
+        con, what, filters=filters or Filters(), include_off_topic=include_off_topic
+    )
     if not records:
         raise ValidationError(
             f"no {what} to sample" + (f" for {filters.describe()}" if filters else "")
@@ -221,6 +186,8 @@ def draw_sample(
 
 @dataclass(slots=True)
 class Interval:
+    """A value and its 95 % confidence interval (None: not computable)."""
+
     value: float | None
     low: float | None
     high: float | None
@@ -228,6 +195,8 @@ class Interval:
 
 @dataclass(slots=True)
 class LabelScore:
+    """The tool's agreement with the coder on one label."""
+
     label: str
     support: int  # items the coder gave this label
     predicted: int  # items the tool gave this label
@@ -239,6 +208,8 @@ class LabelScore:
 
 @dataclass(slots=True)
 class FieldScore:
+    """The tool's agreement with the coder on one field (the X of ``tool_X``/``coder_X``)."""
+
     name: str  # the X of tool_X / coder_X
     coded: int
     uncodable: int
@@ -252,6 +223,8 @@ class FieldScore:
 
 @dataclass(slots=True)
 class ScoreReport:
+    """The scores of a coded file, one per field."""
+
     path: str
     rows: int
     fields: list[FieldScore]
@@ -341,6 +314,7 @@ def score_pairs(name: str, pairs: Sequence[tuple[str, str]], uncodable: int = 0)
 
 
 def normalise_label(value: str) -> str:
+    """A coder's label as the tool writes it: trimmed, lower-cased, yes/no as true/false."""
     text = value.strip().lstrip("'").strip().lower()
     if text in {"yes", "y", "1", "true"}:
         return "true"
@@ -368,6 +342,8 @@ def read_coded(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def score(header: list[str], rows: list[dict[str, str]], path: str = "") -> ScoreReport:
+    """Compare each ``tool_X`` with its ``coder_X`` over the coded rows; raises ValidationError when
+    no pair of columns is there."""
     pairs = [h[len("coder_") :] for h in header if h.startswith("coder_")]
     pairs = [name for name in pairs if f"tool_{name}" in header]
     if not pairs:
@@ -441,10 +417,12 @@ def score_file(path: Path, key: Path | None = None) -> ScoreReport:
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals; ``-`` for None."""
     return "-" if value is None else f"{value:.{digits}f}"
 
 
 def fmt_interval(interval: Interval) -> str:
+    """A value and its interval as text (``0.81 [0.74, 0.87]``)."""
     if interval.value is None:
         return "-"
     if interval.low is None or interval.high is None:
@@ -505,4 +483,5 @@ def score_html(report: ScoreReport) -> str:
 
 
 def unknown_text(field_score: FieldScore) -> str:
+    """The labels the coder used outside the codebook, with their counts."""
     return ", ".join(f"{label} ({n})" for label, n in field_score.unknown.items())

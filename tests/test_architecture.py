@@ -6,6 +6,9 @@
   ``pipeline.store`` only the core, ``crawlers`` only the core.
 * Serving (``models`` outside ``models.training``) never imports training, and evaluation
   (``pipeline.evaluation``) is a leaf: only the command line and evaluation itself import it.
+* SQL runs only in ``pipeline.store``: no other module calls ``.execute``, ``.executemany``,
+  ``.sql`` or ``duckdb.connect`` (the exceptions, listed in :data:`SQL_OUTSIDE_STORE`, are
+  not SQL).
 
 Imports under ``if TYPE_CHECKING:`` are left out: they never run.
 """
@@ -178,3 +181,47 @@ def test_evaluation_is_a_leaf(graph: dict[str, set[str]]) -> None:
         if t.startswith("pipeline.evaluation")
     )
     assert bad == []
+
+
+# Modules outside pipeline.store whose ``.execute``/``.sql`` calls are not SQL, and why.
+SQL_OUTSIDE_STORE: dict[str, str] = {
+    "crawlers.frontier.seen": "pipe.execute() sends a Redis pipeline, not SQL",
+}
+SQL_CALLS = ("execute", "executemany", "sql")
+
+
+def _sql_calls(tree: ast.AST) -> list[int]:
+    """Line numbers of the calls in ``tree`` that run SQL: a method named ``execute``,
+    ``executemany`` or ``sql``, and ``duckdb.connect``."""
+    lines = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        func = node.func
+        connects = (
+            func.attr == "connect"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "duckdb"
+        )
+        if func.attr in SQL_CALLS or connects:
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_only_the_store_runs_sql() -> None:
+    files = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py") if "shipped" not in p.parts]
+    found = sorted(
+        f"{_module_name(path)}:{line}"
+        for path in files
+        if not _module_name(path).startswith("pipeline.store")
+        and _module_name(path) not in SQL_OUTSIDE_STORE
+        for line in _sql_calls(ast.parse(path.read_text(encoding="utf-8")))
+    )
+    assert found == [], "SQL outside pipeline/store/: " + ", ".join(found)
+
+
+def test_the_sql_finder_finds_sql() -> None:
+    tree = ast.parse("con.execute('SELECT 1')\nx = duckdb.connect()\ncon.sql('SELECT 2')\nf(1)")
+    assert _sql_calls(tree) == [1, 2, 3]
+    for module in SQL_OUTSIDE_STORE:  # an exception that no longer exists is taken off the list
+        assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module

@@ -91,12 +91,12 @@ def test_crawl_table_fits_80_columns(monkeypatch, tmp_path: Path) -> None:
     from rich.console import Console
 
     import flows.cli.sources as cli_sources
-    from crawlers.report import SourceReport
     from crawlers.runner import CrawlResult
+    from pipeline.core.records import SourceCounts
 
     reports = [
-        SourceReport("The Northern Ledger", 26, 0, 30, 24, 1, 0, 0, Counter({"404": 2})),
-        SourceReport("Courrier frontalier", 16, 3, 20, 14, 0, 2, 1, Counter({"redirect_loop": 1})),
+        SourceCounts("The Northern Ledger", 26, 0, 30, 24, 1, 0, 0, Counter({"404": 2})),
+        SourceCounts("Courrier frontalier", 16, 3, 20, 14, 0, 2, 1, Counter({"redirect_loop": 1})),
     ]
     monkeypatch.setattr(cli_sources, "read_fetch_log", lambda path: [])
     monkeypatch.setattr(cli_sources, "build_report", lambda *args: reports)

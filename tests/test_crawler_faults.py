@@ -301,7 +301,7 @@ def test_robots_txt_is_obeyed(crawl) -> None:
 
 
 def test_report_counts_failures_by_reason(crawl) -> None:
-    from crawlers.report import build_report
+    from pipeline.core.counts import build_report
     from pipeline.core.warc import read_fetch_log
 
     result = crawl["summary"].crawl

@@ -286,7 +286,7 @@ def test_canonical_variants(variant: str) -> None:
 def test_retry_list_keeps_only_urls_that_never_succeeded_in_fewer_than_three_runs() -> None:
     import duckdb
 
-    from crawlers.history import retry_urls
+    from pipeline.store.history import retry_urls
 
     con = duckdb.connect()
     con.execute(

@@ -78,8 +78,8 @@ def test_monitor_flow_end_to_end_and_rerun(harness, site, tmp_path: Path) -> Non
 
     assert first.crawl_ok and len(first.crawl_runs) == 1
     [tiny] = first.sources
-    assert (tiny.source, tiny.new, tiny.failed) == ("Tiny Times", 4, 0)
-    assert tiny.fetched >= 6  # robots, feed, section, 4 articles
+    assert (tiny.source, tiny.new, tiny.failed_besides_robots) == ("Tiny Times", 4, 0)
+    assert tiny.fetched == 4  # article URLs (not robots.txt, the feed or the section page)
     assert tiny.robots_blocked == 1  # /private/ is forbidden and counted apart
     assert first.articles_loaded == 4 and first.relevant_articles == 3
     db = params["db"]

@@ -65,86 +65,109 @@ class CrawlKeys:
         return f"{PREFIX}:{self.crawl_id}:{name}"
 
     @property
-    def job(self) -> str:  # the CrawlJob template, JSON
+    def job(self) -> str:
+        """The CrawlJob template, JSON."""
         return self._key("job")
 
     @property
-    def seen(self) -> str:  # hash: canonical URL -> "fetched_at\tetag\tlast_modified\tstate"
+    def seen(self) -> str:
+        """Hash: canonical URL -> ``fetched_at``, ``etag``, ``last_modified``, ``state``,
+        tab-separated."""
         return self._key("seen")
 
     @property
-    def this_run(self) -> str:  # set: canonical URLs of the articles requested in this crawl
+    def this_run(self) -> str:
+        """Set: canonical URLs of the articles requested in this crawl."""
         return self._key("this-run")
 
     @property
-    def fingerprints(self) -> str:  # set: request fingerprints (scrapy-redis dupefilter)
+    def fingerprints(self) -> str:
+        """Set: request fingerprints (scrapy-redis dupefilter)."""
         return self._key("fingerprints")
 
     @property
-    def hosts(self) -> str:  # sorted set: host -> when (ms) it may be asked next
+    def hosts(self) -> str:
+        """Sorted set: host -> when (ms) it may be asked next."""
         return self._key("hosts")
 
     @property
-    def queue_prefix(self) -> str:  # list per host: request ids waiting
+    def queue_prefix(self) -> str:
+        """Prefix of the per-host lists of request ids waiting."""
         return self._key("queue:")
 
     @property
-    def requests(self) -> str:  # hash: request id -> serialized request
+    def requests(self) -> str:
+        """Hash: request id -> serialized request."""
         return self._key("requests")
 
     @property
-    def request_host(self) -> str:  # hash: request id -> host
+    def request_host(self) -> str:
+        """Hash: request id -> host."""
         return self._key("request-host")
 
     @property
-    def inflight(self) -> str:  # sorted set: request id -> lease deadline (ms)
+    def inflight(self) -> str:
+        """Sorted set: request id -> lease deadline (ms)."""
         return self._key("inflight")
 
     @property
-    def owner(self) -> str:  # hash: request id -> worker holding it
+    def owner(self) -> str:
+        """Hash: request id -> worker holding it."""
         return self._key("owner")
 
     @property
-    def busy(self) -> str:  # hash: host -> requests in flight
+    def busy(self) -> str:
+        """Hash: host -> requests in flight."""
         return self._key("busy")
 
     @property
-    def next_at(self) -> str:  # hash: host -> earliest next request (ms)
+    def next_at(self) -> str:
+        """Hash: host -> earliest next request (ms)."""
         return self._key("next-at")
 
     @property
-    def limits(self) -> str:  # hash: host -> "delay_ms concurrency"
+    def limits(self) -> str:
+        """Hash: host -> ``"delay_ms concurrency"``."""
         return self._key("limits")
 
     @property
-    def queued(self) -> str:  # counter: requests waiting in all host queues
+    def queued(self) -> str:
+        """Counter: requests waiting in all host queues."""
         return self._key("queued")
 
     @property
-    def robots(self) -> str:  # hash: netloc -> robots.txt body ("\0" prefix: no usable file)
+    def robots(self) -> str:
+        """Hash: netloc -> robots.txt body (a NUL prefix: no usable file)."""
         return self._key("robots")
 
     def robots_lock(self, netloc: str) -> str:
+        """The lock held by the worker fetching ``netloc``'s robots.txt."""
         return self._key(f"robots-lock:{netloc}")
 
     @property
-    def seed(self) -> str:  # "<worker>" while one worker sends the start requests, then "done"
+    def seed(self) -> str:
+        """``"<worker>"`` while one worker sends the start requests, then ``"done"``."""
         return self._key("seed")
 
-    def heartbeat(self, worker: str) -> str:  # expires when the worker stops beating
+    def heartbeat(self, worker: str) -> str:
+        """Expires when ``worker`` stops beating."""
         return self._key(f"alive:{worker}")
 
     @property
-    def warcs(self) -> str:  # hash: worker -> JSON {warc_file, fetch_log, run_id, host}
+    def warcs(self) -> str:
+        """Hash: worker -> JSON ``{warc_file, fetch_log, run_id, host}``."""
         return self._key("warcs")
 
     @property
-    def exits(self) -> str:  # hash: worker -> exit code
+    def exits(self) -> str:
+        """Hash: worker -> exit code."""
         return self._key("exits")
 
     @property
-    def workers_started(self) -> str:  # counter: worker numbers handed out
+    def workers_started(self) -> str:
+        """Counter: worker numbers handed out."""
         return self._key("worker-count")
 
     def all_keys_pattern(self) -> str:
+        """A pattern matching every key of the crawl (for deleting them)."""
         return self._key("*")

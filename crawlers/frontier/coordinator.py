@@ -19,8 +19,8 @@ from crawlers.frontier.connection import CURRENT_KEY, CrawlKeys, as_text
 from crawlers.frontier.seed import DONE
 from crawlers.frontier.seen import write_seen
 from crawlers.job import CrawlJob
-from crawlers.seen import SeenRow
 from pipeline.core.config import Source
+from pipeline.core.records import SeenRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class WorkerRecord:
     started_at: datetime  # naive UTC
 
     def to_json(self) -> str:
+        """The record as the JSON stored in the crawl's ``warcs`` hash."""
         return json.dumps(
             {
                 "worker": self.worker,
@@ -48,6 +49,7 @@ class WorkerRecord:
 
     @classmethod
     def from_json(cls, text: bytes | str) -> WorkerRecord:
+        """The record read back from :meth:`to_json`'s JSON."""
         data = json.loads(text)
         data["started_at"] = datetime.fromisoformat(data["started_at"])
         return cls(**data)
@@ -55,6 +57,8 @@ class WorkerRecord:
 
 @dataclass(slots=True)
 class FrontierState:
+    """Where a shared crawl stands: queued and leased requests, seeding, workers and their exits."""
+
     queued: int
     in_flight: int
     seeded: bool
@@ -100,6 +104,7 @@ def open_crawl(
 
 
 def state(client: redis.Redis, keys: CrawlKeys) -> FrontierState:
+    """Read the crawl's state from Redis."""
     workers = [WorkerRecord.from_json(v) for v in client.hvals(keys.warcs)]
     exits = {as_text(k): int(v) for k, v in client.hgetall(keys.exits).items()}
     alive = {w.worker for w in workers if client.exists(keys.heartbeat(w.worker))}

@@ -14,12 +14,17 @@ from pipeline.core.urls import canonicalize
 
 
 class FrontierDupeFilter(RFPDupeFilter):
+    """scrapy-redis's duplicate filter, with the articles stored by earlier runs (the shared seen
+    hash) and those requested by any worker in this crawl dropped too."""
+
     def __init__(self, server, fingerprints_key: str, this_run_key: str, seen: RedisSeenIndex):
         super().__init__(server, key=fingerprints_key, debug=False)
         self.this_run_key = this_run_key
         self.seen = seen
 
     def request_seen(self, request: Request) -> bool:
+        """Whether to drop ``request``: an article seen before or claimed by a worker (unless asked
+        to fetch it again), or any other request already fingerprinted."""
         if request_kind(request) != "article":
             return super().request_seen(request)
         key = canonicalize(request.url)
@@ -27,5 +32,6 @@ class FrontierDupeFilter(RFPDupeFilter):
             return True
         return self.server.sadd(self.this_run_key, key) == 0
 
-    def close(self, reason: str = "") -> None:  # the keys belong to the crawl, not the worker
+    def close(self, reason: str = "") -> None:
+        """Keep the keys: they belong to the crawl, not to the worker."""
         return None

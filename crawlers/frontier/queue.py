@@ -126,6 +126,7 @@ return back
 
 
 def now_ms() -> int:
+    """The time now, in milliseconds since the epoch."""
     return int(time.time() * 1000)
 
 
@@ -161,9 +162,11 @@ class PoliteQueue(Base):
         return max(0, int(self.server.get(self.keys.queued) or 0))
 
     def in_flight(self) -> int:
+        """Requests leased to workers and not yet answered."""
         return int(self.server.zcard(self.keys.inflight))
 
     def push(self, request: Request) -> None:
+        """Queue ``request`` behind the others of its host."""
         request_id = uuid.uuid4().hex
         request.meta[ID_META] = request_id
         k = self.keys
@@ -173,6 +176,7 @@ class PoliteQueue(Base):
         )
 
     def pop(self, timeout: int = 0) -> Request | None:
+        """Lease the next request of a host that may be asked now; None when none may."""
         k = self.keys
         found = self._pop(
             keys=[k.hosts, k.limits, k.busy, k.next_at, k.inflight, k.owner, k.requests, k.queued],
@@ -215,5 +219,6 @@ class PoliteQueue(Base):
             )
         )
 
-    def clear(self) -> None:  # the coordinator deletes a finished crawl's keys, not a worker
+    def clear(self) -> None:
+        """Keep the queues: the coordinator deletes a finished crawl's keys, not a worker."""
         return None

@@ -31,6 +31,9 @@ POLL_SECONDS = 0.1
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with each host's robots.txt fetched once per crawl, by one
+    worker, and shared through Redis."""
+
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         settings = crawler.settings
@@ -40,6 +43,8 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.wait_seconds = settings.getfloat("DOWNLOAD_TIMEOUT") * 4 + 30
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
+        """The robots.txt parser for ``request``'s host: cached, fetched by another worker, or
+        fetched now; None when the host has no usable robots.txt."""
         netloc = urlparse_cached(request).netloc
         cached = self._parsers.get(netloc)
         if netloc in self._parsers and not hasattr(cached, "addCallback"):

@@ -32,8 +32,13 @@ REAP_EVERY_TICKS = 5
 
 
 class FrontierScheduler(Scheduler):
+    """A Scrapy scheduler whose queue is the shared frontier in Redis, polite per host across
+    workers."""
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        """Scrapy's constructor: the scheduler for the crawl named in the settings (refused on an
+        untested Scrapy)."""
         scrapy_hooks.check_scrapy()
         settings = crawler.settings
         server = connect(settings["AW_FRONTIER_URL"])
@@ -58,6 +63,7 @@ class FrontierScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Spider) -> None:
+        """Open the shared queue, hand the spider the shared seen index and start the heartbeat."""
         self.spider = spider
         self.queue = PoliteQueue(
             self.server,
@@ -77,6 +83,7 @@ class FrontierScheduler(Scheduler):
         self._loop.start(TICK_SECONDS, now=False)
 
     def close(self, reason: str) -> None:
+        """Stop the heartbeat and remove this worker's heartbeat key."""
         if getattr(self, "_loop", None) is not None and self._loop.running:
             self._loop.stop()
         self.server.delete(self.keys.heartbeat(self.worker))
@@ -103,6 +110,7 @@ class FrontierScheduler(Scheduler):
             logger.warning("frontier tick failed: %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
+        """Queue ``request`` unless the duplicate filter drops it; returns whether it was queued."""
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
@@ -111,12 +119,15 @@ class FrontierScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        """The next request this worker may send, or None."""
         request = self.queue.pop()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:
+        """Whether the crawl may still send requests: some are queued or in flight, or the start
+        requests are still being sent by a live worker."""
         if len(self.queue) > 0 or self.queue.in_flight() > 0:
             return True
         seed = self.server.get(self.keys.seed)

@@ -28,10 +28,11 @@ TESTED = ((2, 13), (2, 19))  # oldest and newest minor versions this module was 
 
 
 class UnsupportedScrapy(RuntimeError):
-    pass
+    """The installed Scrapy is outside the versions the Redis frontier was checked on."""
 
 
 def check_scrapy(version: str = scrapy.__version__) -> None:
+    """Raise :class:`UnsupportedScrapy` unless ``version`` lies in the tested range."""
     parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
     if len(parts) != 2 or not TESTED[0] <= parts <= TESTED[1]:
         raise UnsupportedScrapy(

@@ -18,6 +18,8 @@ DONE = b"done"
 
 
 class FrontierSeedMiddleware:
+    """Spider middleware that lets one worker only send a crawl's start requests."""
+
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.client = connect(settings["AW_FRONTIER_URL"])
@@ -27,9 +29,12 @@ class FrontierSeedMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierSeedMiddleware:
+        """Scrapy's constructor."""
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """Pass the start requests on when this worker is the first to claim the seeding; send none
+        otherwise."""
         if not self.client.set(self.keys.seed, self.worker, nx=True):
             self.crawler.stats.set_value("frontier/seeded_by", "another worker")
             return

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 import redis
 
-from crawlers.seen import SeenEntry, SeenIndex, SeenRow
+from crawlers.seen import SeenEntry, SeenIndex
+from pipeline.core.records import SeenRow
 
 CHUNK = 5000
 
@@ -44,6 +45,8 @@ def _field(value: str | None) -> str:
 
 
 def parse_entry(value: bytes | str) -> SeenEntry:
+    """A seen entry from its Redis value (``fetched_at``, ``etag``, ``last_modified``, ``state``,
+    tab-separated)."""
     text = value.decode("utf-8") if isinstance(value, bytes) else value
     parts = text.split("\t")
     fetched = float(parts[0]) if parts and parts[0] else 0.0
@@ -67,10 +70,12 @@ class RedisSeenIndex(SeenIndex):
         return bool(self.client.hexists(self.key, canonical_url))
 
     def get(self, canonical_url: str) -> SeenEntry | None:
+        """The stored entry for ``canonical_url``; None when earlier runs did not settle it."""
         value = self.client.hget(self.key, canonical_url)
         return parse_entry(value) if value is not None else None
 
     def is_stale(self, canonical_url: str, lastmod: datetime | None) -> bool:
+        """True when the stored copy is older than ``lastmod`` (naive UTC)."""
         entry = self.get(canonical_url)
         if entry is None or lastmod is None or entry.skipped:
             return False

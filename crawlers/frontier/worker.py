@@ -30,6 +30,9 @@ def join_crawl(
     crawl_id: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> CrawlResult:
+    """Join the crawl open on the frontier at ``url`` (``crawl_id``, or the current one) as one more
+    worker writing to ``warc_dir``; returns its crawl's result once the frontier is empty. Raises
+    FrontierError when no such crawl is open."""
     client = connect(url)
     if crawl_id is None:
         current = client.get(CURRENT_KEY)
@@ -81,6 +84,8 @@ def join_crawl(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m crawlers.frontier.worker``: join a shared crawl; returns the crawler's exit
+    code (2 when there is nothing to join)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("frontier", help="redis://HOST:PORT/DB")
     parser.add_argument("--warc-dir", type=Path, required=True)

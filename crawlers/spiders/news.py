@@ -39,6 +39,9 @@ _LINKS = LinkExtractor(unique=True, canonicalize=False)
 
 
 class NewsSpider(Spider):
+    """The one spider: discovers articles through feeds, sitemaps and section pages, and fetches
+    each new article once (or checks the listings, in ``check`` mode)."""
+
     name = "news"
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -58,6 +61,7 @@ class NewsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        """Scrapy's constructor: the spider for the job file named in the settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         job = CrawlJob.load(crawler.settings.get("AW_JOB_FILE"))
         spider.job = job
@@ -77,6 +81,8 @@ class NewsSpider(Spider):
     # --- requests -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        """The start requests: retries of earlier transient failures, then each source's sitemaps,
+        feeds and section pages (in ``check`` mode, the listings to check)."""
         assert self.job is not None
         if self.job.mode == "check":
             for request in self._check_requests():
@@ -165,6 +171,7 @@ class NewsSpider(Spider):
     # --- discovery ------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterable[Request]:
+        """Requests for the articles (and nested sitemaps) a feed or sitemap lists."""
         assert self.job is not None
         source = self._sources[response.meta["aw_source"]]
         kind = response.meta["aw_kind"]
@@ -215,6 +222,7 @@ class NewsSpider(Spider):
         return self._listing(url, _sitemap_kind(url), source, aw_depth=depth, **meta)
 
     def parse_section(self, response: Response) -> Iterable[Request]:
+        """Requests for the article links of a section page."""
         source = self._sources[response.meta["aw_source"]]
         if response.status != 200 or not isinstance(response, TextResponse):
             return
@@ -263,7 +271,8 @@ class NewsSpider(Spider):
         return request
 
     def parse_article(self, response: Response) -> Iterable[Any]:
-        # The archive middleware has already written the response; extraction reads the WARC.
+        """Nothing: the archive middleware has already written the response, and extraction reads
+        the WARC."""
         return ()
 
     # --- failures -------------------------------------------------------------------------
@@ -340,6 +349,7 @@ class NewsSpider(Spider):
     # --- end of crawl ---------------------------------------------------------------------
 
     def closed(self, reason: str) -> None:
+        """Write the crawl's per-source counters to the job's stats file."""
         if self.job is None or not self.job.stats_file:
             return
         stats = self.crawler.stats.get_stats()

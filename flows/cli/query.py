@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -27,6 +26,7 @@ from flows.reports.csv_files import write_stdout
 from pipeline.core.config import DEFAULT_DB
 from pipeline.store.filters import FilterError, Filters, restrict
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
+from pipeline.store.query import columns, run_sql, view_sql
 from pipeline.store.views import VIEWS
 
 query_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -37,6 +37,8 @@ ARTICLE_RELATIONS = tuple(v for v in TABLES_AND_VIEWS if v != "crawl_health")
 
 
 class Format(StrEnum):
+    """How ``asylumwatch query`` prints its result."""
+
     table = "table"
     csv = "csv"
     json = "json"
@@ -53,13 +55,6 @@ def sql_error(exc: duckdb.Error) -> str:
         if line.strip():
             lines.append(line.strip())
     return " ".join(lines) or type(exc).__name__
-
-
-def view_sql(view: str, columns: Sequence[str]) -> str:
-    """``SELECT *`` from a table or view in its natural order (weeks, outlets, ranks)."""
-    order = [c for c in ("week_start", "outlet", "rank", "speaker", "article_id") if c in columns]
-    order += [c for c in ("quote_index", "stance", "speaker_role", "started_at") if c in columns]
-    return f"SELECT * FROM {view}" + (f" ORDER BY {', '.join(order)}" if order else "")
 
 
 @query_app.command()
@@ -129,16 +124,14 @@ def query(
                         "do not apply to it"
                     )
                 restrict(con, filters)
-                columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-                sql = view_sql(view, columns)
+                sql = view_sql(view, columns(con, view))
             try:
-                cursor = con.execute(sql or "")
+                result = run_sql(con, sql or "")
             except duckdb.Error as exc:
                 fail(f"SQL error: {sql_error(exc)}")
-            if cursor is None:
+            if result is None:
                 fail("no SQL statement given (only comments or semicolons)")
-            names = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchall()
+            names, rows = result
     except FilterError as exc:
         fail(str(exc))
     except (DatabaseBusy, DatabaseUnreadable, FileNotFoundError) as exc:
@@ -147,6 +140,7 @@ def query(
 
 
 def print_result(names: list[str], rows: list[tuple], fmt: Format) -> None:
+    """Print the result rows in ``fmt`` on standard output."""
     if fmt is Format.csv:
         write_stdout(names, rows)
     elif fmt is Format.json:
@@ -170,6 +164,7 @@ def print_result(names: list[str], rows: list[tuple], fmt: Format) -> None:
 
 
 def text(value: object) -> str:
+    """A cell as text: empty for NULL, dates and times in ISO 8601."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -182,6 +177,7 @@ def text(value: object) -> str:
 
 
 def rich_table(names: list[str], rows: list[tuple]) -> Table:
+    """The result as a rich table, cells escaped."""
     table = Table(*(escape(n) for n in names))
     for row in rows:
         table.add_row(*(escape(text(v)) for v in row))

@@ -69,6 +69,7 @@ from pipeline.core.paths import PROJECT_ROOT, SHARED_DIR
 from pipeline.core.settings import project_defaults
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
+from pipeline.store.reports import overview
 
 console = Console()
 err_console = Console(stderr=True)
@@ -413,26 +414,12 @@ def _proxy_env(proxy: str | None) -> Iterator[None]:
 
 
 def print_demo_summary(db: Path) -> None:
+    """Print what the demo run stored: articles per outlet and week, quotes per speaker role and
+    stance, and the totals."""
     with connect(db, read_only=True) as con:
-        weekly = con.execute(
-            """
-            SELECT outlet, strftime(published_at, '%G-W%V') AS week, count(*) AS articles,
-                   count(*) FILTER (is_relevant) AS relevant
-            FROM articles GROUP BY ALL ORDER BY outlet, week
-            """
-        ).fetchall()
-        total, relevant, outlets = con.execute(
-            "SELECT count(*), count(*) FILTER (is_relevant), count(DISTINCT outlet) FROM articles"
-        ).fetchall()[0]
-        stances = con.execute(
-            "SELECT coalesce(stance, 'NULL'), count(*) FROM articles WHERE is_relevant "
-            "GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall()
-        roles = con.execute(
-            "SELECT speaker_role, count(*), count(*) FILTER (stance = 'restrictive'), "
-            "count(*) FILTER (stance = 'protective'), count(*) FILTER (stance = 'neutral') "
-            "FROM quotes GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall()
+        found = overview(con)
+    weekly, total, relevant = found.weekly, found.articles, found.relevant
+    outlets, stances, roles = found.outlets, found.stances, found.roles
     table = Table(
         "outlet", "ISO week", "articles", "relevant", title="Articles per outlet and week"
     )

@@ -350,7 +350,7 @@ def backfill(
         fail(str(exc))
     table = Table("source", "fetched", "new", "failed", title="Backfill")
     for s in counts.sources:
-        table.add_row(s.source, str(s.fetched), str(s.new), str(s.failed))
+        table.add_row(s.source, str(s.fetched), str(s.new), str(s.failed_besides_robots))
     if counts.sources:
         console.print(table)
     console.print(

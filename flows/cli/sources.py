@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawlers.report import build_report, stored_counts, warc_processed
 from crawlers.runner import CrawlResult, run_check
 from pipeline.core.config import DEFAULT_SOURCES, load_sources
+from pipeline.core.counts import build_report
 from pipeline.core.warc import read_fetch_log
 from pipeline.store.load import connect
+from pipeline.store.summary import stored_counts, warc_processed
 
 console = Console()
 
@@ -130,7 +131,7 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
     if Path(db_path).exists():
         with connect(db_path, read_only=True) as con:
             if warc_processed(con, result.warc_file):
-                stored = stored_counts(con, str(result.warc_file))
+                stored = stored_counts(con, [result.warc_file])
     names = list((stats.get("sources") or {}).keys())
     reports = build_report(fetches, stats, stored, names)
     # No borders, every header word whole, failure reasons below the table: the nine columns
@@ -171,7 +172,7 @@ def print_crawl_report(db_path: Path, result: CrawlResult, out: Console | None =
             num(r.discovered),
             num(r.already_fetched),
             str(r.fetched),
-            num(r.new_articles),
+            num(r.new),
             num(r.duplicates),
             str(r.topic_filtered),
             str(r.too_old),

@@ -36,6 +36,9 @@ FILES = (*COLUMNS, *CHARTS, "README.txt", "report.html")
 
 @dataclass(slots=True)
 class ReportResult:
+    """What :func:`build_report` wrote: the folder, its files and their row counts, whether the week
+    was empty, and the time each step took."""
+
     week: str
     out_dir: str
     files: list[str] = field(default_factory=list)
@@ -45,6 +48,7 @@ class ReportResult:
 
 
 def default_out_dir(db_path: Path, week: IsoWeek) -> Path:
+    """The report folder for ``week`` next to the database: ``reports/<week>/``."""
     return Path(db_path).parent / "reports" / str(week)
 
 

@@ -1,4 +1,5 @@
-"""The weekly report's data: one SQL query per file over the trend views, fetched as Arrow.
+"""The weekly report's data: one table per file, read by :mod:`pipeline.store.reports` (one
+SQL query per file over the trend views, fetched as Arrow).
 
 Column order and meaning are a contract (README.txt of every report and docs/reports.md are
 written from :data:`COLUMNS`): add columns at the end, never rename or reorder.
@@ -12,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from flows.reports.week import IsoWeek
-from pipeline.core.records import SPEAKER_ROLES, STANCES
+from pipeline.store import reports
 
 # file name -> [(column, description)], in file order.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -76,115 +77,11 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_STANCE_ORDER = f"list_position({list(STANCES)}, stance)"
-_ROLE_ORDER = f"list_position({list(SPEAKER_ROLES)}, speaker_role)"
-
-# Queried from the database for the report week. ``story_id`` (articles) is used for the
-# totals and dropped before writing; the articles' quote counts come from the quotes fetched.
-QUERIES: dict[str, str] = {
-    "articles.csv": """
-        SELECT w.week, w.date, w.outlet, w.title, w.canonical_url AS url, w.stance,
-               w.stance_score, orig.canonical_url AS duplicate_of, w.article_id, w.story_id
-        FROM article_weeks w
-        LEFT JOIN articles orig ON orig.article_id = w.duplicate_of
-        WHERE w.week_start = $start AND w.is_relevant
-    """,
-    "quotes.csv": """
-        WITH wk AS (
-            SELECT article_id, week, date, outlet, title, canonical_url
-            FROM article_weeks
-            WHERE week_start = $start AND is_relevant
-        )
-        SELECT wk.week, wk.date, wk.outlet, wk.title AS article_title,
-               wk.canonical_url AS article_url, q.speaker, q.speaker_role, q.speaker_org,
-               q.speaker_kind, q.quote_type, q.stance, q.text AS quote, q.article_id, q.quote_index
-        FROM quotes q
-        JOIN wk USING (article_id)
-        ORDER BY wk.date, wk.outlet, q.article_id, q.quote_index
-    """,
-    "top_speakers.csv": """
-        SELECT week, rank, speaker, speaker_role, speaker_org, quotes, outlets, articles
-        FROM top_speakers
-        WHERE week_start = $start
-        ORDER BY rank, speaker
-    """,
-}
-
-# Chart series over the weeks [first, last]; ``n`` is what the charts plot.
-SERIES: dict[str, str] = {
-    "coverage": """
-        SELECT week_start, week, outlet, relevant_articles AS n, articles
-        FROM weekly_coverage
-        WHERE week_start BETWEEN $first AND $last
-    """,
-    "stance": """
-        SELECT week_start, week, outlet, stance, articles AS n, share
-        FROM weekly_stance
-        WHERE week_start BETWEEN $first AND $last
-    """,
-    "roles": """
-        SELECT week_start, week, speaker_role, quotes AS n, share
-        FROM weekly_sources
-        WHERE week_start BETWEEN $first AND $last
-    """,
-}
-
-# Files cut from a chart series (the report week's rows of the same view), with DuckDB SQL
-# over the Arrow table, so the database is not scanned twice for the same numbers.
-FROM_SERIES: dict[str, tuple[str, str]] = {
-    "stance_by_outlet.csv": (
-        "stance",
-        f"""
-        SELECT week, outlet, stance, n AS articles, share
-        FROM series WHERE week_start = $start
-        ORDER BY outlet, {_STANCE_ORDER} NULLS LAST, stance
-        """,
-    ),
-    "sources_by_role.csv": (
-        "roles",
-        f"""
-        SELECT week, speaker_role, n AS quotes, share
-        FROM series WHERE week_start = $start
-        ORDER BY {_ROLE_ORDER} NULLS LAST, speaker_role
-        """,
-    ),
-}
-
-# articles.csv: the week's articles with their number of quotes, in file order.
-ARTICLES = """
-    SELECT a.week, a.date, a.outlet, a.title, a.url, a.stance, a.stance_score,
-           coalesce(n.n, 0) AS quotes, a.duplicate_of, a.article_id, a.story_id
-    FROM articles a
-    LEFT JOIN (SELECT article_id, count(*) AS n FROM quotes GROUP BY article_id) n
-        USING (article_id)
-    ORDER BY a.date, a.outlet, a.title, a.article_id
-"""
-
-# The week's totals, as ``weekly_totals`` defines them, from the tables already fetched.
-TOTALS = """
-    SELECT
-        (SELECT coalesce(sum(articles), 0) FROM coverage WHERE week_start = $start),
-        (SELECT count(*) FROM articles),
-        (SELECT count(DISTINCT story_id) FROM articles),
-        (SELECT count(DISTINCT outlet) FROM articles),
-        (SELECT count(*) FROM quotes),
-        (SELECT count(DISTINCT speaker) FROM quotes)
-"""
-TOTAL_NAMES = ("articles", "relevant_articles", "unique_stories", "outlets", "quotes", "speakers")
-
-# The previous week's headline figures, for "change against last week".
-PREVIOUS = """
-    SELECT articles, relevant_articles, unique_stories, outlets, quotes, speakers
-    FROM weekly_totals WHERE week_start = $previous
-"""
-
-DATA_RANGE = """
-    SELECT min(week), max(week), count(*) FROM article_weeks WHERE is_relevant
-"""
-
 
 @dataclass(slots=True)
 class ReportData:
+    """Everything one weekly report shows: the files' tables, the chart series and the totals."""
+
     week: IsoWeek
     weeks: list[IsoWeek]  # the chart window, oldest first, ending with ``week``
     tables: dict[str, pa.Table] = field(default_factory=dict)
@@ -197,6 +94,7 @@ class ReportData:
 
     @property
     def empty(self) -> bool:
+        """Whether the week holds no relevant article."""
         return self.tables["articles.csv"].num_rows == 0
 
 
@@ -204,32 +102,12 @@ def fetch(con: duckdb.DuckDBPyConnection, week: IsoWeek, chart_weeks: int = 12) 
     """Everything the report shows for ``week``; the charts cover ``chart_weeks`` weeks."""
     weeks = week.back(chart_weeks)
     data = ReportData(week=week, weeks=weeks)
-    start = {"start": week.start}
-    fetched = {name: con.sql(sql, params=start).to_arrow_table() for name, sql in QUERIES.items()}
-    window = {"first": weeks[0].start, "last": week.start}
-    for name, sql in SERIES.items():
-        data.series[name] = con.sql(sql, params=window).to_arrow_table()
-    local = duckdb.connect()  # in memory: SQL over the Arrow tables just fetched
-    try:
-        for name, (series, sql) in FROM_SERIES.items():
-            local.register("series", data.series[series])
-            fetched[name] = local.sql(sql, params=start).to_arrow_table()
-            local.unregister("series")
-        local.register("articles", fetched["articles.csv"])
-        local.register("quotes", fetched["quotes.csv"])
-        fetched["articles.csv"] = local.sql(ARTICLES).to_arrow_table()
-        local.register("coverage", data.series["coverage"])
-        totals = local.execute(TOTALS, start).fetchall()[0]
-    finally:
-        local.close()
-    data.totals = dict(zip(TOTAL_NAMES, (int(v) for v in totals), strict=True))
-    previous = con.execute(PREVIOUS, {"previous": week.shift(-1).start}).fetchall()
-    data.previous = dict(
-        zip(TOTAL_NAMES, (int(v) for v in (previous[0] if previous else [0] * 6)), strict=True)
-    )
+    fetched = reports.week_tables(con, week.start, weeks[0].start)
+    data.series = fetched.series
+    data.totals = fetched.totals
+    data.previous = reports.week_totals(con, week.shift(-1).start)
     for name, columns in COLUMNS.items():
-        data.tables[name] = fetched[name].select([column for column, _ in columns])
+        data.tables[name] = fetched.files[name].select([column for column, _ in columns])
     if data.empty:  # say which weeks do hold data
-        first, latest, _ = con.execute(DATA_RANGE).fetchall()[0]
-        data.first_week, data.latest_week = first, latest
+        data.first_week, data.latest_week = reports.relevant_weeks(con)
     return data

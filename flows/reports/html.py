@@ -201,6 +201,7 @@ def _articles(table: pa.Table) -> str:
 
 
 def render(data: ReportData, generated_at: str) -> str:
+    """The report's HTML page for ``data``, generated at ``generated_at``."""
     week = data.week
     t = data.totals
     note = empty_note(data)

@@ -53,6 +53,8 @@ CHART_FILES = {
 
 
 def empty_note(data: ReportData) -> str | None:
+    """What to tell the reader of a report whose week holds no relevant article (which weeks do);
+    None when it holds some."""
     if not data.empty:
         return None
     held = (
@@ -67,6 +69,8 @@ def empty_note(data: ReportData) -> str | None:
 
 
 def readme_text(data: ReportData, generated_at: str, source: str) -> str:
+    """The report's README.txt: the week, when and from which database ``source`` it was made, the
+    totals and every file's columns."""
     week = data.week
     lines = [
         f"asylumwatch weekly report: {week} "

@@ -1,6 +1,7 @@
 """The main trends over the last N weeks, as rich tables (``asylumwatch trends``).
 
-Every number comes from one SQL query over the trend views; the tables pivot them by week.
+Every number comes from one SQL query over the trend views (:mod:`pipeline.store.reports`);
+the tables pivot them by week.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from flows.reports.week import IsoWeek
 from pipeline.core.records import SPEAKER_ROLES, STANCES
+from pipeline.store import reports
 
 UNCLASSIFIED = "not classified"
 TOP_SPEAKERS = 10
@@ -33,16 +35,8 @@ def _pct(value: float | None) -> str:
 
 
 def totals_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
-    rows = {
-        r[0]: r[1:]
-        for r in con.execute(
-            """
-            SELECT week, articles, relevant_articles, unique_stories, outlets, quotes, speakers
-            FROM weekly_totals WHERE week_start BETWEEN ? AND ?
-            """,
-            [weeks[0].start, weeks[-1].start],
-        ).fetchall()
-    }
+    """Articles, relevant articles, stories, outlets, quotes and speakers per week."""
+    rows = reports.weekly_totals(con, weeks[0].start, weeks[-1].start)
     table = Table(title="Coverage per week")
     for name in ("week", "articles", "relevant", "unique stories", "outlets", "quotes", "speakers"):
         table.add_column(name, justify="left" if name == "week" else "right")
@@ -53,15 +47,12 @@ def totals_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def stance_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Each week's relevant articles by stance, as shares."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for week, stance, n in con.execute(
-        """
-        SELECT week, coalesce(stance, ?), sum(articles)
-        FROM weekly_stance WHERE week_start BETWEEN ? AND ? GROUP BY ALL
-        """,
-        [UNCLASSIFIED, weeks[0].start, weeks[-1].start],
-    ).fetchall():
-        counts[week][stance] = int(n)
+    for name, stance, n in reports.stance_counts(
+        con, weeks[0].start, weeks[-1].start, UNCLASSIFIED
+    ):
+        counts[name][stance] = n
     labels = [*STANCES, UNCLASSIFIED]
     labels += sorted({s for c in counts.values() for s in c} - set(labels))
     table = Table(title="Article stance, share of relevant articles")
@@ -78,14 +69,11 @@ def stance_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def roles_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Each week's quotes by speaker role, as shares."""
     shares: dict[str, dict[str, float]] = defaultdict(dict)
-    for week, role, share in con.execute(
-        """
-        SELECT week, coalesce(speaker_role, ?), share
-        FROM weekly_sources WHERE week_start BETWEEN ? AND ?
-        """,
-        [UNCLASSIFIED, weeks[0].start, weeks[-1].start],
-    ).fetchall():
+    for week, role, share in reports.role_shares(
+        con, weeks[0].start, weeks[-1].start, UNCLASSIFIED
+    ):
         shares[role][week] = share
     table = _weeks_table(
         "Who is quoted: share of the week's quotes by speaker role", "speaker_role", weeks
@@ -97,14 +85,9 @@ def roles_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
 
 
 def outlets_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
+    """Relevant articles per week of the outlets with the most over the weeks."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for week, outlet, n in con.execute(
-        """
-        SELECT week, outlet, relevant_articles
-        FROM weekly_coverage WHERE week_start BETWEEN ? AND ?
-        """,
-        [weeks[0].start, weeks[-1].start],
-    ).fetchall():
+    for week, outlet, n in reports.outlet_counts(con, weeks[0].start, weeks[-1].start):
         counts[outlet][week] = n
     ranked = sorted(counts, key=lambda o: (-sum(counts[o].values()), o))
     table = _weeks_table(f"Relevant articles per outlet (top {TOP_OUTLETS})", "outlet", weeks)
@@ -114,19 +97,8 @@ def outlets_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table
 
 
 def speakers_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Table:
-    rows = con.execute(
-        f"""
-        SELECT speaker, mode(speaker_role), mode(speaker_org), count(*) AS quotes,
-               count(DISTINCT outlet), count(DISTINCT week)
-        FROM quote_weeks
-        WHERE is_relevant AND speaker IS NOT NULL AND week_start BETWEEN ? AND ?
-          AND (speaker_kind IS NULL OR speaker_kind IN ('person', 'organisation'))
-        GROUP BY speaker
-        ORDER BY quotes DESC, speaker
-        LIMIT {TOP_SPEAKERS}
-        """,
-        [weeks[0].start, weeks[-1].start],
-    ).fetchall()
+    """The most quoted named speakers over the weeks."""
+    rows = reports.top_speakers(con, weeks[0].start, weeks[-1].start, TOP_SPEAKERS)
     table = Table(title=f"Most quoted speakers, {weeks[0]} to {weeks[-1]}")
     for name in ("speaker", "role", "organisation", "quotes", "outlets", "weeks"):
         table.add_column(
@@ -138,6 +110,7 @@ def speakers_table(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> Tabl
 
 
 def trend_tables(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> list[Table]:
+    """Every trend table over ``weeks``, in the order ``asylumwatch trends`` prints them."""
     return [
         totals_table(con, weeks),
         stance_table(con, weeks),
@@ -149,5 +122,5 @@ def trend_tables(con: duckdb.DuckDBPyConnection, weeks: list[IsoWeek]) -> list[T
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> IsoWeek | None:
     """The latest ISO week holding a relevant article."""
-    found = con.execute("SELECT max(week) FROM article_weeks WHERE is_relevant").fetchall()[0][0]
+    found = reports.latest_relevant_week(con)
     return IsoWeek.parse(found) if found else None

@@ -19,11 +19,14 @@ class WeekError(ValueError):
 
 @dataclass(frozen=True, slots=True, order=True)
 class IsoWeek:
+    """An ISO 8601 week (``2025-W25``)."""
+
     year: int
     week: int
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
+        """The week ``text`` names (``2025-W25``); raises :class:`WeekError` otherwise."""
         match = _WEEK.match(text)
         if not match:
             raise WeekError(f"'{text}' is not an ISO week: write it like 2025-W25.")
@@ -40,6 +43,7 @@ class IsoWeek:
 
     @classmethod
     def of(cls, day: date) -> IsoWeek:
+        """The ISO week ``day`` lies in."""
         year, week, _ = day.isocalendar()
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise WeekError(f"{day}: the year must be between {MIN_YEAR} and {MAX_YEAR}.")
@@ -56,6 +60,7 @@ class IsoWeek:
         return self.start + timedelta(days=6)
 
     def shift(self, weeks: int) -> IsoWeek:
+        """The week ``weeks`` weeks later (earlier when negative)."""
         return IsoWeek.of(self.start + timedelta(weeks=weeks))
 
     def back(self, count: int) -> list[IsoWeek]:

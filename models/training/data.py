@@ -41,6 +41,8 @@ SPLITS = ("train", "validation", "test")
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """One labelled training or evaluation text."""
+
     text: str
     label: str
     lang: str

@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class TrainResult:
+    """What training a task produced: the model folder and version, the data sizes, the
+    validation scores, the time taken and the weights' digest."""
+
     task: str
     version: str
     path: Path
@@ -228,6 +231,7 @@ def _fine_tune(
 
 
 def lora_config(task: TaskConfig) -> Any:
+    """peft's LoRA configuration for ``task``."""
     from peft import LoraConfig
 
     return LoraConfig(

@@ -75,6 +75,7 @@ class TopicProfile:
     title_weight: int = 2
 
     def terms_for(self, language: str | None) -> tuple[str, ...]:
+        """The topic terms for ``language``; every language's terms when it has none of its own."""
         if language and language in self.terms:
             return self.terms[language]
         return tuple(t for ts in self.terms.values() for t in ts)

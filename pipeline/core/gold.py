@@ -40,6 +40,8 @@ class GoldError(ValueError):
 
 @dataclass(slots=True)
 class GoldQuote:
+    """One quote of a gold article, as the annotators marked it."""
+
     text: str
     quote_type: str | None  # None only in stance-only gold (the quote evaluator needs it)
     speaker: str | None
@@ -53,6 +55,8 @@ class GoldQuote:
 
 @dataclass(slots=True)
 class GoldArticle:
+    """One annotated article of the gold data."""
+
     id: str
     text: str
     language: str | None
@@ -135,6 +139,8 @@ def _article(obj: Any, path: Path, n: int) -> GoldArticle:
 
 
 def load_jsonl(path: Path) -> list[GoldArticle]:
+    """The gold articles of a JSON Lines file; raises GoldError on text that is not UTF-8 or a
+    line that is not a valid article."""
     out: list[GoldArticle] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -155,6 +161,8 @@ _FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n?(.*)\Z", re.DOTALL)
 
 
 def load_markdown(path: Path) -> GoldArticle:
+    """The gold article of a Markdown file with TOML front matter; raises GoldError when it is
+    malformed."""
     raw = path.read_text(encoding="utf-8")
     m = _FRONT_RE.match(raw)
     if not m:

@@ -8,6 +8,7 @@ Labels (``quote_type``, ``speaker_role``, ``stance``) are the codebook's, verbat
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,31 @@ STANCES: tuple[str, ...] = ("restrictive", "protective", "neutral")
 # body described by the article ("a spokesperson", "the department").
 SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "description")
 NAMED_SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation")
+
+
+# ``Fetch.error`` codes (the full list: crawlers/faults.py) that other stages act on.
+# Decisions made before fetching, not failures: the crawler chose not to fetch.
+SKIPPED = frozenset({"topic_filtered", "too_old"})
+# A request robots.txt forbids.
+ROBOTS_TXT = "robots_txt"
+# Failures that may go away by themselves: the next run tries these URLs again.
+TRANSIENT = frozenset(
+    {
+        "timeout",
+        "connection_refused",
+        "connection_lost",
+        "dns_error",
+        "retry_after",
+        "http_408",
+        "http_429",
+        "http_500",
+        "http_502",
+        "http_503",
+        "http_504",
+        "http_522",
+        "http_524",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -62,6 +88,55 @@ class CrawlRun:
     responses: int = 0
     errors: int = 0
     status: str = "running"  # "running", "finished", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenRow:
+    """An article URL earlier runs settled, as the parent process hands it to a crawl job (a
+    line of the job's seen file: crawlers/seen.py)."""
+
+    canonical_url: str
+    fetched_at: datetime  # naive UTC
+    etag: str | None = None
+    last_modified: str | None = None
+    skipped: bool = False  # an earlier run chose not to fetch it (topic): never fetched
+
+
+@dataclass(slots=True)
+class SourceCounts:
+    """What crawling did for one source: a row of the end-of-crawl table and of a monitor
+    run's summary, built by :func:`pipeline.core.counts.build_report`. URLs are counted once,
+    by their final outcome (a 503 retried into a 200 counts as the 200)."""
+
+    source: str
+    discovered: int | None = None  # unique article URLs found (None: no crawl stats)
+    already_fetched: int | None = None  # ... of which earlier runs had fetched or skipped
+    fetched: int = 0  # article URLs whose final answer was a 2xx or a 304
+    new: int | None = None  # articles first stored from the run's WARC (None: not processed)
+    duplicates: int | None = None  # ... of which copies of a story stored before
+    topic_filtered: int = 0
+    too_old: int = 0
+    failed: Counter[str] = field(default_factory=Counter)  # reason -> URLs (any kind)
+
+    @property
+    def failed_total(self) -> int:
+        """URLs whose final outcome was a failure, robots.txt refusals included."""
+        return sum(self.failed.values())
+
+    @property
+    def robots_blocked(self) -> int:
+        """URLs robots.txt forbids."""
+        return self.failed.get(ROBOTS_TXT, 0)
+
+    @property
+    def failed_besides_robots(self) -> int:
+        """Failures other than robots.txt refusals (the monitor summary counts those apart)."""
+        return self.failed_total - self.robots_blocked
+
+    @property
+    def skipped(self) -> int:
+        """Entries the crawler chose not to fetch: off topic or too old."""
+        return self.topic_filtered + self.too_old
 
 
 @dataclass(slots=True)

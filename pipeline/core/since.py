@@ -38,6 +38,7 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
 
 
 def to_naive_utc(value: datetime) -> datetime:
+    """``value`` in UTC without a time zone; naive values are taken to be UTC already."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value

@@ -41,4 +41,5 @@ def topic_score(title: str | None, text: str, language: str | None, topic: Topic
 
 
 def is_on_topic(title: str | None, text: str, language: str | None, topic: TopicProfile) -> bool:
+    """Whether the article names enough topic terms to be relevant (a score of 1 or more)."""
     return topic_score(title, text, language, topic) >= 1.0

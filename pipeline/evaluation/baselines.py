@@ -50,6 +50,8 @@ RELEVANCE_DESCRIPTIONS: dict[str, str] = {
 
 
 class MajorityBaseline:
+    """Predicts every text the most frequent label of its task's training data."""
+
     name = "majority class"
 
     def __init__(self, config: ModelsConfig) -> None:
@@ -58,29 +60,40 @@ class MajorityBaseline:
         self.relevant = _majority(config, "relevance") == "relevant"
 
     def quotes(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The majority quote stance for every text."""
         return [self.quote_label] * len(texts)
 
     def relevance(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[bool | None]:
+        """The majority relevance for every text."""
         return [self.relevant] * len(texts)
 
     def articles(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The majority article stance for every text."""
         return [self.article_label] * len(texts)
 
 
 class LexiconBaseline:
+    """Predicts stance and relevance from the keyword lexicons."""
+
     name = "keyword lexicon"
 
     def quotes(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The lexicon's stance for each text (None for a language without a lexicon)."""
         return [lexicon_stance(t, lang) for t, lang in zip(texts, languages, strict=True)]
 
     def relevance(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[bool | None]:
+        """The lexicon's relevance for each text."""
         return [lexicon_relevance(t, lang) for t, lang in zip(texts, languages, strict=True)]
 
     def articles(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The lexicon's stance for each article text."""
         return self.quotes(texts, languages)
 
 
 class SimilarityBaseline:
+    """Predicts the label of the nearest training example by embedding similarity, without
+    training."""
+
     name = "embedding similarity (untrained)"
 
     def __init__(self, config: ModelsConfig, task: str = "stance") -> None:
@@ -115,13 +128,16 @@ class SimilarityBaseline:
         return out
 
     def quotes(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The stance of each text's nearest training quote."""
         return self._nearest(texts, languages, self._stance, self.max_length)
 
     def relevance(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[bool | None]:
+        """Whether each text's nearest relevance example is relevant."""
         labels = self._nearest(texts, languages, self._relevance, 256)
         return [None if x is None else x == "relevant" for x in labels]
 
     def articles(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+        """The stance of each article text's nearest training example."""
         return self._nearest(texts, languages, self._stance, 256)
 
 

@@ -83,6 +83,8 @@ def run_variant(
     gold: Sequence[GoldArticle],
     stance_settings: dict | None = None,
 ) -> list[dict]:
+    """Train (or load from the cache) the stance model of one encoder and method and score it on
+    ``gold``, English and French apart; one row per language."""
     cfg = variant_config(config, base, method, stance_settings)
     label = f"{base}:{method}" + "".join(f" {k}={v}" for k, v in (stance_settings or {}).items())
     started = time.perf_counter()
@@ -119,6 +121,8 @@ def _fmt(x: float | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m pipeline.evaluation.compare``: compare encoders and methods; returns the exit
+    code."""
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.evaluation.compare", description=__doc__
     )

@@ -84,6 +84,8 @@ def split_halves(content: Path, into: Path) -> tuple[Path, Path]:
 
 
 def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    """``demo-half``: score the stance model trained without and with the demo site's first half on
+    its second half."""
     stance = config.task("stance")
     with tempfile.TemporaryDirectory() as tmp:
         half_a, half_b = split_halves(content, Path(tmp))
@@ -102,6 +104,7 @@ def demo_half(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
 
 
 def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
+    """``wise-ft``: score mixes of the fine-tuned and the base encoder's weights."""
     import torch
 
     from models.artifacts import ENCODER_DIR
@@ -155,6 +158,7 @@ def wise_ft(config: ModelsConfig, content: Path = DEMO_CONTENT) -> None:
 
 
 def balance_sweep(config: ModelsConfig) -> None:
+    """``balance``: score article stance over a grid of author weight and balance settings."""
     gold = [g for g in team_gold(config) if g.article_stance is not None]
     stance_clf, _, article_clf = load_annotators(config, progress=True)
     if article_clf is None:
@@ -197,6 +201,7 @@ def _article_f1(
 
 
 def article_mix_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
+    """``article-mix``: score the learned article stance model against the hand-set weighting."""
     stance, _, article = load_annotators(config, progress=True)
     parts = {
         split: [g for g in gold_data.load_gold(corpus, split) if g.relevant and g.stance]
@@ -430,6 +435,7 @@ def _print_cv_row(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m pipeline.evaluation.experiments``: run one of the experiments."""
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.evaluation.experiments", description=__doc__
     )

@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Counts of the text's word ``n``-grams (Zyte's shingles)."""
     tokens = _TOKEN.findall(text or "")
     grams = [tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1))]
     return Counter(g for g in grams if g)
@@ -60,6 +61,8 @@ def _recall(tp: float, fp: float, fn: float) -> float:
 
 @dataclass(slots=True)
 class BodyScore:
+    """Body extraction scores over a benchmark's pages."""
+
     pages: int
     precision: float
     recall: float
@@ -68,6 +71,8 @@ class BodyScore:
 
 
 def body_score(matches: list[tuple[float, float, float]]) -> BodyScore:
+    """Mean precision, recall and F1 of the body shingles, and the share of exact bodies, from each
+    page's shingle counts."""
     precision = statistics.mean(_precision(*m) for m in matches if m[0] + m[1] > 0)
     recall = statistics.mean(_recall(*m) for m in matches if m[0] + m[2] > 0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -77,6 +82,8 @@ def body_score(matches: list[tuple[float, float, float]]) -> BodyScore:
 
 @dataclass(slots=True)
 class BenchmarkReport:
+    """Extraction scores on one benchmark: body, date and title, and speed."""
+
     name: str
     body: BodyScore
     seconds: float
@@ -88,14 +95,17 @@ class BenchmarkReport:
 
     @property
     def date_accuracy(self) -> float | None:
+        """Share of pages whose date was right; None when no page has one."""
         return self.date_correct / self.date_pages if self.date_pages else None
 
     @property
     def title_accuracy(self) -> float | None:
+        """Share of pages whose title was right; None when no page has one."""
         return self.title_correct / self.title_pages if self.title_pages else None
 
     @property
     def pages_per_second(self) -> float:
+        """Pages extracted per second."""
         return self.body.pages / self.seconds if self.seconds else 0.0
 
 
@@ -178,6 +188,7 @@ def _gold_date(value: str | None) -> date | None:
 
 
 def count_pages(benchmarks: Path) -> int:
+    """The number of pages in the benchmark folders found under ``benchmarks``."""
     zyte = benchmarks / "article-extraction-benchmark" / "html"
     naeb = benchmarks / "naeb" / "html"
     return sum(len(list(folder.glob("*.gz"))) for folder in (zyte, naeb) if folder.is_dir())
@@ -186,6 +197,8 @@ def count_pages(benchmarks: Path) -> int:
 def evaluate_all(
     benchmarks: Path, on_page: Callable[[], None] | None = None
 ) -> Iterable[BenchmarkReport]:
+    """Score both benchmarks under ``benchmarks``, one report each; raises FileNotFoundError when a
+    folder is missing."""
     zyte = benchmarks / "article-extraction-benchmark"
     naeb = benchmarks / "naeb"
     for folder, runner in ((zyte, evaluate_zyte), (naeb, evaluate_naeb)):

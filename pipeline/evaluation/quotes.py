@@ -25,6 +25,8 @@ from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speak
 
 @dataclass(slots=True)
 class TypeScores:
+    """Quote detection counts and scores for one quote type."""
+
     gold: int = 0
     found: int = 0
     predicted: int = 0
@@ -32,20 +34,25 @@ class TypeScores:
 
     @property
     def precision(self) -> float:
+        """Correct quotes over quotes found."""
         return self.correct / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
+        """Gold quotes found over gold quotes."""
         return self.found / self.gold if self.gold else 0.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass(slots=True)
 class EvalResult:
+    """The quote stage's scores against gold articles: quotes by type, speakers and roles."""
+
     by_type: dict[str, TypeScores] = field(default_factory=dict)
     speaker_total: int = 0
     speaker_correct: int = 0
@@ -55,19 +62,23 @@ class EvalResult:
 
     @property
     def speaker_accuracy(self) -> float:
+        """Share of matched quotes whose speaker was right."""
         return self.speaker_correct / self.speaker_total if self.speaker_total else 0.0
 
     @property
     def role_accuracy(self) -> float:
+        """Share of matched quotes whose speaker role was right."""
         if not self.role_pairs:
             return 0.0
         return sum(g == p for g, p in self.role_pairs) / len(self.role_pairs)
 
     @property
     def role_macro_f1(self) -> float:
+        """Macro F1 of the speaker roles."""
         return macro_f1(self.role_pairs)
 
     def confusion(self) -> dict[str, Counter[str]]:
+        """Gold role -> predicted role -> count."""
         out: dict[str, Counter[str]] = {}
         for g, p in self.role_pairs:
             out.setdefault(g, Counter())[p] += 1
@@ -75,6 +86,7 @@ class EvalResult:
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    """Mean F1 over the labels of ``(gold, predicted)`` pairs."""
     labels = sorted({g for g, _ in pairs} | {p for _, p in pairs})
     if not labels:
         return 0.0
@@ -93,6 +105,8 @@ Extractor = Callable[[GoldArticle], list[Quote]]
 
 
 def default_extractor(role_clf: Any | None = None) -> Extractor:
+    """The quote stage as the pipeline runs it, speaker roles assigned with ``role_clf``."""
+
     def run(article: GoldArticle) -> list[Quote]:
         found = analyse(article.text, article.language, article.id)
         assign_roles([(a.quote, a.mention) for a in found], role_clf)
@@ -102,6 +116,7 @@ def default_extractor(role_clf: Any | None = None) -> Extractor:
 
 
 def evaluate(articles: Iterable[GoldArticle], extractor: Extractor | None = None) -> EvalResult:
+    """Score ``extractor`` (the quote stage by default) against the gold ``articles``."""
     run = extractor or default_extractor()
     res = EvalResult(by_type={t: TypeScores() for t in QUOTE_TYPES})
     for art in articles:

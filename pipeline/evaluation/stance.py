@@ -40,12 +40,16 @@ from pipeline.evaluation.baselines import LexiconBaseline, MajorityBaseline, Sim
 
 @dataclass(frozen=True, slots=True)
 class GoldQuote:
+    """A gold quote and its stance."""
+
     text: str
     stance: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class GoldArticle:
+    """A gold article with its relevance, stance and quotes."""
+
     id: str
     title: str
     text: str
@@ -57,6 +61,8 @@ class GoldArticle:
 
 @dataclass(slots=True)
 class MethodScores:
+    """The scores of one method: quote and article stance, relevance and calibration."""
+
     name: str
     quote: Report | None = None
     article: Report | None = None
@@ -64,6 +70,7 @@ class MethodScores:
     quote_ece: float | None = None  # calibration of the quote stance scores (trained model)
 
     def as_dict(self) -> dict:
+        """The scores as JSON-ready values."""
         return {
             "name": self.name,
             "quote_stance_ece": None if self.quote_ece is None else round(self.quote_ece, 4),
@@ -85,6 +92,8 @@ class MethodScores:
 
 @dataclass(slots=True)
 class StanceReport:
+    """Every method's scores on one gold set."""
+
     source: str
     n_articles: int
     n_quotes: int
@@ -92,9 +101,11 @@ class StanceReport:
     methods: list[MethodScores] = field(default_factory=list)
 
     def method(self, name: str) -> MethodScores:
+        """The scores of the method called ``name``."""
         return next(m for m in self.methods if m.name == name)
 
     def as_dict(self) -> dict:
+        """The report as JSON-ready values."""
         return {
             "source": self.source,
             "n_articles": self.n_articles,
@@ -175,6 +186,7 @@ def team_gold(config: ModelsConfig) -> list[GoldArticle]:
 
 
 def gold_language(g: GoldArticle) -> str | None:
+    """The gold article's language: the declared one, or a guess from its text."""
     return normalize_language(g.language) or guess_language(g.text)
 
 
@@ -443,4 +455,5 @@ def render_report(report: StanceReport, console: Console | None = None) -> None:
 
 
 def write_report_json(report: StanceReport, path: Path) -> None:
+    """Write ``report`` to ``path`` as JSON."""
     path.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")

@@ -56,6 +56,9 @@ class ExportError(ValueError):
 
 @dataclass(slots=True)
 class ExportResult:
+    """What :func:`export_tables` wrote: the folder, when, the schema version, format and filters,
+    the row counts and the tables left out."""
+
     export_dir: str
     exported_at: str
     schema_version: int

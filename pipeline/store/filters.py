@@ -52,6 +52,8 @@ def parse_day(value: str, option: str, *, end: bool = False) -> date:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
+    """The ``--since``/``--until``/``--outlet``/``--language`` restriction of a command."""
+
     since: date | None = None
     until: date | None = None
     outlets: tuple[str, ...] = ()
@@ -65,6 +67,8 @@ class Filters:
         outlets: Sequence[str] | None = None,
         languages: Sequence[str] | None = None,
     ) -> Filters:
+        """The filters from the command-line values; raises FilterError on a bad date or a
+        ``--since`` after ``--until``."""
         first = parse_day(since, "--since") if since else None
         last = parse_day(until, "--until", end=True) if until else None
         if first and last and first > last:
@@ -80,6 +84,7 @@ class Filters:
         return bool(self.since or self.until or self.outlets or self.languages)
 
     def describe(self) -> str:
+        """The filters in words, for messages ("all" when there are none)."""
         parts = []
         if self.since or self.until:
             parts.append(f"{self.since or '...'} to {self.until or '...'}")

@@ -281,6 +281,7 @@ def _newest_per_id(articles: Sequence[Article]) -> dict[str, Article]:
 
 
 def load_fetches(con: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch]) -> int:
+    """Store a crawl's fetch-log rows (each once); returns the rows added."""
     if not fetches:
         return 0
     con.register("incoming_fetches", to_arrow(fetches, FETCH_SCHEMA))
@@ -294,6 +295,7 @@ def load_fetches(con: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch]) -> in
 
 
 def record_crawl_run(con: duckdb.DuckDBPyConnection, run: CrawlRun) -> None:
+    """Insert ``run`` into ``crawl_runs``, or update its row."""
     values = asdict(run)
     names = [f.name for f in fields(CrawlRun)]
     placeholders = ", ".join("?" for _ in names)
@@ -312,6 +314,7 @@ def mark_warc_processed(
     responses: int,
     articles: int,
 ) -> None:
+    """Record that ``warc_file`` was processed, with its run and counts."""
     con.execute(
         "INSERT INTO warc_files VALUES (?, ?, ?, ?, ?) ON CONFLICT (warc_file) DO UPDATE SET "
         "processed_at = excluded.processed_at, responses = excluded.responses, "
@@ -343,6 +346,7 @@ def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def processed_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The WARC files recorded as processed."""
     return {row[0] for row in con.execute("SELECT warc_file FROM warc_files").fetchall()}
 
 
@@ -364,6 +368,7 @@ def own_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def quote_records(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Quote]:
+    """The stored quotes of ``article_id``, in order."""
     names = QUOTE_SCHEMA.names
     rows = con.execute(
         f"SELECT {', '.join(names)} FROM quotes WHERE article_id = ? ORDER BY quote_index",

@@ -19,6 +19,8 @@ from pipeline.store.views import CRAWL_HEALTH
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """One schema change, applied once, in version order."""
+
     version: int
     description: str
     sql: str

@@ -21,6 +21,8 @@ EXPORTS: tuple[str, ...] = RELATIONS
 
 @dataclass(slots=True)
 class Snapshot:
+    """What :func:`export_snapshot` wrote."""
+
     export_dir: str
     exported_at: str
     schema_version: int
@@ -29,6 +31,7 @@ class Snapshot:
 
 
 def default_export_dir(db_path: Path) -> Path:
+    """The default snapshot folder: ``exports/`` next to the database."""
     return Path(db_path).parent / "exports"
 
 

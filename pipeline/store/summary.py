@@ -3,9 +3,12 @@
 The counts come from DuckDB rather than from the stages' return values, so they stay right
 whatever the annotate stage fills (quotes, stance) and however often a run was retried:
 
-* per source: ``fetched`` (responses 2xx/3xx), ``new`` (articles now stored from this run's
-  archives), ``failed`` (no response, 4xx/5xx, or an unusable page; pages robots.txt forbids
-  and entries the crawler chose to skip are counted apart);
+* per source (:class:`pipeline.core.records.SourceCounts`, counted as at the end of every
+  crawl by :func:`pipeline.core.counts.build_report`, from the ``fetches`` rows of the run's
+  crawls): ``fetched`` (article URLs whose final answer was a 2xx or a 304), ``new``
+  (articles first stored from the run's archives), ``failed`` (URLs whose final outcome was
+  a failure; pages robots.txt forbids and entries the crawler chose to skip are counted
+  apart);
 * articles loaded (inserted or updated rows, from the load stage), of which relevant;
 * quotes stored for those articles, article stance counts and quote stance counts.
 """
@@ -20,24 +23,17 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.core.records import STANCES
+from pipeline.core.counts import build_report
+from pipeline.core.records import STANCES, Fetch, SourceCounts
 from pipeline.store.load import connect
 
 UNCLASSIFIED = "(not classified)"
 
 
 @dataclass(slots=True)
-class SourceCounts:
-    source: str
-    fetched: int = 0
-    new: int = 0
-    failed: int = 0
-    robots_blocked: int = 0
-    skipped: int = 0  # the crawler's decisions: too old, off topic
-
-
-@dataclass(slots=True)
 class RunCounts:
+    """What a monitor or backfill run did, for its summary artifacts."""
+
     flow: str
     started_at: str
     crawl_runs: list[str] = field(default_factory=list)
@@ -89,18 +85,10 @@ def collect(
                 [started_at],
             ).fetchall()
         ]
-        rows = con.execute(
-            """
-            SELECT source, sum(fetched), sum(articles_stored), sum(failed), sum(robots_blocked),
-                   sum(skipped)
-            FROM crawl_health
-            WHERE started_at >= ?
-            GROUP BY source
-            ORDER BY source
-            """,
-            [started_at],
-        ).fetchall()
-        counts.sources = [SourceCounts(r[0] or "(unknown)", *map(int, r[1:])) for r in rows]
+        fetches = run_fetches(con, started_at)
+        names = sorted({f.source for f in fetches})
+        stored = stored_counts(con, warc_files)
+        counts.sources = build_report(fetches, {}, stored, names)
         _archive_names(con, warc_files)
         try:
             articles = con.execute(
@@ -147,6 +135,45 @@ def _stance_counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
     return ordered
 
 
+def run_fetches(con: duckdb.DuckDBPyConnection, started_at: datetime) -> list[Fetch]:
+    """The ``fetches`` rows of the crawl runs started since ``started_at`` (UTC, naive); a
+    row without a source is given ``(unknown)``."""
+    rows = con.execute(
+        """
+        SELECT f.run_id, f.url, coalesce(f.source, '(unknown)'), f.kind, f.status,
+               coalesce(f.bytes, 0), f.fetched_at, f.error, f.content_type, f.warc_file
+        FROM fetches f JOIN crawl_runs r USING (run_id)
+        WHERE r.started_at >= ?
+        """,
+        [started_at],
+    ).fetchall()
+    return [Fetch(*row) for row in rows]
+
+
+def stored_counts(
+    con: duckdb.DuckDBPyConnection, warc_files: Sequence[str | Path]
+) -> dict[str, tuple[int, int]]:
+    """Per outlet: articles first stored from ``warc_files`` (matched by file name), and how
+    many of them are duplicates."""
+    names = sorted({Path(f).name for f in warc_files})
+    rows = con.execute(
+        """
+        SELECT a.outlet, count(*), count(*) FILTER (WHERE s.duplicate_of IS NOT NULL)
+        FROM article_signatures s JOIN articles a USING (article_id)
+        WHERE list_contains(?, parse_filename(s.first_warc))
+        GROUP BY a.outlet
+        """,
+        [names],
+    ).fetchall()
+    return {outlet: (new, dup) for outlet, new, dup in rows}
+
+
+def warc_processed(con: duckdb.DuckDBPyConnection, warc_file: str | Path) -> bool:
+    """Whether ``warc_file`` has been processed (extracted and loaded)."""
+    rows = con.execute("SELECT 1 FROM warc_files WHERE warc_file = ?", [str(warc_file)]).fetchall()
+    return bool(rows)
+
+
 def source_rows(counts: RunCounts) -> list[dict[str, object]]:
     """Per-source rows for a Prefect table artifact."""
     return [
@@ -154,7 +181,7 @@ def source_rows(counts: RunCounts) -> list[dict[str, object]]:
             "source": s.source,
             "fetched": s.fetched,
             "new": s.new,
-            "failed": s.failed,
+            "failed": s.failed_besides_robots,
             "robots_blocked": s.robots_blocked,
             "skipped": s.skipped,
         }
@@ -178,7 +205,8 @@ def markdown(counts: RunCounts) -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         lines += [
-            f"| {_cell(s.source)} | {s.fetched} | {s.new} | {s.failed} | {s.robots_blocked} "
+            f"| {_cell(s.source)} | {s.fetched} | {s.new} | {s.failed_besides_robots} "
+            f"| {s.robots_blocked} "
             f"| {s.skipped} |"
             for s in counts.sources
         ]

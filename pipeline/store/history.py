@@ -1,6 +1,7 @@
 """What the database knows about earlier crawls, in the form a crawl job needs.
 
-Runs in the parent process (the crawler subprocess never opens DuckDB):
+Read by the stages in the parent process, which hand it to the crawl job (the crawler
+subprocess never opens DuckDB):
 
 - :func:`seen_rows`: every article URL already settled, canonicalised: stored articles (with
   their fetch time and cache validators) and URLs whose last answer was final (a redirect, a
@@ -20,8 +21,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from crawlers.faults import SKIPPED, TRANSIENT
-from crawlers.seen import SeenRow
+from pipeline.core.records import SKIPPED, TRANSIENT, SeenRow
 from pipeline.core.urls import canonicalize
 from pipeline.core.warc import Validators
 
@@ -35,6 +35,9 @@ _LASTING_SKIPS = ("topic_filtered",)
 def seen_rows(
     con: duckdb.DuckDBPyConnection, max_retry_runs: int = MAX_RETRY_RUNS
 ) -> list[SeenRow]:
+    """The article URLs earlier runs settled, canonicalised, one row each: stored articles (with
+    their newest fetch time and cache validators), URLs whose last answer was final, and entries
+    skipped by topic (marked skipped)."""
     rows: dict[str, SeenRow] = {}
     # An article's URL comes back in its fetches: canonicalise each distinct URL once (courlan's
     # normalisation is most of this function's time on a months-old database).
