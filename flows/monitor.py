@@ -29,6 +29,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator, build_annotator
 from pipeline.core.config import (
@@ -37,7 +38,6 @@ from pipeline.core.config import (
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
     Source,
-    TopicProfile,
     load_sources,
 )
 from pipeline.process import ProcessStats, process_warcs
@@ -123,32 +123,11 @@ def find_pending(warc_dir: Path, db: Path) -> list[Path]:
     timeout_seconds=CRAWL_TIMEOUT,
     cache_policy=NO_CACHE,
 )
-def crawl_sources(
-    sources: list[Source],
-    db: Path,
-    warc_dir: Path,
-    *,
-    topic: TopicProfile | None = None,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> str:
+def crawl_sources(sources: list[Source], db: Path, warc_dir: Path, options: CrawlOptions) -> str:
     """One crawl in a subprocess; returns its archive. Raises :class:`CrawlFailed` (retried)
     when the crawler exits with an error; a timeout stops the subprocess."""
     logger = get_run_logger()
-    result = stages.crawl(
-        sources,
-        db,
-        warc_dir,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        topic=topic,
-        since=since,
-        until=until,
-    )
+    result = stages.crawl(sources, db, warc_dir, options)
     logger.info("crawl %s wrote %s", result.run_id, result.warc_file)
     if not result.ok:
         raise CrawlFailed(
@@ -265,16 +244,15 @@ def monitor_flow(
     if leftover:
         _merge(total, process_archives(leftover, db_path, annotator))
 
-    crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
-        source_list,
-        db_path,
-        warc_path,
-        topic=annotator.topic,
+    options = CrawlOptions(
         polite=polite,
         contact_url=contact_url,
         max_articles=max_articles,
+        topic=annotator.topic,
         since=since,
-        return_state=True,
+    )
+    crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
+        source_list, db_path, warc_path, options, return_state=True
     )
     crawl_ok = crawl_state.is_completed()
     # Every archive not yet processed: this crawl's, and those of failed attempts.
@@ -361,16 +339,15 @@ def backfill_flow(
         ]
         if not source_list:
             raise ValueError(f"{sources}: no source lists a sitemap; nothing to backfill")
-        crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
-            source_list,
-            db_path,
-            warc_path,
-            topic=annotator.topic,
+        options = CrawlOptions(
             polite=polite,
             contact_url=contact_url,
+            topic=annotator.topic,
             since=since.isoformat(),
             until=until.isoformat() if until else None,
-            return_state=True,
+        )
+        crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
+            source_list, db_path, warc_path, options, return_state=True
         )
         crawl_ok = crawl_state.is_completed()
         files = find_pending(warc_path, db_path)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from crawlers import history
 from crawlers.faults import SKIPPED
+from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult, run_crawl
 from pipeline.annotate import Annotator
-from pipeline.core.config import Source, TopicProfile
+from pipeline.core.config import Source
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators, warc_in_use
 from pipeline.dedup import DedupStats, mark_duplicates
@@ -73,21 +74,17 @@ def crawl(
     sources: list[Source],
     db_path: Path,
     warc_dir: Path,
+    options: CrawlOptions | None = None,
     *,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
     on_progress: Callable[[int], None] | None = None,
-    topic: TopicProfile | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    extra_settings: dict | None = None,
 ) -> CrawlResult:
     """Crawl ``sources``, skipping articles the database already holds; record the run.
 
-    ``topic`` is used for sources with ``filter = "topic"``; ``since`` (a date or an age such
-    as ``30d``) skips entries dated before it, for sources that set no ``since`` of their own;
-    ``until`` (YYYY-MM-DD) skips entries published after that day (a backfill's window).
+    ``options`` is what the user chose about the crawl (:class:`crawlers.job.CrawlOptions`,
+    built once by the command or the flow): its ``topic`` is used for sources with
+    ``filter = "topic"``; ``since`` (a date or an age such as ``30d``) skips entries dated
+    before it, for sources that set no ``since`` of their own; ``until`` (YYYY-MM-DD) skips
+    entries published after that day (a backfill's window).
     """
     with connect(db_path) as con:
         seen = history.seen_rows(con)
@@ -106,17 +103,11 @@ def crawl(
         result = run_crawl(
             sources,
             warc_dir,
+            options,
             seen=seen,
-            polite=polite,
-            contact_url=contact_url,
-            max_articles=max_articles,
-            on_progress=on_progress,
-            topic=topic,
-            since=since,
-            until=until,
             validators=validators,
             retry_urls=retry,
-            extra_settings=extra_settings,
+            on_progress=on_progress,
             on_start=started,
         )
     except BaseException:  # SIGTERM, Ctrl-C: the crawler was stopped; say so, then go on out
@@ -173,18 +164,15 @@ def run_once(
         with connect(db_path) as con:  # their crawls never got to say how they ended
             mark_interrupted(con, [str(f) for f in leftover])
         dedup(db_path)  # the crawl's seen list and retry list read the stored articles
-    result = crawl(
-        sources,
-        db_path,
-        warc_dir,
+    options = CrawlOptions(
         polite=polite,
         contact_url=contact_url,
         max_articles=max_articles,
-        on_progress=on_crawl_progress,
         topic=getattr(annotator, "topic", None),
         since=since,
-        extra_settings=extra_settings,
+        extra_settings=extra_settings or {},
     )
+    result = crawl(sources, db_path, warc_dir, options, on_progress=on_crawl_progress)
     processed = ProcessStats()
     if result.warc_file.exists():
         processed = process_warcs([result.warc_file], db_path, annotator, on_response=on_response)

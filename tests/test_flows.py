@@ -17,6 +17,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.testing.utilities import prefect_test_harness
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from flows.demo_site import serve_demo_site
 from flows.monitor import _transient, archived_warcs, backfill_flow, monitor_flow
@@ -117,7 +118,9 @@ def test_rerun_finishes_what_a_dead_run_left(harness, site, tmp_path: Path) -> N
     tiny_site, served = site
     params = _params(tmp_path, tiny_site, served)
     sources = load_sources(Path(params["sources"]), served.substitutions)
-    dead = stages.crawl(sources, Path(params["db"]), Path(params["warc_dir"]), polite=False)
+    dead = stages.crawl(
+        sources, Path(params["db"]), Path(params["warc_dir"]), CrawlOptions(polite=False)
+    )
     assert dead.ok and _rows(params["db"], "SELECT count(*) FROM articles") == [(0,)]
 
     counts = monitor_flow(**params)

@@ -161,11 +161,12 @@ from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
 limit = int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from crawlers.job import CrawlOptions
 from crawlers.runner import run_crawl
 from pipeline.core.config import Source
 home = sys.argv[1]
 result = run_crawl([Source(name="Full", homepage=home, feeds=(home + "feed.xml",))],
-                   Path(sys.argv[2]), polite=False)
+                   Path(sys.argv[2]), CrawlOptions(polite=False))
 print(json.dumps({"rc": result.returncode, "failure": result.failure}))
 """
 

@@ -30,6 +30,7 @@ from conftest import write_tiny_site
 
 from crawlers.frontier.connection import FrontierError, check_url
 from crawlers.frontier.connection import connect as connect_frontier
+from crawlers.job import CrawlOptions
 from flows import stages
 from flows.demo_site import DEMO_SOURCES, DemoSite, serve_demo_site
 from flows.stages_frontier import crawl_distributed
@@ -115,7 +116,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory):
     log: list[str] = []
     with demo_site(log) as site:
         sources = load_sources(DEMO_SOURCES, site.substitutions)
-        result = stages.crawl(sources, tmp / "db.duckdb", tmp / "warc", polite=False)
+        result = stages.crawl(sources, tmp / "db.duckdb", tmp / "warc", CrawlOptions(polite=False))
         assert result.ok, result.failure
     process_warcs([result.warc_file], tmp / "db.duckdb", _annotator())
     stages.dedup(tmp / "db.duckdb")
@@ -130,7 +131,7 @@ def test_three_workers_fetch_every_page_once_and_load_it_once(
     with demo_site(log) as site:
         sources = load_sources(DEMO_SOURCES, site.substitutions)
         crawl = crawl_distributed(
-            sources, db, tmp_path / "warc", redis_url, workers=3, polite=False
+            sources, db, tmp_path / "warc", redis_url, CrawlOptions(polite=False), workers=3
         )
     assert crawl.ok, crawl.failure
     assert len(crawl.runs) == 3
@@ -211,9 +212,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
             db,
             tmp_path / "warc",
             redis_url,
+            CrawlOptions(polite=True, extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 2.0}),
             workers=3,
-            polite=True,
-            extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 2.0},
             on_worker=lambda record: victims.append(record.run_id),
         )
         killer.join(timeout=5)

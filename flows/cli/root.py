@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from crawlers.job import CrawlOptions
 from crawlers.lifetime import Terminated
 from flows import stages
 from flows.cli.config import config_app
@@ -258,21 +259,13 @@ def crawl(
     if frontier is None and workers != 1:
         fail("--workers goes with --frontier (the single-process crawl has one)")
     configured = load_sources(sources)
+    options = CrawlOptions(
+        polite=not no_delays, contact_url=contact_url, topic=load_topic(topic), since=since
+    )
     if frontier is not None:
         from flows.cli.scale import crawl_on_frontier
 
-        ok = crawl_on_frontier(
-            configured,
-            db,
-            warc_dir,
-            frontier,
-            workers,
-            polite=not no_delays,
-            contact_url=contact_url,
-            topic=load_topic(topic),
-            since=since,
-        )
-        if not ok:
+        if not crawl_on_frontier(configured, db, warc_dir, frontier, workers, options):
             raise typer.Exit(1)
         return
     with _progress() as progress:
@@ -281,11 +274,8 @@ def crawl(
             configured,
             db,
             warc_dir,
-            polite=not no_delays,
-            contact_url=contact_url,
+            options,
             on_progress=lambda n: progress.update(task, completed=n),
-            topic=load_topic(topic),
-            since=since,
         )
     print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")

@@ -14,9 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from crawlers.job import CrawlOptions
 from flows.cli.errors import fail
 from flows.cli.options import WarcDirOpt
-from pipeline.core.config import DEFAULT_WARC_DIR, Source, TopicProfile
+from pipeline.core.config import DEFAULT_WARC_DIR, Source
 from pipeline.process import ProcessStats
 
 console = Console()
@@ -62,11 +63,7 @@ def crawl_on_frontier(
     warc_dir: Path,
     frontier: str,
     workers: int,
-    *,
-    polite: bool,
-    contact_url: str | None,
-    topic: TopicProfile | None,
-    since: str | None,
+    options: CrawlOptions,
 ) -> bool:
     """``asylumwatch crawl --frontier``: returns whether every worker finished."""
     from crawlers.frontier.connection import FrontierError
@@ -77,16 +74,7 @@ def crawl_on_frontier(
 
     try:
         result = crawl_distributed(
-            sources,
-            db,
-            warc_dir,
-            frontier,
-            workers=workers,
-            polite=polite,
-            contact_url=contact_url,
-            topic=topic,
-            since=since,
-            on_worker=joined,
+            sources, db, warc_dir, frontier, options, workers=workers, on_worker=joined
         )
     except FrontierError as exc:
         fail(str(exc))
