@@ -28,7 +28,7 @@ from prefect.futures import as_completed
 from prefect_dask import DaskTaskRunner
 
 from flows import stages
-from pipeline.annotate import Annotator
+from pipeline.annotate import Annotator, build_annotator
 from pipeline.batches import WarcBatch, annotate_warc, load_batch, remove_batch
 from pipeline.process import ProcessStats
 
@@ -44,8 +44,6 @@ def _worker_annotator(topic: str, use_models: bool) -> Annotator:
     """The annotator of this Dask worker process, built by its first task (loading spaCy and
     the classifiers takes seconds) and kept on the worker object; outside a worker, a new one."""
     from distributed import get_worker
-
-    from flows.monitor import build_annotator
 
     try:
         worker = get_worker()

@@ -138,23 +138,10 @@ def _progress() -> Progress:
     )
 
 
-def _run_pipeline(
-    sources_path: Path,
-    topic_path: Path,
-    db: Path,
-    warc_dir: Path,
-    *,
-    polite: bool,
-    contact_url: str | None,
-    substitutions: dict | None = None,
-    max_articles: int | None = None,
-    no_models: bool = False,
-    since: str | None = None,
-) -> stages.RunSummary:
-    sources = load_sources(sources_path, substitutions)
-    annotator = build_annotator(
-        topic_path, not no_models, progress=True, announce=err_console.print
-    )
+def _run_pipeline(job: stages.RunJob) -> stages.RunSummary:
+    """:func:`flows.stages.run_once` with progress bars. The summary's crawl is never None
+    here: the plain steps return the crawl's result, failed or not, or raise."""
+    annotator = job.annotator(progress=True, announce=err_console.print)
     with _progress() as progress:
         crawl_task = progress.add_task("crawling", total=None)
         process_task = progress.add_task("extracting + loading", total=None, visible=False)
@@ -165,19 +152,8 @@ def _run_pipeline(
         def on_response() -> None:
             progress.update(process_task, visible=True, advance=1)
 
-        summary = stages.run_once(
-            sources,
-            db,
-            warc_dir,
-            annotator,
-            polite=polite,
-            contact_url=contact_url,
-            max_articles=max_articles,
-            on_crawl_progress=on_crawl,
-            on_response=on_response,
-            since=since,
-        )
-    return summary
+        steps = stages.Steps(on_crawl_progress=on_crawl, on_response=on_response)
+        return stages.run_once(job, annotator, steps)
 
 
 def _print_stats(stats: ProcessStats, title: str) -> None:
@@ -218,21 +194,21 @@ def run(
 
     Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
     """
-    summary = _run_pipeline(
-        sources,
-        topic,
-        db,
-        warc_dir,
-        polite=not no_delays,
-        contact_url=contact_url,
-        no_models=no_models,
-        since=since,
+    job = stages.RunJob(
+        sources=load_sources(sources),
+        db=db,
+        warc_dir=warc_dir,
+        crawl=CrawlOptions(polite=not no_delays, contact_url=contact_url, since=since),
+        topic=topic,
+        use_models=not no_models,
     )
+    summary = _run_pipeline(job)
+    assert summary.crawl is not None
     print_crawl_report(db, summary.crawl)
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
-    _refresh_snapshot(db)
+    console.print(f"Parquet snapshot: {summary.export_dir}", soft_wrap=True)
     if not summary.crawl.ok:
         fail(str(summary.crawl.failure))
 
@@ -358,31 +334,22 @@ def demo(
             "Demo outlets: " + ", ".join(site.base_urls.values()) + f" (served on {site.proxy})",
             soft_wrap=True,
         )
-        summary = _run_pipeline(
-            DEMO_SOURCES,
-            topic,
-            db,
-            warc_dir,
-            polite=False,
-            contact_url=None,
-            substitutions=site.substitutions,
-            no_models=no_models,
+        job = stages.RunJob(
+            sources=load_sources(DEMO_SOURCES, site.substitutions),
+            db=db,
+            warc_dir=warc_dir,
+            crawl=CrawlOptions(polite=False),
+            topic=topic,
+            use_models=not no_models,
         )
+        summary = _run_pipeline(job)
+    assert summary.crawl is not None
     print_crawl_report(db, summary.crawl)
     _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
     if not summary.crawl.ok:
         fail(f"the crawl exited with code {summary.crawl.returncode}")
     print_demo_summary(db)
-    _refresh_snapshot(db)
-
-
-def _refresh_snapshot(db: Path) -> None:
-    """The Parquet snapshot next to the database (docs/analysts.md), as the monitor writes it."""
-    from pipeline.store.snapshot import export_snapshot
-
-    if Path(db).exists():
-        snapshot = export_snapshot(db)
-        console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
+    console.print(f"Parquet snapshot: {summary.export_dir}", soft_wrap=True)
 
 
 @contextmanager
