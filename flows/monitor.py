@@ -37,6 +37,7 @@ from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import (
     DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
@@ -296,12 +297,14 @@ def monitor_flow(
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
+    organisations: str = str(DEFAULT_ORGANISATIONS),
 ) -> RunCounts:
     """Crawl every source once, then extract, annotate and load what was fetched.
 
     ``substitutions`` fills ``{{KEY}}`` placeholders of the sources file (the demo site);
     ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d);
-    ``use_models=False`` annotates without the transformer classifiers (no stance).
+    ``use_models=False`` annotates without the transformer classifiers (no stance);
+    ``organisations`` is the quote stage's organisation table.
     """
     started = _now()
     job = stages.RunJob(
@@ -312,6 +315,7 @@ def monitor_flow(
             polite=polite, contact_url=contact_url, max_articles=max_articles, since=since
         ),
         topic=Path(topic),
+        organisations=Path(organisations),
         use_models=use_models,
         export_dir=Path(export_dir) if export_dir else None,
     )
@@ -368,6 +372,7 @@ def backfill_flow(
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
+    organisations: str = str(DEFAULT_ORGANISATIONS),
 ) -> RunCounts:
     """Run the stages again over the past.
 
@@ -384,6 +389,7 @@ def backfill_flow(
         warc_dir=Path(warc_dir),
         crawl=CrawlOptions(polite=polite, contact_url=contact_url),
         topic=Path(topic),
+        organisations=Path(organisations),
         use_models=use_models,
         export_dir=Path(export_dir) if export_dir else None,
     )

@@ -22,7 +22,7 @@ from crawlers.faults import SKIPPED
 from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult, run_crawl
 from pipeline.annotate import Annotator, build_annotator
-from pipeline.core.config import DEFAULT_TOPIC, Source
+from pipeline.core.config import DEFAULT_ORGANISATIONS, DEFAULT_TOPIC, Source
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators, warc_in_use
 from pipeline.dedup import DedupStats, mark_duplicates
@@ -55,6 +55,7 @@ class RunJob:
     # filters entries (sources with filter = "topic") by the profile it annotates with.
     crawl: CrawlOptions = field(default_factory=CrawlOptions)
     topic: Path = DEFAULT_TOPIC  # the topic profile the annotator reads
+    organisations: Path = DEFAULT_ORGANISATIONS  # the quote stage's organisation table
     use_models: bool = True  # False: keyword relevance, rule-based roles, no stance
     export_dir: Path | None = None  # the Parquet snapshot; default: next to the database
 
@@ -62,7 +63,13 @@ class RunJob:
         self, *, progress: bool = False, announce: Callable[[str], object] | None = None
     ) -> Annotator:
         """The annotate stage this job asks for (loads the classifiers: once per run)."""
-        return build_annotator(self.topic, self.use_models, progress=progress, announce=announce)
+        return build_annotator(
+            self.topic,
+            self.use_models,
+            organisations=self.organisations,
+            progress=progress,
+            announce=announce,
+        )
 
 
 @dataclass(slots=True)

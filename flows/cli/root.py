@@ -36,6 +36,7 @@ from flows.cli.options import (
     DbOpt,
     NoDelaysOpt,
     NoModelsOpt,
+    OrganisationsOpt,
     SinceOpt,
     SourcesOpt,
     TopicOpt,
@@ -59,6 +60,7 @@ from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from pipeline.annotate import build_annotator
 from pipeline.core.config import (
     DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
@@ -189,6 +191,7 @@ def run(
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
     since: SinceOpt = None,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Crawl every source once, extract the articles, annotate them and load them.
 
@@ -200,6 +203,7 @@ def run(
         warc_dir=warc_dir,
         crawl=CrawlOptions(polite=not no_delays, contact_url=contact_url, since=since),
         topic=topic,
+        organisations=organisations,
         use_models=not no_models,
     )
     summary = _run_pipeline(job)
@@ -274,6 +278,7 @@ def process(
     dask: DaskOpt = False,
     dask_address: DaskAddressOpt = None,
     dask_workers: DaskWorkersOpt = 2,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Extract, annotate and load articles from archived WARC files (idempotent).
 
@@ -292,11 +297,23 @@ def process(
         from flows.cli.scale import process_with_dask
 
         stats = process_with_dask(
-            files, db, topic, no_models=no_models, workers=dask_workers, address=dask_address
+            files,
+            db,
+            topic,
+            organisations,
+            no_models=no_models,
+            workers=dask_workers,
+            address=dask_address,
         )
         _print_stats(stats, f"{len(files)} WARC file(s), on Dask")
         return
-    annotator = build_annotator(topic, not no_models, progress=True, announce=err_console.print)
+    annotator = build_annotator(
+        topic,
+        not no_models,
+        organisations=organisations,
+        progress=True,
+        announce=err_console.print,
+    )
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
         stats = process_warcs(
@@ -320,6 +337,7 @@ def demo(
         ),
     ] = DEFAULT_PORT_BASE,
     no_models: NoModelsOpt = False,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
@@ -340,6 +358,7 @@ def demo(
             warc_dir=warc_dir,
             crawl=CrawlOptions(polite=False),
             topic=topic,
+            organisations=organisations,
             use_models=not no_models,
         )
         summary = _run_pipeline(job)

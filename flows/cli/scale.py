@@ -134,6 +134,7 @@ def process_with_dask(
     files: list[Path],
     db: Path,
     topic: Path,
+    organisations: Path,
     *,
     no_models: bool,
     workers: int,
@@ -144,7 +145,13 @@ def process_with_dask(
 
     try:
         return process_on_dask(
-            files, db, topic, use_models=not no_models, workers=workers, address=address
+            files,
+            db,
+            topic,
+            organisations=organisations,
+            use_models=not no_models,
+            workers=workers,
+            address=address,
         ).stats
     except OSError as exc:  # e.g. no scheduler at --dask-address
         fail(f"the Dask cluster failed: {exc}")
