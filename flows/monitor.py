@@ -127,6 +127,7 @@ def find_pending(warc_dir: Path, db: Path, wait: float = 0.0) -> list[Path]:
     cache_policy=NO_CACHE,
 )
 def close_leftovers(db: Path, warc_files: list[Path]) -> None:
+    """Task of :func:`flows.stages.close_leftovers`."""
     stages.close_leftovers(db, warc_files)
 
 
@@ -139,6 +140,7 @@ def close_leftovers(db: Path, warc_files: list[Path]) -> None:
     cache_policy=NO_CACHE,
 )
 def mark_duplicates(db: Path) -> DedupStats:
+    """Task of :func:`flows.stages.dedup`."""
     return stages.dedup(db)
 
 
@@ -196,28 +198,35 @@ class TaskSteps(stages.Steps):
         self.crawl_state: State | None = None
 
     def pending(self, job: stages.RunJob, wait: float = 0.0) -> list[Path]:
+        """As the :func:`find_pending` task."""
         return find_pending(job.warc_dir, job.db, wait)
 
     def process(self, job: stages.RunJob, files: list[Path], annotator: Annotator) -> ProcessStats:
+        """As the :func:`process_archives` task."""
         return process_archives(files, job.db, annotator)
 
     def close_leftovers(self, job: stages.RunJob, files: list[Path]) -> None:
+        """As the :func:`close_leftovers` task."""
         close_leftovers(job.db, files)
 
     def crawl(self, job: stages.RunJob, options: CrawlOptions) -> CrawlResult | None:
+        """As the :func:`crawl_sources` task, retried; None once its retries failed."""
         crawl = crawl_sources.with_options(retry_delay_seconds=self.retry_delay_seconds)
         state = crawl(job.sources, job.db, job.warc_dir, options, return_state=True)
         self.crawl_state = state
         return state.result() if state.is_completed() else None
 
     def dedup(self, job: stages.RunJob) -> DedupStats:
+        """As the :func:`mark_duplicates` task."""
         return mark_duplicates(job.db)
 
     def export(self, job: stages.RunJob) -> str:
+        """As the :func:`export_parquet` task."""
         return export_parquet(job.db, job.export_dir)
 
     @property
     def crawl_ok(self) -> bool:
+        """Whether the crawl, if one ran, completed."""
         return self.crawl_state is None or self.crawl_state.is_completed()
 
     def raise_crawl_failure(self) -> None:

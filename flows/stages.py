@@ -196,12 +196,15 @@ class Steps:
         self.on_response = on_response
 
     def pending(self, job: RunJob, wait: float = 0.0) -> list[Path]:
+        """The job database's own archives not yet loaded (:func:`pending_warcs`)."""
         return pending_warcs(job.warc_dir, job.db, wait=wait)
 
     def process(self, job: RunJob, files: list[Path], annotator: Annotator) -> ProcessStats:
+        """Extract, annotate and load ``files`` into the job's database."""
         return process_warcs(files, job.db, annotator, on_response=self.on_response)
 
     def close_leftovers(self, job: RunJob, files: list[Path]) -> None:
+        """Mark the crawls that wrote ``files`` interrupted (:func:`close_leftovers`)."""
         close_leftovers(job.db, files)
 
     def crawl(self, job: RunJob, options: CrawlOptions) -> CrawlResult | None:
@@ -209,9 +212,11 @@ class Steps:
         return crawl(job.sources, job.db, job.warc_dir, options, on_progress=self.on_crawl_progress)
 
     def dedup(self, job: RunJob) -> DedupStats:
+        """Mark duplicates in the job's database (:func:`dedup`)."""
         return dedup(job.db)
 
     def export(self, job: RunJob) -> str:
+        """Write the Parquet snapshot; returns its folder."""
         return export_snapshot(job.db, job.export_dir).export_dir
 
 
