@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO / "bench"))
 def one(pages: int) -> dict:
     from synthetic_site import write_site
 
+    from crawlers.job import CrawlOptions
     from flows import stages
     from flows.demo_site import serve_demo_site
     from pipeline.core.config import load_sources
@@ -48,7 +49,7 @@ def one(pages: int) -> dict:
         with serve_demo_site(0, site_dir=tmp / "site") as served:
             sources = load_sources(sources_file, served.substitutions)
             started = time.perf_counter()
-            first = stages.crawl(sources, db, warc_dir, polite=False)
+            first = stages.crawl(sources, db, warc_dir, CrawlOptions(polite=False))
             first_seconds = time.perf_counter() - started
             peak_kib = first.stats().get("peak_rss_kib") or 0
             cpu = first.stats().get("cpu_seconds") or 0.0
@@ -56,7 +57,7 @@ def one(pages: int) -> dict:
             with connect(db) as con:
                 load_fetches(con, first_log)
             started = time.perf_counter()
-            second = stages.crawl(sources, db, warc_dir, polite=False)
+            second = stages.crawl(sources, db, warc_dir, CrawlOptions(polite=False))
             second_seconds = time.perf_counter() - started
         second_log = read_fetch_log(second.fetch_log)
         warc_bytes = first.warc_file.stat().st_size

@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic_site import write_site  # noqa: E402
 
+from crawlers.job import CrawlOptions  # noqa: E402
 from flows import stages  # noqa: E402
 from flows.demo_site import serve_demo_site  # noqa: E402
 from pipeline.annotate import Annotator  # noqa: E402
@@ -43,7 +44,7 @@ def main() -> None:
         with serve_demo_site(0, site_dir=site) as served:
             sources = load_sources(sources_file, served.substitutions)
             started = time.perf_counter()
-            result = stages.crawl(sources, db, warc_dir, polite=False)
+            result = stages.crawl(sources, db, warc_dir, CrawlOptions(polite=False))
             crawl_seconds = time.perf_counter() - started
         if not result.ok:
             raise SystemExit(f"crawl failed, see {result.warc_file.parent}")

@@ -97,6 +97,7 @@ def _by_outlet(url: str, bases: dict[str, str]) -> str:
 
 def single_process(site: Path, tmp: Path) -> dict:
     """The plain crawl (no frontier) of the same site, for comparison."""
+    from crawlers.job import CrawlOptions
     from flows import stages
     from flows.demo_site import serve_demo_site
     from pipeline.core.config import load_sources
@@ -106,7 +107,9 @@ def single_process(site: Path, tmp: Path) -> dict:
     with serve_demo_site(0, site_dir=site, access_log=log) as served:
         sources = load_sources(site / "sources.toml", served.substitutions)
         started = time.perf_counter()
-        result = stages.crawl(sources, folder / "db.duckdb", folder / "warc", polite=False)
+        result = stages.crawl(
+            sources, folder / "db.duckdb", folder / "warc", CrawlOptions(polite=False)
+        )
         seconds = time.perf_counter() - started
     return {
         "workers": "single process, no frontier",
@@ -118,6 +121,7 @@ def single_process(site: Path, tmp: Path) -> dict:
 
 
 def crawl(site: Path, url: str, workers: int, tmp: Path, kill_after: int | None = None) -> dict:
+    from crawlers.job import CrawlOptions
     from flows.demo_site import serve_demo_site
     from flows.stages_frontier import crawl_distributed
     from pipeline.core.config import load_sources
@@ -147,9 +151,8 @@ def crawl(site: Path, url: str, workers: int, tmp: Path, kill_after: int | None 
             folder / "db.duckdb",
             folder / "warc",
             url,
+            CrawlOptions(polite=False, extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 3.0}),
             workers=workers,
-            polite=False,
-            extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 3.0},
             on_worker=lambda record: joined.append(record.run_id),
         )
         bases = {base: slug for slug, base in served.base_urls.items()}

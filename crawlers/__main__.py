@@ -22,16 +22,17 @@ def crawl_settings(job: CrawlJob, job_file: str) -> Settings:
     """Scrapy settings for ``job``: the project's defaults, the job file, a User-Agent naming the
     contact URL, no delays when the job is not polite, per-host slots and the job's extra
     settings."""
+    options = job.options
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.set("AW_JOB_FILE", job_file, priority="cmdline")
-    if job.contact_url:
+    if options.contact_url:
         settings.set(
             "USER_AGENT",
-            f"asylumwatch/0.1 (news research crawler; +{job.contact_url})",
+            f"asylumwatch/0.1 (news research crawler; +{options.contact_url})",
             priority="cmdline",
         )
-    if not job.polite:
+    if not options.polite:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
@@ -44,10 +45,10 @@ def crawl_settings(job: CrawlJob, job_file: str) -> Settings:
                 if source.concurrency is not None:
                     slot["concurrency"] = source.concurrency
                 if source.download_delay is not None:
-                    slot["delay"] = source.download_delay if job.polite else 0
+                    slot["delay"] = source.download_delay if options.polite else 0
                 slots[host] = slot
             settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
-    for key, value in job.extra_settings.items():
+    for key, value in options.extra_settings.items():
         settings.set(key, value, priority="cmdline")
     return settings
 

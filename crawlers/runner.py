@@ -11,15 +11,15 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers.faults import ARCHIVE_FAILED_EXIT
-from crawlers.job import CrawlJob
+from crawlers.job import CrawlJob, CrawlOptions
 from crawlers.lifetime import PARENT_ENV, sigterm_raises
 from crawlers.seen import SeenRow, write_seen_file
-from pipeline.core.config import Source, TopicProfile
+from pipeline.core.config import Source
 from pipeline.core.paths import PROJECT_ROOT
 
 
@@ -77,19 +77,13 @@ def run_paths(warc_dir: Path, run_id: str, now: datetime) -> tuple[Path, Path]:
 def run_crawl(
     sources: list[Source],
     warc_dir: Path,
+    options: CrawlOptions | None = None,
     *,
     seen: Iterable[SeenRow] | None = None,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
-    extra_settings: dict | None = None,
-    log_file: Path | None = None,
-    on_progress: Callable[[int], None] | None = None,
-    topic: TopicProfile | None = None,
-    since: str | None = None,
-    until: str | None = None,
     validators: dict[str, list[str | None]] | None = None,
     retry_urls: list[list[str]] | None = None,
+    log_file: Path | None = None,
+    on_progress: Callable[[int], None] | None = None,
     mode: str = "crawl",
     check_file: Path | None = None,
     on_start: Callable[[str, Path, datetime], None] | None = None,
@@ -97,8 +91,10 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl ``sources`` in a subprocess, writing ``<warc_dir>/<date>/<run_id>.warc.gz``.
 
-    ``seen`` lists what earlier runs stored. ``on_progress(fetched_count)`` is called about
-    twice a second while the crawl runs.
+    ``options`` is what the user chose (politeness, horizon, topic...: :class:`CrawlOptions`);
+    the rest is this run's own. ``seen`` lists what earlier runs stored, ``validators`` and
+    ``retry_urls`` what the crawl history keeps for the next run (pipeline/store/history.py).
+    ``on_progress(fetched_count)`` is called about twice a second while the crawl runs.
     ``on_start(run_id, warc_file, started_at)`` is called before the crawler starts (the
     database records the WARC as its own there, so a run killed at any point is resumed).
     ``run_id`` names the run (a frontier worker's, crawlers/frontier/worker.py); default: new.
@@ -113,30 +109,24 @@ def run_crawl(
         seen_file = warc_file.with_name(f"{run_id}.seen.tsv")
         write_seen_file(seen_file, rows)
     stats_file = warc_file.with_name(f"{run_id}.stats.json")
+    # Scrapy keeps its request queue on disk under JOBDIR, so memory stays flat however
+    # many URLs a sitemap lists. The queue is not used to resume: a killed run's state is in
+    # its WARC, its fetch log and the database.
+    jobdir = tempfile.TemporaryDirectory(prefix=f"asylumwatch-{run_id}-")
+    options = options or CrawlOptions()
     job = CrawlJob(
         run_id=run_id,
         warc_file=str(warc_file),
         fetch_log=str(fetch_log),
         sources=list(sources),
+        options=replace(options, extra_settings={"JOBDIR": jobdir.name, **options.extra_settings}),
         seen_file=str(seen_file) if seen_file else None,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        extra_settings=extra_settings or {},
         mode=mode,
-        topic=CrawlJob.topic_dict(topic),
-        since=since,
-        until=until,
         validators=validators or {},
         retry_urls=retry_urls or [],
         stats_file=str(stats_file),
         check_file=str(check_file) if check_file else None,
     )
-    # Scrapy keeps its request queue on disk under JOBDIR, so memory stays flat however
-    # many URLs a sitemap lists. The queue is not used to resume: a killed run's state is in
-    # its WARC, its fetch log and the database.
-    jobdir = tempfile.TemporaryDirectory(prefix=f"asylumwatch-{run_id}-")
-    job.extra_settings = {"JOBDIR": jobdir.name, **job.extra_settings}
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)
     log_path = log_file or warc_file.with_name(f"{run_id}.log")
@@ -184,26 +174,12 @@ def run_crawl(
     )
 
 
-def run_check(
-    sources: list[Source],
-    *,
-    contact_url: str | None = None,
-    polite: bool = True,
-    extra_settings: dict | None = None,
-) -> list[dict]:
+def run_check(sources: list[Source], options: CrawlOptions | None = None) -> list[dict]:
     """Fetch every feed and sitemap of ``sources`` (and each homepage's robots.txt) in a
     crawler subprocess, as the crawl would, and return one row per page checked."""
     with tempfile.TemporaryDirectory(prefix="asylumwatch-check-") as tmp:
         check_file = Path(tmp) / "check.jsonl"
-        result = run_crawl(
-            sources,
-            Path(tmp),
-            polite=polite,
-            contact_url=contact_url,
-            extra_settings=extra_settings,
-            mode="check",
-            check_file=check_file,
-        )
+        result = run_crawl(sources, Path(tmp), options, mode="check", check_file=check_file)
         rows = []
         if check_file.exists():
             for line in check_file.read_text(encoding="utf-8").splitlines():

@@ -1,11 +1,13 @@
 """Prefect flows that keep the database current: ``monitor`` (scheduled) and ``backfill``.
 
-``monitor``: finish what an earlier run left -> crawl (subprocess, retried) -> extract,
-annotate, load -> mark duplicates -> Parquet snapshot -> artifact. ``backfill``: the same
-stages over archived WARC files, or over the sitemap entries dated since a given day.
+``monitor`` is :func:`flows.stages.run_once`, the same pass as ``asylumwatch run``: finish what
+an earlier run left (process, mark its crawl interrupted, mark duplicates) -> crawl (subprocess,
+retried) -> extract, annotate, load -> mark duplicates -> Parquet snapshot; then the run's
+artifact. ``backfill``: the same steps over archived WARC files, or over the sitemap entries
+dated since a given day.
 
-Every task calls the plain stage functions of :mod:`flows.stages` and
-:mod:`pipeline.process`; this module only adds Prefect's retries, timeouts and artifacts.
+:class:`TaskSteps` runs each step as a Prefect task around the plain stage functions of
+:mod:`flows.stages`; this module only adds Prefect's retries, timeouts and artifacts.
 Each stage is idempotent (loads upsert inside a transaction, a WARC is marked processed only
 after its last batch), so a run that died (killed, disk full, database locked) is simply
 run again: it first processes the archives the dead run left unprocessed.
@@ -29,17 +31,20 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
+from crawlers.job import CrawlOptions
+from crawlers.runner import CrawlResult
 from flows import stages
-from pipeline.annotate import Annotator, build_annotator
+from pipeline.annotate import Annotator
 from pipeline.core.config import (
     DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
     Source,
-    TopicProfile,
     load_sources,
 )
+from pipeline.dedup import DedupStats
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy
 from pipeline.store.snapshot import export_snapshot
@@ -87,13 +92,12 @@ def retry_if_transient(task: object, task_run: object, state: State) -> bool:
     cache_policy=NO_CACHE,
 )
 def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> ProcessStats:
-    """Extract, annotate and load ``warc_files`` (idempotent), then mark duplicates."""
+    """Extract, annotate and load ``warc_files`` (idempotent)."""
     logger = get_run_logger()
     if not warc_files:
         return ProcessStats()
     logger.info("processing %d archive(s)", len(warc_files))
     stats = process_warcs(warc_files, db, annotator)
-    stages.dedup(db)
     logger.info(
         "%d responses, %d articles extracted, %d rows loaded, %d quotes",
         stats.responses,
@@ -111,8 +115,33 @@ def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> 
     retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
-def find_pending(warc_dir: Path, db: Path) -> list[Path]:
-    return stages.pending_warcs(warc_dir, db)
+def find_pending(warc_dir: Path, db: Path, wait: float = 0.0) -> list[Path]:
+    return stages.pending_warcs(warc_dir, db, wait=wait)
+
+
+@task(
+    name="mark leftover crawls interrupted",
+    retries=DB_RETRIES,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_if_transient,
+    cache_policy=NO_CACHE,
+)
+def close_leftovers(db: Path, warc_files: list[Path]) -> None:
+    """Task of :func:`flows.stages.close_leftovers`."""
+    stages.close_leftovers(db, warc_files)
+
+
+@task(
+    name="mark duplicates",
+    retries=DB_RETRIES,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_if_transient,
+    timeout_seconds=PROCESS_TIMEOUT,
+    cache_policy=NO_CACHE,
+)
+def mark_duplicates(db: Path) -> DedupStats:
+    """Task of :func:`flows.stages.dedup`."""
+    return stages.dedup(db)
 
 
 @task(
@@ -124,38 +153,19 @@ def find_pending(warc_dir: Path, db: Path) -> list[Path]:
     cache_policy=NO_CACHE,
 )
 def crawl_sources(
-    sources: list[Source],
-    db: Path,
-    warc_dir: Path,
-    *,
-    topic: TopicProfile | None = None,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> str:
-    """One crawl in a subprocess; returns its archive. Raises :class:`CrawlFailed` (retried)
-    when the crawler exits with an error; a timeout stops the subprocess."""
+    sources: list[Source], db: Path, warc_dir: Path, options: CrawlOptions
+) -> CrawlResult:
+    """One crawl in a subprocess. Raises :class:`CrawlFailed` (retried) when the crawler
+    exits with an error; a timeout stops the subprocess."""
     logger = get_run_logger()
-    result = stages.crawl(
-        sources,
-        db,
-        warc_dir,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        topic=topic,
-        since=since,
-        until=until,
-    )
+    result = stages.crawl(sources, db, warc_dir, options)
     logger.info("crawl %s wrote %s", result.run_id, result.warc_file)
     if not result.ok:
         raise CrawlFailed(
             f"crawl {result.run_id} exited with code {result.returncode}; its log is "
             f"{result.warc_file.with_name(result.run_id + '.log')}"
         )
-    return str(result.warc_file)
+    return result
 
 
 @task(
@@ -175,6 +185,54 @@ def export_parquet(db: Path, export_dir: Path | None) -> str:
         snapshot.seconds,
     )
     return snapshot.export_dir
+
+
+class TaskSteps(stages.Steps):
+    """The steps of :func:`flows.stages.run_once` as the Prefect tasks above. The crawl's
+    failure (after its retries) does not stop the run: what it fetched is still loaded, and
+    :meth:`raise_crawl_failure` marks the flow run failed at the end."""
+
+    def __init__(self, retry_delay_seconds: float = 60) -> None:
+        super().__init__()
+        self.retry_delay_seconds = retry_delay_seconds
+        self.crawl_state: State | None = None
+
+    def pending(self, job: stages.RunJob, wait: float = 0.0) -> list[Path]:
+        """As the :func:`find_pending` task."""
+        return find_pending(job.warc_dir, job.db, wait)
+
+    def process(self, job: stages.RunJob, files: list[Path], annotator: Annotator) -> ProcessStats:
+        """As the :func:`process_archives` task."""
+        return process_archives(files, job.db, annotator)
+
+    def close_leftovers(self, job: stages.RunJob, files: list[Path]) -> None:
+        """As the :func:`close_leftovers` task."""
+        close_leftovers(job.db, files)
+
+    def crawl(self, job: stages.RunJob, options: CrawlOptions) -> CrawlResult | None:
+        """As the :func:`crawl_sources` task, retried; None once its retries failed."""
+        crawl = crawl_sources.with_options(retry_delay_seconds=self.retry_delay_seconds)
+        state = crawl(job.sources, job.db, job.warc_dir, options, return_state=True)
+        self.crawl_state = state
+        return state.result() if state.is_completed() else None
+
+    def dedup(self, job: stages.RunJob) -> DedupStats:
+        """As the :func:`mark_duplicates` task."""
+        return mark_duplicates(job.db)
+
+    def export(self, job: stages.RunJob) -> str:
+        """As the :func:`export_parquet` task."""
+        return export_parquet(job.db, job.export_dir)
+
+    @property
+    def crawl_ok(self) -> bool:
+        """Whether the crawl, if one ran, completed."""
+        return self.crawl_state is None or self.crawl_state.is_completed()
+
+    def raise_crawl_failure(self) -> None:
+        """Re-raise the crawl task's error, if it failed."""
+        if self.crawl_state is not None and not self.crawl_state.is_completed():
+            self.crawl_state.result()
 
 
 @task(
@@ -248,51 +306,47 @@ def monitor_flow(
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
+    organisations: str = str(DEFAULT_ORGANISATIONS),
 ) -> RunCounts:
     """Crawl every source once, then extract, annotate and load what was fetched.
 
     ``substitutions`` fills ``{{KEY}}`` placeholders of the sources file (the demo site);
     ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d);
-    ``use_models=False`` annotates without the transformer classifiers (no stance).
+    ``use_models=False`` annotates without the transformer classifiers (no stance);
+    ``organisations`` is the quote stage's organisation table.
     """
     started = _now()
-    db_path, warc_path = Path(db), Path(warc_dir)
-    source_list = load_sources(Path(sources), substitutions)
-    annotator = build_annotator(Path(topic), use_models)
-    total = ProcessStats()
-
-    leftover = find_pending(warc_path, db_path)
-    if leftover:
-        _merge(total, process_archives(leftover, db_path, annotator))
-
-    crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
-        source_list,
-        db_path,
-        warc_path,
-        topic=annotator.topic,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        since=since,
-        return_state=True,
+    job = stages.RunJob(
+        sources=load_sources(Path(sources), substitutions),
+        db=Path(db),
+        warc_dir=Path(warc_dir),
+        crawl=CrawlOptions(
+            polite=polite, contact_url=contact_url, max_articles=max_articles, since=since
+        ),
+        topic=Path(topic),
+        organisations=Path(organisations),
+        use_models=use_models,
+        export_dir=Path(export_dir) if export_dir else None,
     )
-    crawl_ok = crawl_state.is_completed()
-    # Every archive not yet processed: this crawl's, and those of failed attempts.
-    fresh = find_pending(warc_path, db_path)
-    _merge(total, process_archives(fresh, db_path, annotator))
-    exported = export_parquet(db_path, Path(export_dir) if export_dir else None)
+    steps = TaskSteps(retry_delay_seconds)
+    run = stages.run_once(job, job.annotator(), steps)
+    total = ProcessStats()
+    for part in (run.pending, run.processed):
+        if part is not None:
+            _merge(total, part)
     counts = summarise(
-        db_path,
+        job.db,
         flow_name="monitor",
         started_at=started,
-        warc_files=[*leftover, *fresh],
+        warc_files=[*run.leftover, *run.fresh],
         stats=total,
-        crawl_ok=crawl_ok,
-        export_dir=exported,
-        notes=[f"finished {len(leftover)} archive(s) an earlier run left"] if leftover else [],
+        crawl_ok=steps.crawl_ok,
+        export_dir=run.export_dir,
+        notes=[f"finished {len(run.leftover)} archive(s) an earlier run left"]
+        if run.leftover
+        else [],
     )
-    if not crawl_ok:
-        crawl_state.result()  # re-raise: the run is marked failed, after loading what it got
+    steps.raise_crawl_failure()  # the run is marked failed, after loading what it got
     return counts
 
 
@@ -327,6 +381,7 @@ def backfill_flow(
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
+    organisations: str = str(DEFAULT_ORGANISATIONS),
 ) -> RunCounts:
     """Run the stages again over the past.
 
@@ -337,16 +392,24 @@ def backfill_flow(
     pages are left out), then process.
     """
     started = _now()
-    db_path, warc_path = Path(db), Path(warc_dir)
-    annotator = build_annotator(Path(topic), use_models)
+    job = stages.RunJob(
+        sources=[],
+        db=Path(db),
+        warc_dir=Path(warc_dir),
+        crawl=CrawlOptions(polite=polite, contact_url=contact_url),
+        topic=Path(topic),
+        organisations=Path(organisations),
+        use_models=use_models,
+        export_dir=Path(export_dir) if export_dir else None,
+    )
+    annotator = job.annotator()
+    steps = TaskSteps(retry_delay_seconds)
     notes: list[str] = []
-    crawl_ok = True
-    crawl_state = None
     if mode == "archive":
         if warc_files:
             files = [Path(f) for f in warc_files]
         else:
-            files = archived_warcs(warc_path, since, until)
+            files = archived_warcs(job.warc_dir, since, until)
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
             raise FileNotFoundError(f"no such WARC file: {', '.join(missing)}")
@@ -361,37 +424,31 @@ def backfill_flow(
         ]
         if not source_list:
             raise ValueError(f"{sources}: no source lists a sitemap; nothing to backfill")
-        crawl_state = crawl_sources.with_options(retry_delay_seconds=retry_delay_seconds)(
-            source_list,
-            db_path,
-            warc_path,
+        job = dataclasses.replace(job, sources=source_list)
+        window = dataclasses.replace(
+            job.crawl,
             topic=annotator.topic,
-            polite=polite,
-            contact_url=contact_url,
             since=since.isoformat(),
             until=until.isoformat() if until else None,
-            return_state=True,
         )
-        crawl_ok = crawl_state.is_completed()
-        files = find_pending(warc_path, db_path)
-        window = f"from {since.isoformat()}" + (f" to {until.isoformat()}" if until else " on")
-        notes.append(
-            f"sitemap entries dated {window} from {', '.join(s.name for s in source_list)}"
-        )
+        steps.crawl(job, window)
+        files = steps.pending(job)
+        span = f"from {since.isoformat()}" + (f" to {until.isoformat()}" if until else " on")
+        notes.append(f"sitemap entries dated {span} from {', '.join(s.name for s in source_list)}")
     else:
         raise ValueError(f"unknown backfill mode {mode!r}: use 'archive' or 'sitemaps'")
-    stats = process_archives(files, db_path, annotator)
-    exported = export_parquet(db_path, Path(export_dir) if export_dir else None)
+    stats = steps.process(job, files, annotator)
+    steps.dedup(job)
+    exported = steps.export(job)
     counts = summarise(
-        db_path,
+        job.db,
         flow_name="backfill",
         started_at=started,
         warc_files=files,
         stats=stats,
-        crawl_ok=crawl_ok,
+        crawl_ok=steps.crawl_ok,
         export_dir=exported,
         notes=notes,
     )
-    if crawl_state is not None and not crawl_ok:
-        crawl_state.result()
+    steps.raise_crawl_failure()
     return counts

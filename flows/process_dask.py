@@ -28,33 +28,38 @@ from prefect.futures import as_completed
 from prefect_dask import DaskTaskRunner
 
 from flows import stages
-from pipeline.annotate import Annotator
+from pipeline.annotate import Annotator, build_annotator
 from pipeline.batches import WarcBatch, annotate_warc, load_batch, remove_batch
+from pipeline.core.config import DEFAULT_ORGANISATIONS
 from pipeline.process import ProcessStats
 
 
 @task(name="annotate archive", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def annotate_archive(warc_file: str, topic: str, use_models: bool, batch_dir: str) -> WarcBatch:
+def annotate_archive(
+    warc_file: str, topic: str, organisations: str, use_models: bool, batch_dir: str
+) -> WarcBatch:
     """One WARC file to Parquet batches, on a Dask worker."""
-    annotator = _worker_annotator(topic, use_models)
+    annotator = _worker_annotator(topic, organisations, use_models)
     return annotate_warc(Path(warc_file), annotator, Path(batch_dir))
 
 
-def _worker_annotator(topic: str, use_models: bool) -> Annotator:
+def _worker_annotator(topic: str, organisations: str, use_models: bool) -> Annotator:
     """The annotator of this Dask worker process, built by its first task (loading spaCy and
     the classifiers takes seconds) and kept on the worker object; outside a worker, a new one."""
     from distributed import get_worker
 
-    from flows.monitor import build_annotator
+    def build() -> Annotator:
+        return build_annotator(Path(topic), use_models, organisations=Path(organisations))
 
     try:
         worker = get_worker()
     except ValueError:
-        return build_annotator(Path(topic), use_models)
+        return build()
     kept: dict = worker.__dict__.setdefault("asylumwatch_annotators", {})
-    if (topic, use_models) not in kept:
-        kept[topic, use_models] = build_annotator(Path(topic), use_models)
-    return kept[topic, use_models]
+    key = (topic, organisations, use_models)
+    if key not in kept:
+        kept[key] = build()
+    return kept[key]
 
 
 def task_runner(workers: int, address: str | None) -> DaskTaskRunner:
@@ -93,6 +98,7 @@ def process_on_dask(
     db: Path,
     topic: Path,
     *,
+    organisations: Path = DEFAULT_ORGANISATIONS,
     use_models: bool = True,
     workers: int = 2,
     address: str | None = None,
@@ -107,6 +113,7 @@ def process_on_dask(
         warc_files=[str(f) for f in warc_files],
         db=str(db),
         topic=str(topic),
+        organisations=str(organisations),
         use_models=use_models,
         batch_dir=str(batch_dir) if batch_dir else None,
     )
@@ -121,6 +128,7 @@ def process_dask_flow(
     topic: str,
     use_models: bool = True,
     batch_dir: str | None = None,
+    organisations: str = str(DEFAULT_ORGANISATIONS),
 ) -> DaskRun:
     """Extract and annotate ``warc_files`` on Dask workers (batch files in ``batch_dir``, or a
     temporary folder) and load each batch into ``db`` from this process, the only writer."""
@@ -133,7 +141,11 @@ def process_dask_flow(
     folder = Path(batch_dir or tempfile.mkdtemp(prefix="aw-batches-", dir=Path(db).parent))
     try:
         futures = annotate_archive.map(
-            warc_files, unmapped(topic), unmapped(use_models), unmapped(str(folder))
+            warc_files,
+            unmapped(topic),
+            unmapped(organisations),
+            unmapped(use_models),
+            unmapped(str(folder)),
         )
         for future in as_completed(futures):
             batch = future.result()

@@ -40,7 +40,13 @@ from crawlers.lifetime import tied_to_parent
 from flows.monitor import monitor_flow
 from flows.prefect_env import SERVER_STARTUP_TIMEOUT
 from flows.report_flow import weekly_report_flow
-from pipeline.core.config import DEFAULT_DB, DEFAULT_SOURCES, DEFAULT_TOPIC, DEFAULT_WARC_DIR
+from pipeline.core.config import (
+    DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
+    DEFAULT_SOURCES,
+    DEFAULT_TOPIC,
+    DEFAULT_WARC_DIR,
+)
 
 MONITOR_CRON = "0 */6 * * *"  # every 6 hours, on the hour
 REPORT_CRON = "0 6 * * 1"  # Mondays at 06:00
@@ -72,6 +78,7 @@ class ServeConfig:
     contact_url: str | None = None
     reports_dir: Path | None = None  # default: <db folder>/reports/<week>/
     use_models: bool = True  # False: no transformer classifiers (keyword relevance, no stance)
+    organisations: Path = DEFAULT_ORGANISATIONS  # the quote stage's organisation table
 
 
 def local_timezone() -> str:
@@ -236,6 +243,7 @@ def deployments(config: ServeConfig) -> list[RunnerDeployment]:
             "polite": config.polite,
             "contact_url": config.contact_url,
             "use_models": config.use_models,
+            "organisations": str(Path(config.organisations).resolve()),
         },
         concurrency_limit=1,  # a slow crawl delays the next run rather than overlapping it
         paused=False,

@@ -1,6 +1,11 @@
 """The pipeline's stages as plain functions, shared by the CLI and the Prefect flows.
 
 crawl (subprocess, WARC + fetch log) -> process (extract, annotate, load) -> query/report.
+
+:func:`run_once` is the one place that says in what order a run does things; the CLI's
+``asylumwatch run`` calls it with plain :class:`Steps`, the Prefect ``monitor`` flow with
+``flows.monitor.TaskSteps`` (each step a task, with retries and timeouts). Both start from a
+:class:`RunJob` built once at the edge: the command's flags, the flow's parameters.
 """
 
 from __future__ import annotations
@@ -8,14 +13,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers.faults import SKIPPED
+from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult, run_crawl
-from pipeline.annotate import Annotator
-from pipeline.core.config import Source, TopicProfile
+from pipeline.annotate import Annotator, build_annotator
+from pipeline.core.config import DEFAULT_ORGANISATIONS, DEFAULT_TOPIC, Source
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators, warc_in_use
 from pipeline.dedup import DedupStats, mark_duplicates
@@ -28,6 +34,7 @@ from pipeline.store.load import (
     processed_warcs,
     record_crawl_run,
 )
+from pipeline.store.snapshot import export_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +43,44 @@ log = logging.getLogger(__name__)
 LEFTOVER_WAIT_SECONDS = 45.0
 
 
+@dataclass(frozen=True, slots=True)
+class RunJob:
+    """One run of the pipeline, built once at the edge (``asylumwatch run``/``demo``, the
+    monitor flow's parameters) and read by every step."""
+
+    sources: list[Source]
+    db: Path
+    warc_dir: Path
+    # What the user chose about the crawl. Its topic, unless set, is the annotator's: a run
+    # filters entries (sources with filter = "topic") by the profile it annotates with.
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
+    topic: Path = DEFAULT_TOPIC  # the topic profile the annotator reads
+    organisations: Path = DEFAULT_ORGANISATIONS  # the quote stage's organisation table
+    use_models: bool = True  # False: keyword relevance, rule-based roles, no stance
+    export_dir: Path | None = None  # the Parquet snapshot; default: next to the database
+
+    def annotator(
+        self, *, progress: bool = False, announce: Callable[[str], object] | None = None
+    ) -> Annotator:
+        """The annotate stage this job asks for (loads the classifiers: once per run)."""
+        return build_annotator(
+            self.topic,
+            self.use_models,
+            organisations=self.organisations,
+            progress=progress,
+            announce=announce,
+        )
+
+
 @dataclass(slots=True)
 class RunSummary:
-    crawl: CrawlResult | None
-    pending: ProcessStats | None
+    crawl: CrawlResult | None  # None: the crawl failed without a result (a flow's timeout)
+    pending: ProcessStats | None  # what an earlier, interrupted run left; None if nothing
     processed: ProcessStats
     dedup: DedupStats | None = None
+    leftover: list[Path] = field(default_factory=list)  # archives of earlier runs, finished
+    fresh: list[Path] = field(default_factory=list)  # archives processed after the crawl
+    export_dir: str | None = None  # the Parquet snapshot written at the end
 
 
 def pending_warcs(warc_dir: Path, db_path: Path, *, wait: float = 0.0) -> list[Path]:
@@ -73,21 +112,17 @@ def crawl(
     sources: list[Source],
     db_path: Path,
     warc_dir: Path,
+    options: CrawlOptions | None = None,
     *,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
     on_progress: Callable[[int], None] | None = None,
-    topic: TopicProfile | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    extra_settings: dict | None = None,
 ) -> CrawlResult:
     """Crawl ``sources``, skipping articles the database already holds; record the run.
 
-    ``topic`` is used for sources with ``filter = "topic"``; ``since`` (a date or an age such
-    as ``30d``) skips entries dated before it, for sources that set no ``since`` of their own;
-    ``until`` (YYYY-MM-DD) skips entries published after that day (a backfill's window).
+    ``options`` is what the user chose about the crawl (:class:`crawlers.job.CrawlOptions`,
+    built once by the command or the flow): its ``topic`` is used for sources with
+    ``filter = "topic"``; ``since`` (a date or an age such as ``30d``) skips entries dated
+    before it, for sources that set no ``since`` of their own; ``until`` (YYYY-MM-DD) skips
+    entries published after that day (a backfill's window).
     """
     with connect(db_path) as con:
         seen = history.seen_rows(con)
@@ -106,17 +141,11 @@ def crawl(
         result = run_crawl(
             sources,
             warc_dir,
+            options,
             seen=seen,
-            polite=polite,
-            contact_url=contact_url,
-            max_articles=max_articles,
-            on_progress=on_progress,
-            topic=topic,
-            since=since,
-            until=until,
             validators=validators,
             retry_urls=retry,
-            extra_settings=extra_settings,
+            on_progress=on_progress,
             on_start=started,
         )
     except BaseException:  # SIGTERM, Ctrl-C: the crawler was stopped; say so, then go on out
@@ -151,44 +180,86 @@ def crawl(
     return result
 
 
-def run_once(
-    sources: list[Source],
-    db_path: Path,
-    warc_dir: Path,
-    annotator: Annotator,
-    *,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
-    on_crawl_progress: Callable[[int], None] | None = None,
-    on_response: Callable[[], None] | None = None,
-    since: str | None = None,
-    extra_settings: dict | None = None,
-) -> RunSummary:
-    """One full pass: finish what an earlier run left, crawl, process the new archive, then
-    mark duplicates."""
-    leftover = pending_warcs(warc_dir, db_path, wait=LEFTOVER_WAIT_SECONDS)
-    pending = process_warcs(leftover, db_path, annotator) if leftover else None
+class Steps:
+    """How each step of :func:`run_once` is carried out. This class calls the stage functions
+    in this process (the CLI, tests), reporting progress through the callbacks;
+    ``flows.monitor.TaskSteps`` runs each step as a Prefect task with retries and a timeout.
+    Neither decides the order: :func:`run_once` does."""
+
+    def __init__(
+        self,
+        *,
+        on_crawl_progress: Callable[[int], None] | None = None,
+        on_response: Callable[[], None] | None = None,
+    ) -> None:
+        self.on_crawl_progress = on_crawl_progress
+        self.on_response = on_response
+
+    def pending(self, job: RunJob, wait: float = 0.0) -> list[Path]:
+        """The job database's own archives not yet loaded (:func:`pending_warcs`)."""
+        return pending_warcs(job.warc_dir, job.db, wait=wait)
+
+    def process(self, job: RunJob, files: list[Path], annotator: Annotator) -> ProcessStats:
+        """Extract, annotate and load ``files`` into the job's database."""
+        return process_warcs(files, job.db, annotator, on_response=self.on_response)
+
+    def close_leftovers(self, job: RunJob, files: list[Path]) -> None:
+        """Mark the crawls that wrote ``files`` interrupted (:func:`close_leftovers`)."""
+        close_leftovers(job.db, files)
+
+    def crawl(self, job: RunJob, options: CrawlOptions) -> CrawlResult | None:
+        """The crawl's result, failed or not; ``None`` only when there is none to give."""
+        return crawl(job.sources, job.db, job.warc_dir, options, on_progress=self.on_crawl_progress)
+
+    def dedup(self, job: RunJob) -> DedupStats:
+        """Mark duplicates in the job's database (:func:`dedup`)."""
+        return dedup(job.db)
+
+    def export(self, job: RunJob) -> str:
+        """Write the Parquet snapshot; returns its folder."""
+        return export_snapshot(job.db, job.export_dir).export_dir
+
+
+def run_once(job: RunJob, annotator: Annotator, steps: Steps | None = None) -> RunSummary:
+    """One full pass, the same for the CLI and the monitor flow: finish what an earlier run
+    left (process its archives, mark its crawl interrupted, mark duplicates), crawl, process
+    every archive not yet loaded (this crawl's, and a failed attempt's), mark duplicates,
+    write the Parquet snapshot.
+
+    A failed crawl does not stop the pass: what it fetched is loaded; the caller reports the
+    failure (``summary.crawl.ok``; the flow re-raises the crawl task's error).
+    """
+    steps = steps or Steps()
+    leftover = steps.pending(job, wait=LEFTOVER_WAIT_SECONDS)
+    pending = None
     if leftover:
-        with connect(db_path) as con:  # their crawls never got to say how they ended
-            mark_interrupted(con, [str(f) for f in leftover])
-        dedup(db_path)  # the crawl's seen list and retry list read the stored articles
-    result = crawl(
-        sources,
-        db_path,
-        warc_dir,
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        on_progress=on_crawl_progress,
-        topic=getattr(annotator, "topic", None),
-        since=since,
-        extra_settings=extra_settings,
+        pending = steps.process(job, leftover, annotator)
+        steps.close_leftovers(job, leftover)  # their crawls never got to say how they ended
+        steps.dedup(job)  # the crawl's seen list and retry list read the stored articles
+    options = (
+        job.crawl if job.crawl.topic is not None else replace(job.crawl, topic=annotator.topic)
     )
-    processed = ProcessStats()
-    if result.warc_file.exists():
-        processed = process_warcs([result.warc_file], db_path, annotator, on_response=on_response)
-    return RunSummary(crawl=result, pending=pending, processed=processed, dedup=dedup(db_path))
+    result = steps.crawl(job, options)
+    fresh = steps.pending(job)
+    processed = steps.process(job, fresh, annotator) if fresh else ProcessStats()
+    duplicates = steps.dedup(job)
+    export_dir = steps.export(job)
+    return RunSummary(
+        crawl=result,
+        pending=pending,
+        processed=processed,
+        dedup=duplicates,
+        leftover=leftover,
+        fresh=fresh,
+        export_dir=export_dir,
+    )
+
+
+def close_leftovers(db_path: Path, warc_files: list[Path]) -> None:
+    """Mark the crawl runs that wrote ``warc_files`` (archives an earlier run left unprocessed)
+    ``interrupted`` where they are still ``running``: they never got to say how they ended."""
+    with connect(db_path) as con:
+        mark_interrupted(con, [str(f) for f in warc_files])
 
 
 def dedup(db_path: Path) -> DedupStats:

@@ -21,9 +21,9 @@ from crawlers.faults import SKIPPED
 from crawlers.frontier import coordinator
 from crawlers.frontier.connection import connect
 from crawlers.frontier.worker import join_crawl
-from crawlers.job import CrawlJob
+from crawlers.job import CrawlJob, CrawlOptions
 from crawlers.runner import CrawlResult, count_lines, new_run_id
-from pipeline.core.config import Source, TopicProfile
+from pipeline.core.config import Source
 from pipeline.core.records import CrawlRun
 from pipeline.core.warc import read_fetch_log, read_validators
 from pipeline.store import history
@@ -69,21 +69,17 @@ def crawl_distributed(
     db_path: Path,
     warc_dir: Path,
     frontier: str,
+    options: CrawlOptions | None = None,
     *,
     workers: int = 1,
-    polite: bool = True,
-    contact_url: str | None = None,
-    max_articles: int | None = None,
-    topic: TopicProfile | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    extra_settings: dict | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_worker: Callable[[coordinator.WorkerRecord], None] | None = None,
     keep_keys: bool = False,
 ) -> DistributedCrawl:
     """Crawl ``sources`` with ``workers`` local workers (0: only workers started elsewhere)
-    sharing the frontier at ``frontier``; record every worker's run in the database."""
+    sharing the frontier at ``frontier``; record every worker's run in the database.
+    ``options``: what the user chose about the crawl, as for :func:`flows.stages.crawl`."""
+    options = options or CrawlOptions()
     client = connect(frontier)
     with connect_db(db_path) as con:
         seen = history.seen_rows(con)
@@ -95,18 +91,14 @@ def crawl_distributed(
         warc_file="",
         fetch_log="",
         sources=list(sources),
-        polite=polite,
-        contact_url=contact_url,
-        max_articles=max_articles,
-        extra_settings=dict(extra_settings or {}),
-        topic=CrawlJob.topic_dict(topic),
-        since=since,
-        until=until,
+        options=options,
         validators=validators,
         retry_urls=retry,
     )
     started = time.perf_counter()
-    keys = coordinator.open_crawl(client, job, seen, coordinator.host_limits(sources, polite))
+    keys = coordinator.open_crawl(
+        client, job, seen, coordinator.host_limits(sources, options.polite)
+    )
     result = DistributedCrawl(crawl_id)
     recorded: dict[str, CrawlRun] = {}
     names = [s.name for s in sources]

@@ -71,10 +71,12 @@ class Annotator:
         classifiers: Classifiers | None = None,
         *,
         quotes: bool = True,
+        organisations: Path | None = None,
     ):
         self.topic = topic
         self.classifiers = classifiers
         self.quotes = quotes
+        self.organisations = organisations  # the quote stage's table; None: the default
         self._stage: QuoteStage | None = None  # loaded on the first article with quotes
 
     def annotate(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
@@ -98,7 +100,7 @@ class Annotator:
         from pipeline.quotes import QuoteStage
 
         if self._stage is None:
-            self._stage = QuoteStage.load()
+            self._stage = QuoteStage.load(self.organisations)
         try:
             return self._stage.analyse(article.text, article.language, article.article_id)
         except Exception:  # noqa: BLE001 - one odd article must not stop the run
@@ -151,15 +153,18 @@ def build_annotator(
     topic_path: Path,
     use_models: bool = True,
     *,
+    organisations: Path | None = None,
     progress: bool = False,
     announce: Callable[[str], object] | None = None,
 ) -> Annotator:
     """The annotate stage, built once per run (the CLI's commands and the Prefect flows alike):
     it holds the loaded classifiers, trained on first use and cached. Without models: keyword
-    relevance, rule-based roles, no stance. ``announce`` is told before classifiers load."""
+    relevance, rule-based roles, no stance. ``organisations`` is the quote stage's
+    organisation table (the ``organisations`` setting; None: ``data/organisations.toml``).
+    ``announce`` is told before classifiers load."""
     topic = load_topic(topic_path)
     if not use_models:
-        return Annotator(topic)
+        return Annotator(topic, organisations=organisations)
     if announce is not None:
         announce("loading classifiers (the first run trains them: a few minutes)...")
-    return Annotator(topic, Classifiers.load(progress=progress))
+    return Annotator(topic, Classifiers.load(progress=progress), organisations=organisations)

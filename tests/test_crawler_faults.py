@@ -19,6 +19,7 @@ from test_crawler_site import (
     serve,
 )
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import Source, load_topic
@@ -153,15 +154,9 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
             domains=(f"127.0.0.1:{dead}",),
         )
         db = tmp / "db.duckdb"
-        summary = stages.run_once(
-            [source],
-            db,
-            tmp / "warc",
-            Annotator(load_topic()),
-            polite=False,
-            contact_url=CONTACT,
-            extra_settings=SETTINGS,
-        )
+        options = CrawlOptions(polite=False, contact_url=CONTACT, extra_settings=SETTINGS)
+        job = stages.RunJob([source], db, tmp / "warc", options)
+        summary = stages.run_once(job, Annotator(load_topic()))
     con = duckdb.connect(str(db), read_only=True)
     yield {"site": site, "con": con, "summary": summary, "base": site.base, "dead": dead}
     con.close()

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 from test_crawler_site import WORDS, Request, Route, Site, article_page, serve
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import Source, load_topic
@@ -242,15 +243,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     annotator = Annotator(load_topic())
     with serve(world.feeds), serve(world.maps), serve(world.section):
         world.build()
-        first = stages.run_once(
-            world.sources(),
-            db,
-            warc,
-            annotator,
-            polite=False,
-            since="2026-01-01",
-            extra_settings=SETTINGS,
-        )
+        options = CrawlOptions(polite=False, since="2026-01-01", extra_settings=SETTINGS)
+        first = stages.run_once(stages.RunJob(world.sources(), db, warc, options), annotator)
         world.run = 2
         # a lastmod after the first fetch and before the second run: the article changed
         world._bumped = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -262,15 +256,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
                 ("section", world.section),
             )
         }
-        second = stages.run_once(
-            world.sources(),
-            db,
-            warc,
-            annotator,
-            polite=False,
-            since="2026-01-01",
-            extra_settings=SETTINGS,
-        )
+        second = stages.run_once(stages.RunJob(world.sources(), db, warc, options), annotator)
     con = duckdb.connect(str(db), read_only=True)
     yield {"world": world, "con": con, "first": first, "second": second, "logs": logs}
     con.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_crawler_site import Route, Site, article_page, rss, serve
 
+from crawlers.job import CrawlOptions
 from crawlers.runner import run_crawl
 from pipeline.core.config import Source
 
@@ -30,7 +31,7 @@ def test_per_source_concurrency_is_a_ceiling() -> None:
     with serve(site), tempfile.TemporaryDirectory() as tmp:
         slow_site(site, 8, delay=0.3)
         source = Source("Slow", site.url("/"), feeds=(site.url("/feed.xml"),), concurrency=2)
-        result = run_crawl([source], Path(tmp), polite=False)
+        result = run_crawl([source], Path(tmp), CrawlOptions(polite=False))
     assert result.ok
     assert len(site.log) >= 9
     assert site.max_in_flight == 2  # parallel, but never more than the source allows
@@ -46,12 +47,14 @@ def test_per_source_delay_is_a_floor_under_autothrottle() -> None:
         result = run_crawl(
             [source],
             Path(tmp),
-            polite=True,
-            extra_settings={
-                "DOWNLOAD_DELAY": 0.05,
-                "AUTOTHROTTLE_START_DELAY": 0.05,
-                "RANDOMIZE_DOWNLOAD_DELAY": False,
-            },
+            CrawlOptions(
+                polite=True,
+                extra_settings={
+                    "DOWNLOAD_DELAY": 0.05,
+                    "AUTOTHROTTLE_START_DELAY": 0.05,
+                    "RANDOMIZE_DOWNLOAD_DELAY": False,
+                },
+            ),
         )
     assert result.ok
     times = sorted(r.at for r in site.log if r.path in paths or r.path == "/feed.xml")

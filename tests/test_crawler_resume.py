@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from test_crawler_site import WORDS, Route, Site, article_page, rss, serve
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import load_sources, load_topic
@@ -27,12 +28,14 @@ SLOW = {"CONCURRENT_REQUESTS_PER_DOMAIN": 2, "RETRY_TIMES": 0}
 DRIVER = """
 import json, sys
 from pathlib import Path
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import load_sources, load_topic
 sources, db, warc, settings = sys.argv[1:5]
-stages.run_once(load_sources(Path(sources)), Path(db), Path(warc), Annotator(load_topic()),
-                polite=False, extra_settings=json.loads(settings))
+options = CrawlOptions(polite=False, extra_settings=json.loads(settings))
+job = stages.RunJob(load_sources(Path(sources)), Path(db), Path(warc), options)
+stages.run_once(job, Annotator(load_topic()))
 """
 
 
@@ -89,9 +92,8 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
         assert 10 <= killed_after < ARTICLES, "the crawl was not killed midway"
         assert not db.exists() or not _processed(db)  # killed before loading anything
 
-        summary = stages.run_once(
-            load_sources(sources), db, warc, Annotator(load_topic()), polite=False
-        )
+        job = stages.RunJob(load_sources(sources), db, warc, CrawlOptions(polite=False))
+        summary = stages.run_once(job, Annotator(load_topic()))
     assert summary.pending is not None and summary.pending.articles >= 10
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute(

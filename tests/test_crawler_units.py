@@ -15,6 +15,7 @@ from crawlers.classify import redirect_problem
 from crawlers.decide import decide
 from crawlers.discovery import Entry, looks_like_article, parse_feed, parse_sitemap
 from crawlers.faults import exception_code, retry_after_seconds
+from crawlers.job import CrawlJob, CrawlOptions
 from crawlers.seen import SeenIndex, SeenRow, write_seen_file
 from pipeline.core.config import Source, TopicProfile
 from pipeline.core.since import parse_since
@@ -112,6 +113,33 @@ def test_decisions_in_order(tmp_path) -> None:
     assert d(Entry(new), new, topic_source) == "fetch"  # nothing to judge by
     assert d(Entry(new, title="Hockey night"), new) == "fetch"  # filter = "all"
     assert seen.get(a).conditional_headers() == {"If-None-Match": '"e1"'}
+
+
+def test_crawl_job_round_trip_keeps_the_options() -> None:
+    """The subprocess reads the job back from JSON: every option, the topic included."""
+    options = CrawlOptions(
+        polite=False,
+        contact_url="https://example.org/contact",
+        max_articles=5,
+        topic=TOPIC,
+        since="30d",
+        until="2026-09-30",
+        extra_settings={"DOWNLOAD_DELAY": 0.1},
+    )
+    job = CrawlJob(
+        run_id="r1",
+        warc_file="/tmp/r1.warc.gz",
+        fetch_log="/tmp/r1.fetches.jsonl",
+        sources=[SOURCE],
+        options=options,
+        seen_file="/tmp/r1.seen.tsv",
+        validators={"https://ledger.example/f": ['"e1"', None]},
+        retry_urls=[["https://ledger.example/a", "Ledger"]],
+    )
+    again = CrawlJob.loads(job.dumps())
+    assert again == job
+    assert again.options.topic == TOPIC and again.sources == [SOURCE]
+    assert CrawlJob.loads(CrawlJob("r2", "w", "f", [SOURCE]).dumps()).options == CrawlOptions()
 
 
 # --- feeds and sitemaps -----------------------------------------------------------------------

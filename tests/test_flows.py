@@ -17,11 +17,12 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.testing.utilities import prefect_test_harness
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from flows.demo_site import serve_demo_site
 from flows.monitor import _transient, archived_warcs, backfill_flow, monitor_flow
 from pipeline.core.config import load_sources
-from pipeline.store.load import DatabaseBusy
+from pipeline.store.load import DatabaseBusy, connect
 from pipeline.store.snapshot import EXPORTS
 
 pytestmark = pytest.mark.slow
@@ -117,7 +118,9 @@ def test_rerun_finishes_what_a_dead_run_left(harness, site, tmp_path: Path) -> N
     tiny_site, served = site
     params = _params(tmp_path, tiny_site, served)
     sources = load_sources(Path(params["sources"]), served.substitutions)
-    dead = stages.crawl(sources, Path(params["db"]), Path(params["warc_dir"]), polite=False)
+    dead = stages.crawl(
+        sources, Path(params["db"]), Path(params["warc_dir"]), CrawlOptions(polite=False)
+    )
     assert dead.ok and _rows(params["db"], "SELECT count(*) FROM articles") == [(0,)]
 
     counts = monitor_flow(**params)
@@ -137,6 +140,25 @@ def test_rerun_finishes_what_a_dead_run_left(harness, site, tmp_path: Path) -> N
     assert again.articles_extracted == 4
     assert _rows(params["db"], "SELECT count(*), count(DISTINCT url) FROM articles") == [(4, 4)]
     assert "reprocessed 1 archived WARC" in _artifact("backfill-summary")
+
+
+def test_monitor_marks_the_crawl_of_a_killed_run_interrupted(harness, site, tmp_path: Path) -> None:
+    """As ``asylumwatch run`` does (the same flows.stages.run_once): a crawl still marked
+    ``running`` whose archive the monitor finishes ends ``interrupted``."""
+    tiny_site, served = site
+    params = _params(tmp_path, tiny_site, served)
+    sources = load_sources(Path(params["sources"]), served.substitutions)
+    dead = stages.crawl(
+        sources, Path(params["db"]), Path(params["warc_dir"]), CrawlOptions(polite=False)
+    )
+    with connect(Path(params["db"])) as con:  # as if killed before it could say how it ended
+        con.execute("UPDATE crawl_runs SET status = 'running', finished_at = NULL")
+
+    counts = monitor_flow(**params)
+    assert str(dead.warc_file) in counts.warc_files
+    statuses = _rows(params["db"], "SELECT run_id, status FROM crawl_runs ORDER BY started_at")
+    assert statuses[0] == (dead.run_id, "interrupted")
+    assert [status for _, status in statuses[1:]] == ["finished"]
 
 
 def _sitemap_backfill_params(site, tmp_path: Path) -> dict:

@@ -59,6 +59,7 @@ def test_floor_is_in_the_chosen_range() -> None:
 
 @pytest.mark.slow
 def test_short_declared_articles_are_kept_and_the_rest_explained(tmp_path: Path) -> None:
+    from crawlers.job import CrawlOptions
     from flows import stages
     from pipeline.annotate import Annotator
     from pipeline.core.config import Source, load_topic
@@ -78,9 +79,8 @@ def test_short_declared_articles_are_kept_and_the_rest_explained(tmp_path: Path)
     db = tmp_path / "db.duckdb"
     with serve(site):
         source = Source(name="Brief Times", homepage=site.url("/"), feeds=(site.url("/feed.xml"),))
-        summary = stages.run_once(
-            [source], db, tmp_path / "warc", Annotator(load_topic()), polite=False
-        )
+        job = stages.RunJob([source], db, tmp_path / "warc", CrawlOptions(polite=False))
+        summary = stages.run_once(job, Annotator(load_topic()))
     assert summary.crawl is not None and summary.crawl.ok
     with duckdb.connect(str(db), read_only=True) as con:
         titles = con.execute("SELECT title, word_count FROM articles").fetchall()

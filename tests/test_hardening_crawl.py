@@ -97,6 +97,7 @@ def build(site: Site, other: Site) -> None:
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory):
+    from crawlers.job import CrawlOptions
     from flows import stages
     from pipeline.annotate import Annotator
     from pipeline.core.config import load_topic
@@ -119,15 +120,11 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
             domains=(PRIVATE, LINK_LOCAL),
         )
         db = tmp / "db.duckdb"
-        summary = stages.run_once(
-            [source],
-            db,
-            tmp / "warc",
-            Annotator(load_topic()),
-            polite=False,
-            contact_url="https://example.org/c",
-            extra_settings=SETTINGS,
+        options = CrawlOptions(
+            polite=False, contact_url="https://example.org/c", extra_settings=SETTINGS
         )
+        job = stages.RunJob([source], db, tmp / "warc", options)
+        summary = stages.run_once(job, Annotator(load_topic()))
     con = duckdb.connect(str(db), read_only=True)
     yield {"site": site, "other": other, "con": con, "summary": summary}
     con.close()

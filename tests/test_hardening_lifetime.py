@@ -28,12 +28,14 @@ SLOW = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1, "RETRY_TIMES": 0}
 DRIVER = """
 import json, sys
 from pathlib import Path
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.annotate import Annotator
 from pipeline.core.config import load_sources, load_topic
 sources, db, warc, settings = sys.argv[1:5]
-stages.run_once(load_sources(Path(sources)), Path(db), Path(warc), Annotator(load_topic()),
-                polite=False, extra_settings=json.loads(settings))
+options = CrawlOptions(polite=False, extra_settings=json.loads(settings))
+job = stages.RunJob(load_sources(Path(sources)), Path(db), Path(warc), options)
+stages.run_once(job, Annotator(load_topic()))
 """
 
 
@@ -123,6 +125,7 @@ def test_sigkill_of_run_takes_the_crawler_with_it(tmp_path: Path) -> None:
 
 
 def test_sigterm_of_run_is_a_clean_stop_and_the_next_run_resumes(tmp_path: Path) -> None:
+    from crawlers.job import CrawlOptions
     from flows import stages
     from pipeline.annotate import Annotator
     from pipeline.core.config import load_sources, load_topic
@@ -143,9 +146,10 @@ def test_sigterm_of_run_is_a_clean_stop_and_the_next_run_resumes(tmp_path: Path)
             loaded = con.execute("SELECT count(*) FROM warc_files").fetchall()
         assert runs == [("interrupted", True)]
         assert loaded == [(0,)]  # nothing was loaded from a crawl that did not finish
-        summary = stages.run_once(
-            load_sources(tmp_path / "sources.toml"), db, warc, Annotator(load_topic()), polite=False
+        job = stages.RunJob(
+            load_sources(tmp_path / "sources.toml"), db, warc, CrawlOptions(polite=False)
         )
+        summary = stages.run_once(job, Annotator(load_topic()))
     assert summary.pending is not None and summary.pending.warc_files == 1
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
@@ -161,11 +165,12 @@ from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
 limit = int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from crawlers.job import CrawlOptions
 from crawlers.runner import run_crawl
 from pipeline.core.config import Source
 home = sys.argv[1]
 result = run_crawl([Source(name="Full", homepage=home, feeds=(home + "feed.xml",))],
-                   Path(sys.argv[2]), polite=False)
+                   Path(sys.argv[2]), CrawlOptions(polite=False))
 print(json.dumps({"rc": result.returncode, "failure": result.failure}))
 """
 

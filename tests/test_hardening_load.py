@@ -131,6 +131,7 @@ def test_crawl_then_load_quarantines_the_bomb_and_keeps_the_rest(tmp_path: Path)
     """The bomb served on 127.0.0.1 is refused by the crawler, archived compressed, and
     quarantined at load time; the good article of the same WARC is loaded, the WARC is marked
     processed, and loading it again (a later run) neither dies nor duplicates the row."""
+    from crawlers.job import CrawlOptions
     from flows import stages
     from pipeline.annotate import Annotator
     from pipeline.core.config import Source, load_topic
@@ -151,9 +152,10 @@ def test_crawl_then_load_quarantines_the_bomb_and_keeps_the_rest(tmp_path: Path)
     annotator = Annotator(load_topic())
     with serve(site):
         source = Source(name="Bomb Times", homepage=site.url("/"), feeds=(site.url("/feed.xml"),))
-        summary = stages.run_once(
-            [source], db, tmp_path / "warc", annotator, polite=False, contact_url="x"
+        job = stages.RunJob(
+            [source], db, tmp_path / "warc", CrawlOptions(polite=False, contact_url="x")
         )
+        summary = stages.run_once(job, annotator)
     assert summary.crawl is not None and summary.crawl.ok
     assert summary.processed.quarantined == 1
     with duckdb.connect(str(db), read_only=True) as con:

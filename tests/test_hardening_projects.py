@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from test_crawler_site import Route, Site, article_page, rss, serve
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from pipeline.core.records import CrawlRun
 from pipeline.store.load import connect, record_crawl_run
@@ -42,8 +43,10 @@ def test_two_projects_share_a_warc_folder_without_mixing(tmp_path: Path) -> None
     with serve(first), serve(second):
         one = Source(name="One", homepage=first.url("/"), feeds=(first.url("/feed.xml"),))
         two = Source(name="Two", homepage=second.url("/"), feeds=(second.url("/feed.xml"),))
-        stages.run_once([one], tmp_path / "one.duckdb", warc, annotator, polite=False)
-        summary = stages.run_once([two], tmp_path / "two.duckdb", warc, annotator, polite=False)
+        fast = CrawlOptions(polite=False)
+        stages.run_once(stages.RunJob([one], tmp_path / "one.duckdb", warc, fast), annotator)
+        job = stages.RunJob([two], tmp_path / "two.duckdb", warc, fast)
+        summary = stages.run_once(job, annotator)
     assert summary.pending is None  # project one's WARC is not "an earlier, interrupted run"
     for name, title in (("one", "Asylum story of project one"), ("two", "Asylum story of two")):
         with duckdb.connect(str(tmp_path / f"{name}.duckdb"), read_only=True) as con:

@@ -13,6 +13,7 @@ import pytest
 from conftest import write_tiny_site
 from prefect.testing.utilities import prefect_test_harness
 
+from crawlers.job import CrawlOptions
 from flows import stages
 from flows.demo_site import serve_demo_site
 from flows.process_dask import process_on_dask
@@ -43,7 +44,7 @@ def test_dask_processing_writes_the_rows_plain_processing_writes(tmp_path: Path)
     crawl_db = tmp_path / "crawl.duckdb"
     with serve_demo_site(0, site_dir=site_dir) as site:
         sources = load_sources(site_dir / "sources.toml", site.substitutions)
-        result = stages.crawl(sources, crawl_db, tmp_path / "warc", polite=False)
+        result = stages.crawl(sources, crawl_db, tmp_path / "warc", CrawlOptions(polite=False))
     assert result.ok
     broken = tmp_path / "warc" / "broken.warc.gz"
     broken.write_bytes(b"\x1f\x8b not a warc file at all")

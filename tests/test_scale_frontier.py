@@ -30,11 +30,12 @@ from conftest import write_tiny_site
 
 from crawlers.frontier.connection import FrontierError, check_url
 from crawlers.frontier.connection import connect as connect_frontier
+from crawlers.job import CrawlOptions
 from flows import stages
 from flows.demo_site import DEMO_SOURCES, DemoSite, serve_demo_site
 from flows.stages_frontier import crawl_distributed
-from pipeline.annotate import Annotator
-from pipeline.core.config import DEFAULT_TOPIC, load_sources, load_topic
+from pipeline.annotate import build_annotator
+from pipeline.core.config import DEFAULT_TOPIC, load_sources
 from pipeline.process import process_warcs
 
 pytestmark = pytest.mark.slow
@@ -99,10 +100,6 @@ def demo_site(log: list[str]) -> Iterator[DemoSite]:
                     os.environ[name] = value
 
 
-def _annotator() -> Annotator:
-    return Annotator(load_topic(DEFAULT_TOPIC))
-
-
 def _articles(db: Path) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY article_id").fetchall()
@@ -115,9 +112,11 @@ def reference(tmp_path_factory: pytest.TempPathFactory):
     log: list[str] = []
     with demo_site(log) as site:
         sources = load_sources(DEMO_SOURCES, site.substitutions)
-        result = stages.crawl(sources, tmp / "db.duckdb", tmp / "warc", polite=False)
+        result = stages.crawl(sources, tmp / "db.duckdb", tmp / "warc", CrawlOptions(polite=False))
         assert result.ok, result.failure
-    process_warcs([result.warc_file], tmp / "db.duckdb", _annotator())
+    process_warcs(
+        [result.warc_file], tmp / "db.duckdb", build_annotator(DEFAULT_TOPIC, use_models=False)
+    )
     stages.dedup(tmp / "db.duckdb")
     return {"db": tmp / "db.duckdb", "log": log, "warc": result.warc_file}
 
@@ -130,7 +129,7 @@ def test_three_workers_fetch_every_page_once_and_load_it_once(
     with demo_site(log) as site:
         sources = load_sources(DEMO_SOURCES, site.substitutions)
         crawl = crawl_distributed(
-            sources, db, tmp_path / "warc", redis_url, workers=3, polite=False
+            sources, db, tmp_path / "warc", redis_url, CrawlOptions(polite=False), workers=3
         )
     assert crawl.ok, crawl.failure
     assert len(crawl.runs) == 3
@@ -144,7 +143,7 @@ def test_three_workers_fetch_every_page_once_and_load_it_once(
 
     pending = stages.pending_warcs(tmp_path / "warc", db)
     assert sorted(pending) == sorted(crawl.warc_files)  # process finds every worker's archive
-    process_warcs(pending, db, _annotator())
+    process_warcs(pending, db, build_annotator(DEFAULT_TOPIC, use_models=False))
     stages.dedup(db)
     assert _articles(db) == _articles(reference["db"])
     with duckdb.connect(str(db), read_only=True) as con:
@@ -211,9 +210,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
             db,
             tmp_path / "warc",
             redis_url,
+            CrawlOptions(polite=True, extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 2.0}),
             workers=3,
-            polite=True,
-            extra_settings={"AW_FRONTIER_HEARTBEAT_TTL": 2.0},
             on_worker=lambda record: victims.append(record.run_id),
         )
         killer.join(timeout=5)
@@ -225,7 +223,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
 
     pending = stages.pending_warcs(tmp_path / "warc", db)
     assert sorted(pending) == sorted(crawl.warc_files)  # the dead worker's WARC too
-    process_warcs(pending, db, _annotator())
+    process_warcs(pending, db, build_annotator(DEFAULT_TOPIC, use_models=False))
     stages.dedup(db)
     assert _articles(db) == _articles(reference["db"])  # nothing lost, nothing doubled
     counts = Counter(log)

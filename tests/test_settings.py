@@ -67,3 +67,106 @@ def test_commands_read_the_environment_and_the_project_file(tmp_path: Path, monk
     monkeypatch.delenv("ASYLUMWATCH_DB")
     result = CliRunner().invoke(app, ["query", "SELECT 1"], default_map=defaults)
     assert result.exit_code == 2 and "file.duckdb: no database here yet" in result.output
+
+
+ORGS = """
+[[organisation]]
+name = "Lumen Harbour Collective"
+aliases = ["LHC"]
+role = "enforcement"
+country = "CA"
+"""
+QUOTED = (
+    "Asylum seekers waited at the border crossing on Tuesday, refugee claimants among them. "
+    '"We will open the doors to every family that asks," said Mara Quillon, a spokesperson '
+    "for the Lumen Harbour Collective. The families spent the night in tents near the road."
+)
+
+
+def test_organisations_is_a_setting_like_the_others(tmp_path: Path, monkeypatch) -> None:
+    from flows.cli.root import default_map
+    from pipeline.core.config import DEFAULT_ORGANISATIONS
+
+    project = tmp_path / "asylumwatch.toml"
+    project.write_text('[paths]\norganisations = "orgs.toml"\n')
+    assert resolve({}, {}, project)["organisations"] == tmp_path / "orgs.toml"
+    env = {"ASYLUMWATCH_ORGANISATIONS": "/env/orgs.toml"}
+    settings = resolve({}, env, project)
+    assert settings["organisations"] == Path("/env/orgs.toml")
+    assert settings.values["organisations"].origin == "environment ASYLUMWATCH_ORGANISATIONS"
+    assert resolve({}, {}, None)["organisations"] == DEFAULT_ORGANISATIONS
+    # every command that annotates takes it from the project file too
+    defaults = default_map({"organisations": tmp_path / "orgs.toml"})
+    for command in ("run", "process", "demo", "backfill", "serve"):
+        assert defaults[command] == {"organisations": tmp_path / "orgs.toml"}, command
+
+
+def test_config_show_prints_where_organisations_came_from(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "asylumwatch.toml").write_text('[paths]\norganisations = "orgs.toml"\n')
+    monkeypatch.delenv("ASYLUMWATCH_ORGANISATIONS", raising=False)
+
+    def row() -> str:
+        result = CliRunner().invoke(app, ["config", "show"])
+        assert result.exit_code == 0, result.output
+        [line] = [ln for ln in result.output.splitlines() if "│ organisations" in ln]
+        return line
+
+    assert "orgs.toml" in row() and "project file asylumwatch.toml" in row()
+    monkeypatch.setenv("ASYLUMWATCH_ORGANISATIONS", "/env/orgs.toml")
+    assert "/env/orgs.toml" in row() and "environment ASYLUMWATCH_ORGANISATIONS" in row()
+
+
+def _warc_with(path: Path, body: str) -> Path:
+    from io import BytesIO
+
+    from conftest import article_html
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = article_html(
+        "Families wait at the border", "2026-09-01T14:30:00-04:00", body, "/news/a/"
+    ).replace("{{BASE_URL}}", "http://tiny.example")
+    data = html.encode("utf-8")
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))]
+        writer.write_record(
+            writer.create_warc_record(
+                "http://tiny.example/news/a/",
+                "response",
+                payload=BytesIO(data),
+                http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+            )
+        )
+    return path
+
+
+def _roles(db: Path) -> set[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT speaker, speaker_role, speaker_org FROM quotes").fetchall()
+    return set(rows)
+
+
+def test_a_custom_organisation_table_changes_a_role(tmp_path: Path, monkeypatch) -> None:
+    """--organisations, or ASYLUMWATCH_ORGANISATIONS, reaches the quote stage: the same
+    invented sentence gives its speaker the role the custom table names."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ASYLUMWATCH_ORGANISATIONS", raising=False)
+    warc = _warc_with(tmp_path / "a.warc.gz", QUOTED)
+    orgs = tmp_path / "orgs.toml"
+    orgs.write_text(ORGS)
+
+    def process(db: str, *extra: str, env: dict | None = None) -> set[tuple]:
+        args = ["process", str(warc), "--db", str(tmp_path / db), "--no-models", *extra]
+        result = CliRunner().invoke(app, args, env=env)
+        assert result.exit_code == 0, result.output
+        return _roles(tmp_path / db)
+
+    default = process("default.duckdb")
+    assert ("Mara Quillon", "advocacy", None) in default  # no table entry: the title decides
+    custom = {("Mara Quillon", "enforcement", "Lumen Harbour Collective")}
+    assert process("flag.duckdb", "--organisations", str(orgs)) == custom
+    assert process("env.duckdb", env={"ASYLUMWATCH_ORGANISATIONS": str(orgs)}) == custom

@@ -12,6 +12,7 @@ import argparse
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def join_crawl(
     machine = socket.gethostname()
     worker = f"{machine}-{number}"
     run_id = f"{crawl_id}-w{number}"
-    settings = frontier_settings(url, crawl_id, worker, polite=job.polite, extra=job.extra_settings)
+    options = job.options
+    settings = frontier_settings(
+        url, crawl_id, worker, polite=options.polite, extra=options.extra_settings
+    )
 
     def register(run: str, warc_file: Path, started_at: datetime) -> None:
         record = WorkerRecord(
@@ -66,16 +70,10 @@ def join_crawl(
     result = run_crawl(
         job.sources,
         Path(warc_dir),
-        polite=job.polite,
-        contact_url=job.contact_url,
-        max_articles=job.max_articles,
-        extra_settings=settings,
-        on_progress=on_progress,
-        topic=job.topic_profile(),
-        since=job.since,
-        until=job.until,
+        replace(options, extra_settings=settings),
         validators=job.validators,
         retry_urls=job.retry_urls,
+        on_progress=on_progress,
         on_start=register,
         run_id=run_id,
     )

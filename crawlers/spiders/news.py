@@ -66,13 +66,13 @@ class NewsSpider(Spider):
         job = CrawlJob.load(crawler.settings.get("AW_JOB_FILE"))
         spider.job = job
         spider.seen = SeenIndex.load(job.seen_file) if job.mode == "crawl" else SeenIndex()
-        spider.topic = job.topic_profile()
+        spider.topic = job.options.topic
         spider._sources = {s.name: s for s in job.sources}
         for source in job.sources:
-            since = getattr(source, "since", None) or job.since
+            since = getattr(source, "since", None) or job.options.since
             spider._horizons[source.name] = parse_since(since, spider._started) if since else None
-        if job.until:
-            last_day = date.fromisoformat(job.until)
+        if job.options.until:
+            last_day = date.fromisoformat(job.options.until)
             spider._until = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
         spider._fetch_log = FetchLog.for_crawler(crawler)
         spider._sitemap_depth = crawler.settings.getint("AW_SITEMAP_MAX_DEPTH", 3)
@@ -152,7 +152,7 @@ class NewsSpider(Spider):
         self, url: str, source: Source, *, refetch: bool = False, retry: bool = False
     ) -> Request | None:
         assert self.job is not None
-        limit = self.job.max_articles
+        limit = self.job.options.max_articles
         if limit is not None and self.articles_requested >= limit:
             return None
         self.articles_requested += 1

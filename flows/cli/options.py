@@ -26,6 +26,14 @@ WarcDirOpt = Annotated[
         "--warc-dir", help="Where WARC archives are written.", envvar="ASYLUMWATCH_WARC_DIR"
     ),
 ]
+OrganisationsOpt = Annotated[
+    Path,
+    typer.Option(
+        "--organisations",
+        help="Organisation table of the quote stage: names, aliases, speaker roles (TOML).",
+        envvar="ASYLUMWATCH_ORGANISATIONS",
+    ),
+]
 NoDelaysOpt = Annotated[
     bool,
     typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),

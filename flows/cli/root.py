@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from crawlers.job import CrawlOptions
 from crawlers.lifetime import Terminated
 from flows import stages
 from flows.cli.config import config_app
@@ -35,6 +36,7 @@ from flows.cli.options import (
     DbOpt,
     NoDelaysOpt,
     NoModelsOpt,
+    OrganisationsOpt,
     SinceOpt,
     SourcesOpt,
     TopicOpt,
@@ -58,6 +60,7 @@ from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from pipeline.annotate import build_annotator
 from pipeline.core.config import (
     DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
@@ -138,23 +141,10 @@ def _progress() -> Progress:
     )
 
 
-def _run_pipeline(
-    sources_path: Path,
-    topic_path: Path,
-    db: Path,
-    warc_dir: Path,
-    *,
-    polite: bool,
-    contact_url: str | None,
-    substitutions: dict | None = None,
-    max_articles: int | None = None,
-    no_models: bool = False,
-    since: str | None = None,
-) -> stages.RunSummary:
-    sources = load_sources(sources_path, substitutions)
-    annotator = build_annotator(
-        topic_path, not no_models, progress=True, announce=err_console.print
-    )
+def _run_pipeline(job: stages.RunJob) -> stages.RunSummary:
+    """:func:`flows.stages.run_once` with progress bars. The summary's crawl is never None
+    here: the plain steps return the crawl's result, failed or not, or raise."""
+    annotator = job.annotator(progress=True, announce=err_console.print)
     with _progress() as progress:
         crawl_task = progress.add_task("crawling", total=None)
         process_task = progress.add_task("extracting + loading", total=None, visible=False)
@@ -165,19 +155,8 @@ def _run_pipeline(
         def on_response() -> None:
             progress.update(process_task, visible=True, advance=1)
 
-        summary = stages.run_once(
-            sources,
-            db,
-            warc_dir,
-            annotator,
-            polite=polite,
-            contact_url=contact_url,
-            max_articles=max_articles,
-            on_crawl_progress=on_crawl,
-            on_response=on_response,
-            since=since,
-        )
-    return summary
+        steps = stages.Steps(on_crawl_progress=on_crawl, on_response=on_response)
+        return stages.run_once(job, annotator, steps)
 
 
 def _print_stats(stats: ProcessStats, title: str) -> None:
@@ -213,26 +192,28 @@ def run(
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
     since: SinceOpt = None,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Crawl every source once, extract the articles, annotate them and load them.
 
     Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
     """
-    summary = _run_pipeline(
-        sources,
-        topic,
-        db,
-        warc_dir,
-        polite=not no_delays,
-        contact_url=contact_url,
-        no_models=no_models,
-        since=since,
+    job = stages.RunJob(
+        sources=load_sources(sources),
+        db=db,
+        warc_dir=warc_dir,
+        crawl=CrawlOptions(polite=not no_delays, contact_url=contact_url, since=since),
+        topic=topic,
+        organisations=organisations,
+        use_models=not no_models,
     )
+    summary = _run_pipeline(job)
+    assert summary.crawl is not None
     print_crawl_report(db, summary.crawl)
     if summary.pending:
         _print_stats(summary.pending, "Finished from an earlier, interrupted run")
     _print_stats(summary.processed, f"Run {summary.crawl.run_id}")
-    _refresh_snapshot(db)
+    console.print(f"Parquet snapshot: {summary.export_dir}", soft_wrap=True)
     if not summary.crawl.ok:
         fail(str(summary.crawl.failure))
 
@@ -259,21 +240,13 @@ def crawl(
     if frontier is None and workers != 1:
         fail("--workers goes with --frontier (the single-process crawl has one)")
     configured = load_sources(sources)
+    options = CrawlOptions(
+        polite=not no_delays, contact_url=contact_url, topic=load_topic(topic), since=since
+    )
     if frontier is not None:
         from flows.cli.scale import crawl_on_frontier
 
-        ok = crawl_on_frontier(
-            configured,
-            db,
-            warc_dir,
-            frontier,
-            workers,
-            polite=not no_delays,
-            contact_url=contact_url,
-            topic=load_topic(topic),
-            since=since,
-        )
-        if not ok:
+        if not crawl_on_frontier(configured, db, warc_dir, frontier, workers, options):
             raise typer.Exit(1)
         return
     with _progress() as progress:
@@ -282,11 +255,8 @@ def crawl(
             configured,
             db,
             warc_dir,
-            polite=not no_delays,
-            contact_url=contact_url,
+            options,
             on_progress=lambda n: progress.update(task, completed=n),
-            topic=load_topic(topic),
-            since=since,
         )
     print_crawl_report(db, result)
     console.print(f"run {result.run_id}: archive {result.warc_file}")
@@ -309,6 +279,7 @@ def process(
     dask: DaskOpt = False,
     dask_address: DaskAddressOpt = None,
     dask_workers: DaskWorkersOpt = 2,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Extract, annotate and load articles from archived WARC files (idempotent).
 
@@ -327,11 +298,23 @@ def process(
         from flows.cli.scale import process_with_dask
 
         stats = process_with_dask(
-            files, db, topic, no_models=no_models, workers=dask_workers, address=dask_address
+            files,
+            db,
+            topic,
+            organisations,
+            no_models=no_models,
+            workers=dask_workers,
+            address=dask_address,
         )
         _print_stats(stats, f"{len(files)} WARC file(s), on Dask")
         return
-    annotator = build_annotator(topic, not no_models, progress=True, announce=err_console.print)
+    annotator = build_annotator(
+        topic,
+        not no_models,
+        organisations=organisations,
+        progress=True,
+        announce=err_console.print,
+    )
     with _progress() as progress:
         task = progress.add_task("extracting + loading", total=None)
         stats = process_warcs(
@@ -355,6 +338,7 @@ def demo(
         ),
     ] = DEFAULT_PORT_BASE,
     no_models: NoModelsOpt = False,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
@@ -369,31 +353,23 @@ def demo(
             "Demo outlets: " + ", ".join(site.base_urls.values()) + f" (served on {site.proxy})",
             soft_wrap=True,
         )
-        summary = _run_pipeline(
-            DEMO_SOURCES,
-            topic,
-            db,
-            warc_dir,
-            polite=False,
-            contact_url=None,
-            substitutions=site.substitutions,
-            no_models=no_models,
+        job = stages.RunJob(
+            sources=load_sources(DEMO_SOURCES, site.substitutions),
+            db=db,
+            warc_dir=warc_dir,
+            crawl=CrawlOptions(polite=False),
+            topic=topic,
+            organisations=organisations,
+            use_models=not no_models,
         )
+        summary = _run_pipeline(job)
+    assert summary.crawl is not None
     print_crawl_report(db, summary.crawl)
     _print_stats(summary.processed, f"Demo run {summary.crawl.run_id}")
     if not summary.crawl.ok:
         fail(f"the crawl exited with code {summary.crawl.returncode}")
     print_demo_summary(db)
-    _refresh_snapshot(db)
-
-
-def _refresh_snapshot(db: Path) -> None:
-    """The Parquet snapshot next to the database (docs/analysts.md), as the monitor writes it."""
-    from pipeline.store.snapshot import export_snapshot
-
-    if Path(db).exists():
-        snapshot = export_snapshot(db)
-        console.print(f"Parquet snapshot: {snapshot.export_dir}", soft_wrap=True)
+    console.print(f"Parquet snapshot: {summary.export_dir}", soft_wrap=True)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from flows.cli.options import (
     LanguageOpt,
     NoDelaysOpt,
     NoModelsOpt,
+    OrganisationsOpt,
     OutletOpt,
     SourcesOpt,
     TopicOpt,
@@ -34,6 +35,7 @@ from flows.cli.options import (
 from flows.reports.week import IsoWeek, WeekError, last_week
 from pipeline.core.config import (
     DEFAULT_DB,
+    DEFAULT_ORGANISATIONS,
     DEFAULT_SOURCES,
     DEFAULT_TOPIC,
     DEFAULT_WARC_DIR,
@@ -100,6 +102,7 @@ def serve(
         ),
     ] = None,
     no_models: NoModelsOpt = False,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Start Prefect on 127.0.0.1 and run the monitor and the weekly report on their schedules.
 
@@ -124,6 +127,7 @@ def serve(
         contact_url=contact_url,
         reports_dir=reports_dir,
         use_models=not no_models,
+        organisations=organisations,
     )
     if not serving.check_timezone(config.timezone):
         fail(f"unknown time zone '{config.timezone}': use an IANA name such as Europe/Berlin.")
@@ -314,6 +318,7 @@ def backfill(
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
+    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
 ) -> None:
     """Run the stages again over archived WARC files, or over a date range of sitemap entries.
 
@@ -345,6 +350,7 @@ def backfill(
             polite=not no_delays,
             contact_url=contact_url,
             use_models=not no_models,
+            organisations=str(organisations),
         )
     except (ConfigError, DatabaseBusy, FileNotFoundError, ValueError) as exc:
         fail(str(exc))

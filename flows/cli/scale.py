@@ -14,9 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from crawlers.job import CrawlOptions
 from flows.cli.errors import fail
 from flows.cli.options import WarcDirOpt
-from pipeline.core.config import DEFAULT_WARC_DIR, Source, TopicProfile
+from pipeline.core.config import DEFAULT_WARC_DIR, Source
 from pipeline.process import ProcessStats
 
 console = Console()
@@ -62,11 +63,7 @@ def crawl_on_frontier(
     warc_dir: Path,
     frontier: str,
     workers: int,
-    *,
-    polite: bool,
-    contact_url: str | None,
-    topic: TopicProfile | None,
-    since: str | None,
+    options: CrawlOptions,
 ) -> bool:
     """``asylumwatch crawl --frontier``: returns whether every worker finished."""
     from crawlers.frontier.connection import FrontierError
@@ -77,16 +74,7 @@ def crawl_on_frontier(
 
     try:
         result = crawl_distributed(
-            sources,
-            db,
-            warc_dir,
-            frontier,
-            workers=workers,
-            polite=polite,
-            contact_url=contact_url,
-            topic=topic,
-            since=since,
-            on_worker=joined,
+            sources, db, warc_dir, frontier, options, workers=workers, on_worker=joined
         )
     except FrontierError as exc:
         fail(str(exc))
@@ -146,6 +134,7 @@ def process_with_dask(
     files: list[Path],
     db: Path,
     topic: Path,
+    organisations: Path,
     *,
     no_models: bool,
     workers: int,
@@ -156,7 +145,13 @@ def process_with_dask(
 
     try:
         return process_on_dask(
-            files, db, topic, use_models=not no_models, workers=workers, address=address
+            files,
+            db,
+            topic,
+            organisations=organisations,
+            use_models=not no_models,
+            workers=workers,
+            address=address,
         ).stats
     except OSError as exc:  # e.g. no scheduler at --dask-address
         fail(f"the Dask cluster failed: {exc}")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult, run_check
 from pipeline.core.config import DEFAULT_SOURCES, load_sources
 from pipeline.core.counts import build_report
@@ -57,7 +58,7 @@ def check(
     """
     configured = load_sources(sources)
     with console.status(f"checking {len(configured)} sources..."):
-        rows = run_check(configured, contact_url=contact_url, polite=not no_delays)
+        rows = run_check(configured, CrawlOptions(polite=not no_delays, contact_url=contact_url))
     failures = print_check_table(rows, console)
     if failures:
         console.print(f"[bold red]{failures} feed(s)/sitemap(s) failed.[/]")

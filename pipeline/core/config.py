@@ -22,6 +22,8 @@ DEFAULT_SOURCES = DATA_DIR / "sources.toml"
 DEFAULT_TOPIC = DATA_DIR / "topic.toml"
 DEFAULT_DB = DATA_DIR / "asylumwatch.duckdb"
 DEFAULT_WARC_DIR = DATA_DIR / "warc"
+# The organisation table of the quote stage (pipeline/quotes/orgs.py): names, aliases, roles.
+DEFAULT_ORGANISATIONS = DATA_DIR / "organisations.toml"
 
 FILTERS = ("all", "topic")
 # Bounds of the per-source politeness settings (a delay of inf would hang the crawl forever).

@@ -23,7 +23,7 @@ from pipeline.core.paths import DATA_DIR
 PROJECT_FILE = "asylumwatch.toml"
 # What the project file may set: the paths the commands take as flags, and the models config
 # (which the commands read through ASYLUMWATCH_MODELS_CONFIG).
-PROJECT_FILE_KEYS = ("sources", "topic", "db", "warc_dir", "models_config")
+PROJECT_FILE_KEYS = ("sources", "topic", "db", "warc_dir", "models_config", "organisations")
 
 # name -> (environment variable, or None where only the default applies; default)
 FIELDS: dict[str, tuple[str | None, Path]] = {
@@ -32,8 +32,8 @@ FIELDS: dict[str, tuple[str | None, Path]] = {
     "db": ("ASYLUMWATCH_DB", DATA_DIR / "asylumwatch.duckdb"),
     "warc_dir": ("ASYLUMWATCH_WARC_DIR", DATA_DIR / "warc"),
     "models_config": ("ASYLUMWATCH_MODELS_CONFIG", DATA_DIR / "models.toml"),
-    # pipeline/quotes/orgs.py reads it; not configurable yet (the quote stage's own issue)
-    "organisations": (None, DATA_DIR / "organisations.toml"),
+    # the quote stage's organisation table, handed to it by build_annotator (--organisations)
+    "organisations": ("ASYLUMWATCH_ORGANISATIONS", DATA_DIR / "organisations.toml"),
     "prefect_home": ("PREFECT_HOME", DATA_DIR / "prefect"),
 }
 

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.core.config import DEFAULT_ORGANISATIONS
 from pipeline.core.records import SPEAKER_ROLES
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "organisations.toml"
+# The table used when none is named (--organisations, ASYLUMWATCH_ORGANISATIONS and the
+# project file name another: pipeline/core/settings.py).
+DEFAULT_PATH = DEFAULT_ORGANISATIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from pipeline.quotes.orgs import OrgTable, default_table
 from pipeline.quotes.roles import SpeakerMention, describe_speaker
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -58,8 +60,11 @@ class QuoteStage:
     pipelines: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> QuoteStage:
-        return cls(rankers=load_rankers(), table=default_table())
+    def load(cls, organisations: Path | None = None) -> QuoteStage:
+        """The stage, with the organisation table at ``organisations`` (default:
+        ``data/organisations.toml``)."""
+        table = default_table(str(organisations) if organisations else None)
+        return cls(rankers=load_rankers(), table=table)
 
     def ranker(self, lang: str) -> Ranker:
         return self.rankers.get(lang) or self.rankers["en"]
