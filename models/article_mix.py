@@ -13,6 +13,7 @@ pipeline.evaluation.experiments article-mix``).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -76,6 +77,7 @@ class ArticleMix:
 
     weights: tuple[tuple[float, ...], ...]
     bias: tuple[float, ...]
+    version: str = ""  # ``article_mix-<hash10>`` (mix_version); recorded in model_version
 
     def scores(self, features: Sequence[float]) -> dict[str, float]:
         """The probability of each stance given the article's features."""
@@ -189,7 +191,7 @@ def load_article_mix(
     version = mix_version(config, stance, article)
     for folder in (SHIPPED_DIR / version, config.cache_dir / version):
         if (folder / MIX_FILE).exists():
-            return ArticleMix.load(folder / MIX_FILE)
+            return dataclasses.replace(ArticleMix.load(folder / MIX_FILE), version=version)
     gold = [
         g
         for path in config.article.data
@@ -205,4 +207,4 @@ def load_article_mix(
     folder = config.cache_dir / version
     folder.mkdir(parents=True, exist_ok=True)
     mix.save(folder / MIX_FILE)
-    return mix
+    return dataclasses.replace(mix, version=version)

@@ -168,6 +168,8 @@ def annotate_stance_with(
     versions = [relevance_clf.version, stance_clf.version]
     if article_clf is not None:
         versions.append(article_clf.version)
+    if mix is not None and mix.version:
+        versions.append(mix.version)
     composite = "+".join(versions)
     for i, item in enumerate(articles):
         article = item.article

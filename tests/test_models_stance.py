@@ -348,4 +348,35 @@ def test_learned_article_model_fits_once_and_decides(
     )
     assert item.article.stance == max(expected, key=lambda k: expected[k])
     assert item.article.stance_score == pytest.approx(max(expected.values()), abs=1e-4)
+    assert item.article.model_version.endswith("+" + version)  # the row names the mix
+    assert mix.version == version
     assert article_mix.load_article_mix(base, stance, article) is None  # "weighted"
+
+
+def test_train_ship_copies_the_learned_article_model(tmp_path: Path) -> None:
+    import dataclasses
+
+    from models import article_mix
+    from models.training.train import ship_article_mix
+
+    rows = [
+        {"id": f"m{i}", "title": "Border story", "text": f"Intro {i}. {quote}", "language": "en",
+         "relevant": True, "article_stance": side, "split": "train",
+         "quotes": [{"text": quote, "quote_type": "direct", "stance": side}]}
+        for i, (side, quote) in enumerate(
+            [("restrictive", "We will deport them all."), ("protective", "They need safety."),
+             ("neutral", "The hearing is on Monday.")] * 3
+        )
+    ]  # fmt: skip
+    base = make_config(tmp_path / "cfg")
+    data = write_jsonl(tmp_path / "corpus.jsonl", rows)
+    cfg = dataclasses.replace(
+        base, article=dataclasses.replace(base.article, method="learned", data=(data,))
+    )
+    shipped = tmp_path / "shipped"
+    (shipped / "article_mix-0000000000").mkdir(parents=True)  # an older one: replaced
+    target = ship_article_mix(cfg, shipped)
+    assert target is not None and (target / article_mix.MIX_FILE).is_file()
+    assert [p.name for p in shipped.iterdir()] == [target.name]
+    assert target.name.startswith("article_mix-")
+    assert ship_article_mix(base, shipped) is None  # "weighted": nothing to ship

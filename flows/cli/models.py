@@ -88,6 +88,7 @@ def train(
     Example: [bold]asylumwatch train --ship[/] (refresh the models a fresh clone serves)
     """
     from models.training.train import ship as ship_model
+    from models.training.train import ship_article_mix
     from models.training.train import train as run_train
 
     settings = _config(config)
@@ -109,6 +110,9 @@ def train(
             except ValueError as exc:
                 fail(str(exc))
             console.print(f"shipped to {target}", highlight=False)
+    if ship and settings.article.method == "learned":
+        mixed = ship_article_mix(settings)
+        console.print(f"learned article model shipped to {mixed}", highlight=False)
 
 
 def _evaluate(

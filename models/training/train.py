@@ -36,6 +36,7 @@ from rich.progress import (
 )
 from safetensors.torch import save_file
 
+from models.article_mix import MIX_FILE, load_article_mix
 from models.artifacts import (
     ADAPTER_DIR,
     ENCODER_DIR,
@@ -56,6 +57,7 @@ from models.config import (
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
 from models.metrics import classification_report, expected_calibration_error
+from models.stance import load_annotators
 from models.training.data import Example, load_examples, split_examples
 
 log = logging.getLogger(__name__)
@@ -469,4 +471,21 @@ def ship(path: Path, shipped_dir: Path = SHIPPED_DIR) -> Path:
         shutil.rmtree(old)
     target = shipped_dir / meta["version"]
     shutil.copytree(path, target)
+    return target
+
+
+def ship_article_mix(config: ModelsConfig, shipped_dir: Path = SHIPPED_DIR) -> Path | None:
+    """Fit (or find) the learned article model of ``config`` over its configured classifiers and
+    copy it into ``shipped_dir``, replacing older ones; None when ``[article] method`` is not
+    ``learned``."""
+    stance, _, article = load_annotators(config, progress=False)
+    mix = load_article_mix(config, stance, article)
+    if mix is None:
+        return None
+    target = shipped_dir / mix.version
+    if (target / MIX_FILE).is_file():
+        return target
+    for old in shipped_dir.glob("article_mix-*"):
+        shutil.rmtree(old)
+    shutil.copytree(config.cache_dir / mix.version, target)
     return target
