@@ -9,9 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli.errors import fail
-from pipeline.core.config import ConfigError
-from pipeline.core.settings import resolve
+from flows.cli.options import resolved
 
 config_app = typer.Typer(
     help="Show the configuration: each path, and whether a flag, the environment, the project "
@@ -54,10 +52,7 @@ def show(
         "organisations": organisations,
         "prefect_home": prefect_home,
     }
-    try:
-        settings = resolve(flags)
-    except ConfigError as exc:
-        fail(str(exc))
+    settings = resolved(**flags)
     table = Table("setting", "value", "from")
     for name, value, origin in settings.rows():
         table.add_row(name, value, origin)

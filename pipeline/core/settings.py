@@ -3,10 +3,10 @@
 A value comes from the first of: a command-line flag; an environment variable
 (``ASYLUMWATCH_<NAME>``, and ``PREFECT_HOME`` / ``ASYLUMWATCH_MODELS_CONFIG`` as before); the
 project file (``asylumwatch.toml`` in the working folder, a ``[paths]`` table whose relative
-paths are read from the file's folder); the default under the checkout's ``data/``. The commands
-honour the same order: their path flags read the environment variables (Typer's ``envvar``) and
-``flows.cli.root.main`` hands the project file's values to Click as its ``default_map``.
-``asylumwatch config show`` prints each value and its origin.
+paths are read from the file's folder); the default under the checkout's ``data/``. This is
+the only place that applies the order: every command hands its path flags (None when not given)
+to :func:`resolve` through ``flows.cli.options.resolve_paths``, and ``asylumwatch config show``
+prints each value and its origin.
 """
 
 from __future__ import annotations
@@ -108,10 +108,3 @@ def resolve(
         else:
             values[name] = Setting(default, "default")
     return Settings(values)
-
-
-def project_defaults(project_file: Path | None = None) -> dict[str, Path]:
-    """The values ``./asylumwatch.toml`` (or ``project_file``) sets; empty without one."""
-    if project_file is None:
-        project_file = Path(PROJECT_FILE)
-    return read_project_file(project_file) if project_file.is_file() else {}
