@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.config import ConfigError
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.core.records import SPEAKER_ROLES, STANCES
 
-DEFAULT_CONFIG_PATH = DATA_DIR / "models.toml"
+DEFAULT_CONFIG_PATH = REFERENCE_DIR / "models.toml"
 CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
 BUNDLED_PREFIX = "bundled:"
 METHODS = ("head", "finetune", "setfit", "lora")
@@ -214,7 +214,12 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
             expected = sorted(allowed_top)
             raise ConfigError(f"{path}: unknown key {key!r} (expected one of {expected})")
     root = (path.parent / _get(raw, "root", str, path, ".")).resolve()
-    cache_dir = root / _get(raw, "cache_dir", str, path, "data/model_cache")
+    if "cache_dir" in raw:
+        cache_dir = root / _get(raw, "cache_dir", str, path, "")
+    else:  # trained models are writable state: model_cache/ in the data folder
+        from pipeline.core.settings import resolve
+
+        cache_dir = resolve()["data_dir"].absolute() / "model_cache"
     defaults = _table(raw, "defaults", path)
     _check_keys(defaults, _TASK_KEYS, path, "defaults")
     tasks_raw = _table(raw, "tasks", path)

@@ -30,6 +30,23 @@ def test_each_value_from_the_first_place_that_sets_it(tmp_path: Path) -> None:
     assert settings.values["warc_dir"].origin == "default"
 
 
+def test_the_state_follows_the_data_folder(tmp_path: Path) -> None:
+    """data_dir moves the database, the archives and Prefect's home, not the reference files;
+    a value set for one of them still wins."""
+    project = tmp_path / "asylumwatch.toml"
+    project.write_text('[paths]\ndata_dir = "state"\nwarc_dir = "archives"\n')
+    settings = resolve({}, {}, project)
+    assert settings.values["data_dir"].origin == f"project file {project}"
+    assert settings["db"] == tmp_path / "state" / "asylumwatch.duckdb"
+    assert settings["prefect_home"] == tmp_path / "state" / "prefect"
+    assert settings["warc_dir"] == tmp_path / "archives"
+    assert settings["sources"] == FIELDS["sources"][1]
+    settings = resolve({"data_dir": tmp_path / "flag"}, {"ASYLUMWATCH_DATA_DIR": "/env"}, project)
+    assert settings["db"] == tmp_path / "flag" / "asylumwatch.duckdb"
+    from_env = resolve({}, {"ASYLUMWATCH_DATA_DIR": "/env"}, None)
+    assert from_env["db"] == Path("/env/asylumwatch.duckdb")
+
+
 def test_a_bad_project_file_names_the_file_and_key(tmp_path: Path) -> None:
     project = tmp_path / "asylumwatch.toml"
     project.write_text('[paths]\ndatabase = "x"\n')

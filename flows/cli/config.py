@@ -20,6 +20,14 @@ config_app = typer.Typer(
 
 @config_app.command("show")
 def show(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Folder of the writable state: database, WARC archives, Prefect's state, "
+            "trained models.",
+        ),
+    ] = None,
     sources: Annotated[
         Path | None, typer.Option("--sources", help="Outlets to crawl (TOML).")
     ] = None,
@@ -39,11 +47,14 @@ def show(
     ] = None,
 ) -> None:
     """Print each setting, its value and where it came from (flag, environment, project file
-    asylumwatch.toml in this folder, or default).
+    asylumwatch.toml in this folder, or default). The database, the WARC folder and Prefect's
+    home default to the data folder (data_dir); the reference files to the checkout's data/,
+    or the installed package's copy.
 
     Example: [bold]asylumwatch config show --db /tmp/other.duckdb[/]
     """
     flags = {
+        "data_dir": data_dir,
         "sources": sources,
         "topic": topic,
         "db": db,
