@@ -9,7 +9,6 @@ the file and the key (and the line for TOML syntax errors).
 from __future__ import annotations
 
 import dataclasses
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,6 @@ from pipeline.core.paths import REFERENCE_DIR
 from pipeline.core.records import SPEAKER_ROLES, STANCES
 
 DEFAULT_CONFIG_PATH = REFERENCE_DIR / "models.toml"
-CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
 BUNDLED_PREFIX = "bundled:"
 METHODS = ("head", "finetune", "setfit", "lora")
 ENCODER_METHODS = ("finetune", "setfit")  # methods whose trained model includes the encoder
@@ -193,9 +191,13 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def load_model_config(path: Path | None = None) -> ModelsConfig:
-    """Read the models config (``$ASYLUMWATCH_MODELS_CONFIG`` or ``data/models.toml``)."""
+    """Read the models config: ``path``, else the ``models_config`` setting
+    (``$ASYLUMWATCH_MODELS_CONFIG``, then ``models_config`` in ``asylumwatch.toml``, then
+    ``data/models.toml``: :func:`pipeline.core.settings.resolve`)."""
     if path is None:
-        path = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+        from pipeline.core.settings import resolve
+
+        path = resolve()["models_config"]
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -71,7 +71,7 @@ def test_config_show_prints_value_and_origin(tmp_path: Path, monkeypatch) -> Non
 def test_commands_read_the_environment_and_the_project_file(tmp_path: Path, monkeypatch) -> None:
     """The same order holds for the commands: flag, environment, project file, default."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ASYLUMWATCH_MODELS_CONFIG", raising=False)  # restored afterwards
+    monkeypatch.delenv("ASYLUMWATCH_MODELS_CONFIG", raising=False)
     monkeypatch.setenv("ASYLUMWATCH_DB", str(tmp_path / "env.duckdb"))
     result = CliRunner().invoke(app, ["query", "SELECT 1"])
     assert result.exit_code == 2 and "env.duckdb: no database here yet" in result.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -49,17 +48,11 @@ OrganisationsOpt = Annotated[
 def resolved(**flags: Path | None) -> Settings:
     """The command's settings: each path flag given (None: not given) over the environment,
     the project file and the defaults, by :func:`pipeline.core.settings.resolve`. A bad
-    project file ends the command with its message (exit code 2). The models config is put in
-    ``$ASYLUMWATCH_MODELS_CONFIG`` when it differs, so that the classifiers, and the worker
-    processes a command starts, read the one resolved here."""
+    project file ends the command with its message (exit code 2)."""
     try:
-        settings = resolve(flags)
+        return resolve(flags)
     except ConfigError as exc:
         fail(str(exc))
-    setting, env = settings.values["models_config"], FIELDS["models_config"][0]
-    if env and setting.origin != "default" and os.environ.get(env) != str(setting.value):
-        os.environ[env] = str(setting.value)
-    return settings
 
 
 def resolve_paths(**flags: Path | None) -> tuple[Path, ...]:

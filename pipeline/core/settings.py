@@ -25,7 +25,7 @@ from pipeline.core.paths import DEFAULT_DATA_DIR, REFERENCE_DIR
 
 PROJECT_FILE = "asylumwatch.toml"
 # What the project file may set: the paths the commands take as flags, the models config
-# (which the commands read through ASYLUMWATCH_MODELS_CONFIG) and the data folder.
+# (which the classifiers ask for: models.config.load_model_config) and the data folder.
 PROJECT_FILE_KEYS = (
     "data_dir",
     "sources",
