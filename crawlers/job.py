@@ -47,6 +47,8 @@ class CrawlOptions:
 
 @dataclass(slots=True)
 class CrawlJob:
+    """Everything the crawler subprocess needs for one run, handed to it as a JSON file."""
+
     run_id: str
     warc_file: str  # path of the WARC file this run writes
     fetch_log: str  # path of the JSON-lines fetch log written next to it
@@ -62,17 +64,21 @@ class CrawlJob:
     check_file: str | None = None  # "check" mode: one JSON line per feed/sitemap checked
 
     def save(self, path: Path) -> None:
+        """Write the job to ``path`` as JSON (the file ``python -m crawlers`` reads)."""
         path.write_text(self.dumps(), encoding="utf-8")
 
     def dumps(self) -> str:
+        """The job as indented JSON; paths and dates become strings."""
         return json.dumps(asdict(self), indent=1, default=str)
 
     @classmethod
     def load(cls, path: str | Path) -> CrawlJob:
+        """Read a job written by :meth:`save`."""
         return cls.loads(Path(path).read_text(encoding="utf-8"))
 
     @classmethod
     def loads(cls, text: str | bytes) -> CrawlJob:
+        """Parse the JSON of :meth:`dumps`, rebuilding the sources and crawl options."""
         data = json.loads(text)
         data["sources"] = [
             Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in s.items()})

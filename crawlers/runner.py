@@ -25,6 +25,8 @@ from pipeline.core.paths import PROJECT_ROOT
 
 @dataclass(slots=True)
 class CrawlResult:
+    """What one crawl subprocess left: its archive, fetch log, times and exit code."""
+
     run_id: str
     warc_file: Path
     fetch_log: Path
@@ -35,6 +37,7 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
+        """True when the crawler exited with code 0."""
         return self.returncode == 0
 
     @property
@@ -65,11 +68,15 @@ class CrawlResult:
 
 
 def new_run_id(now: datetime | None = None) -> str:
+    """A run id: the UTC time to the second (``20261126T093000Z``), a dash and six random hex
+    digits, so ids sort by start time and two runs in one second differ."""
     now = now or datetime.now(UTC)
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def run_paths(warc_dir: Path, run_id: str, now: datetime) -> tuple[Path, Path]:
+    """The run's WARC file and fetch log: ``<warc_dir>/<YYYY-MM-DD>/<run_id>.warc.gz`` and
+    ``.fetches.jsonl`` beside it, dated by ``now``."""
     folder = Path(warc_dir) / now.strftime("%Y-%m-%d")
     return folder / f"{run_id}.warc.gz", folder / f"{run_id}.fetches.jsonl"
 

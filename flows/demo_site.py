@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import REFERENCE_DIR
 
-DEMO_DIR = DATA_DIR / "demo_site"
+DEMO_DIR = REFERENCE_DIR / "demo_site"
 SITE_DIR = DEMO_DIR / "site"
 DEMO_SOURCES = DEMO_DIR / "sources.toml"
 DEFAULT_PORT_BASE = 8701

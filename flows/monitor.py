@@ -116,6 +116,7 @@ def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> 
     cache_policy=NO_CACHE,
 )
 def find_pending(warc_dir: Path, db: Path, wait: float = 0.0) -> list[Path]:
+    """Task of :func:`flows.stages.pending_warcs`."""
     return stages.pending_warcs(warc_dir, db, wait=wait)
 
 
@@ -177,6 +178,7 @@ def crawl_sources(
     cache_policy=NO_CACHE,
 )
 def export_parquet(db: Path, export_dir: Path | None) -> str:
+    """Write a Parquet snapshot of the database and log its tables; returns its folder."""
     snapshot = export_snapshot(db, export_dir)
     get_run_logger().info(
         "snapshot of %s in %s (%.1f s)",

@@ -2,7 +2,8 @@
 
 Import this module first (``import flows.prefect_env  # noqa: F401``) in every module that
 imports Prefect. It keeps Prefect's state (its SQLite database, logs, profiles) under the
-project's git-ignored ``data/prefect`` folder and raises the start-up timeouts, which the
+``prefect_home`` setting, by default ``prefect/`` in the data folder (the checkout's git-ignored
+``data/prefect``; see pipeline/core/settings.py), and raises the start-up timeouts, which the
 defaults (20 s) are too short for on a small shared machine. Values already set in the
 environment win, so a researcher can point ``PREFECT_HOME`` or ``PREFECT_API_URL`` elsewhere.
 """
@@ -12,16 +13,27 @@ from __future__ import annotations
 import os
 import sys
 
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.config import ConfigError
+from pipeline.core.settings import FIELDS, resolve
 
-PREFECT_HOME = DATA_DIR / "prefect"
+
+def _prefect_home() -> str:
+    """The prefect_home setting (with its data folder from the environment or the project
+    file); the default when the project file is broken: the command reports that itself."""
+    try:
+        return str(resolve()["prefect_home"])
+    except ConfigError:
+        return str(FIELDS["prefect_home"][1])
+
+
+PREFECT_HOME = _prefect_home()
 
 # Seconds. Prefect's server takes about 20 s to start on two busy cores.
 SERVER_STARTUP_TIMEOUT = 180
 API_REQUEST_TIMEOUT = 120
 
 DEFAULTS: dict[str, str] = {
-    "PREFECT_HOME": str(PREFECT_HOME),
+    "PREFECT_HOME": PREFECT_HOME,
     # The temporary server Prefect starts when no API URL is configured (and the test harness).
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(SERVER_STARTUP_TIMEOUT),
     "PREFECT_API_REQUEST_TIMEOUT": str(API_REQUEST_TIMEOUT),
@@ -41,7 +53,7 @@ def apply() -> dict[str, str]:
         # Too late for PREFECT_HOME to take effect in this process: say so loudly.
         print(
             "warning: prefect was imported before flows.prefect_env; PREFECT_HOME may not be "
-            "the project's data/prefect folder",
+            "the project's prefect folder",
             file=sys.stderr,
         )
     applied = {}

@@ -74,6 +74,8 @@ class RunJob:
 
 @dataclass(slots=True)
 class RunSummary:
+    """What :func:`run_once` did: the crawl, the archives it processed and their counts."""
+
     crawl: CrawlResult | None  # None: the crawl failed without a result (a flow's timeout)
     pending: ProcessStats | None  # what an earlier, interrupted run left; None if nothing
     processed: ProcessStats

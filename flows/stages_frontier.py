@@ -39,6 +39,9 @@ REMOTE_GRACE_SECONDS = 60.0
 
 @dataclass(slots=True)
 class DistributedCrawl:
+    """One crawl shared by several workers through a Redis frontier: each worker's run, the
+    local workers' results, and what the frontier held in Redis before it was cleaned up."""
+
     crawl_id: str
     runs: list[CrawlRun] = field(default_factory=list)  # one per worker that registered
     local: list[CrawlResult] = field(default_factory=list)
@@ -47,14 +50,17 @@ class DistributedCrawl:
 
     @property
     def ok(self) -> bool:
+        """True when at least one worker joined and every worker finished."""
         return bool(self.runs) and all(r.status == "finished" for r in self.runs)
 
     @property
     def warc_files(self) -> list[Path]:
+        """The archives the workers wrote, one per worker run."""
         return [Path(r.warc_file) for r in self.runs]
 
     @property
     def failure(self) -> str | None:
+        """Why the crawl failed, in one line (None when it did not)."""
         bad = [r for r in self.runs if r.status != "finished"]
         if self.ok:
             return None

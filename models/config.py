@@ -9,18 +9,16 @@ the file and the key (and the line for TOML syntax errors).
 from __future__ import annotations
 
 import dataclasses
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.config import ConfigError
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.core.records import SPEAKER_ROLES, STANCES
 
-DEFAULT_CONFIG_PATH = DATA_DIR / "models.toml"
-CONFIG_ENV = "ASYLUMWATCH_MODELS_CONFIG"
+DEFAULT_CONFIG_PATH = REFERENCE_DIR / "models.toml"
 BUNDLED_PREFIX = "bundled:"
 METHODS = ("head", "finetune", "setfit", "lora")
 ENCODER_METHODS = ("finetune", "setfit")  # methods whose trained model includes the encoder
@@ -193,9 +191,13 @@ _TASK_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def load_model_config(path: Path | None = None) -> ModelsConfig:
-    """Read the models config (``$ASYLUMWATCH_MODELS_CONFIG`` or ``data/models.toml``)."""
+    """Read the models config: ``path``, else the ``models_config`` setting
+    (``$ASYLUMWATCH_MODELS_CONFIG``, then ``models_config`` in ``asylumwatch.toml``, then
+    ``data/models.toml``: :func:`pipeline.core.settings.resolve`)."""
     if path is None:
-        path = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+        from pipeline.core.settings import resolve
+
+        path = resolve()["models_config"]
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -214,7 +216,12 @@ def parse_model_config(raw: dict[str, Any], path: Path) -> ModelsConfig:
             expected = sorted(allowed_top)
             raise ConfigError(f"{path}: unknown key {key!r} (expected one of {expected})")
     root = (path.parent / _get(raw, "root", str, path, ".")).resolve()
-    cache_dir = root / _get(raw, "cache_dir", str, path, "data/model_cache")
+    if "cache_dir" in raw:
+        cache_dir = root / _get(raw, "cache_dir", str, path, "")
+    else:  # trained models are writable state: model_cache/ in the data folder
+        from pipeline.core.settings import resolve
+
+        cache_dir = resolve()["data_dir"].absolute() / "model_cache"
     defaults = _table(raw, "defaults", path)
     _check_keys(defaults, _TASK_KEYS, path, "defaults")
     tasks_raw = _table(raw, "tasks", path)

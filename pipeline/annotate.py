@@ -65,6 +65,9 @@ class Classifiers:
 
 
 class Annotator:
+    """The annotate stage: quotes and their speakers, keyword relevance, speaker roles and,
+    with classifiers, stance; one instance serves a whole run."""
+
     def __init__(
         self,
         topic: TopicProfile,
@@ -80,6 +83,9 @@ class Annotator:
         self._stage: QuoteStage | None = None  # loaded on the first article with quotes
 
     def annotate(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
+        """Annotate a batch: each article with its quotes, in order, relevance and stance set
+        on the article. A failure of the quote, role or stance step is logged and leaves that
+        step's fields empty."""
         found = [self._quotes(article) for article in articles]
         batch = [
             AnnotatedArticle(article, [a.quote for a in attributed])

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.paths import DATA_DIR, SHARED_DIR
+from pipeline.core.paths import REFERENCE_DIR, SHARED_DIR
 from pipeline.core.records import SPEAKER_ROLES
 
-CORPUS_DIR = DATA_DIR / "corpus"
+CORPUS_DIR = REFERENCE_DIR / "corpus"
 SHARE = {"train": 0.70, "validation": 0.15, "test": 0.15}
 SAMPLE_SHARE = 0.16  # of excerpts annotated twice
 SPLIT_SALT = "asylumwatch-corpus-v1"

@@ -270,11 +270,11 @@ def measure_on_demo() -> dict:
     from itertools import combinations
     from pathlib import Path
 
-    from pipeline.core.paths import DATA_DIR
+    from pipeline.core.paths import REFERENCE_DIR
     from pipeline.core.records import ArchivedResponse
     from pipeline.extract import extract_article
 
-    demo = DATA_DIR / "demo_site"
+    demo = REFERENCE_DIR / "demo_site"
     manifest = json.loads((demo / "manifest.json").read_text(encoding="utf-8"))
     texts: dict[str, tuple[str, dict]] = {}
     for item in manifest["articles"]:

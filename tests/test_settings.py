@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.core.config import ConfigError
+from pipeline.core.config import DEFAULT_SOURCES, ConfigError, load_sources
 from pipeline.core.settings import FIELDS, resolve
 
 
@@ -28,6 +28,23 @@ def test_each_value_from_the_first_place_that_sets_it(tmp_path: Path) -> None:
     assert settings.values["db"].origin == f"project file {project}"
     assert settings["warc_dir"] == FIELDS["warc_dir"][1]
     assert settings.values["warc_dir"].origin == "default"
+
+
+def test_the_state_follows_the_data_folder(tmp_path: Path) -> None:
+    """data_dir moves the database, the archives and Prefect's home, not the reference files;
+    a value set for one of them still wins."""
+    project = tmp_path / "asylumwatch.toml"
+    project.write_text('[paths]\ndata_dir = "state"\nwarc_dir = "archives"\n')
+    settings = resolve({}, {}, project)
+    assert settings.values["data_dir"].origin == f"project file {project}"
+    assert settings["db"] == tmp_path / "state" / "asylumwatch.duckdb"
+    assert settings["prefect_home"] == tmp_path / "state" / "prefect"
+    assert settings["warc_dir"] == tmp_path / "archives"
+    assert settings["sources"] == FIELDS["sources"][1]
+    settings = resolve({"data_dir": tmp_path / "flag"}, {"ASYLUMWATCH_DATA_DIR": "/env"}, project)
+    assert settings["db"] == tmp_path / "flag" / "asylumwatch.duckdb"
+    from_env = resolve({}, {"ASYLUMWATCH_DATA_DIR": "/env"}, None)
+    assert from_env["db"] == Path("/env/asylumwatch.duckdb")
 
 
 def test_a_bad_project_file_names_the_file_and_key(tmp_path: Path) -> None:
@@ -53,20 +70,82 @@ def test_config_show_prints_value_and_origin(tmp_path: Path, monkeypatch) -> Non
 
 def test_commands_read_the_environment_and_the_project_file(tmp_path: Path, monkeypatch) -> None:
     """The same order holds for the commands: flag, environment, project file, default."""
-    from flows.cli.root import default_map
-
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ASYLUMWATCH_MODELS_CONFIG", raising=False)
     monkeypatch.setenv("ASYLUMWATCH_DB", str(tmp_path / "env.duckdb"))
     result = CliRunner().invoke(app, ["query", "SELECT 1"])
     assert result.exit_code == 2 and "env.duckdb: no database here yet" in result.output
-    values = {"db": tmp_path / "file.duckdb", "models_config": tmp_path / "m.toml"}
-    defaults = default_map(values)
-    assert defaults["query"] == {"db": tmp_path / "file.duckdb"}
-    assert defaults["train"] == {"config": tmp_path / "m.toml"}
-    assert "config" not in defaults  # config show reports the layers itself
+    (tmp_path / "asylumwatch.toml").write_text(
+        '[paths]\ndb = "file.duckdb"\nmodels_config = "m.toml"\n'
+    )
     monkeypatch.delenv("ASYLUMWATCH_DB")
-    result = CliRunner().invoke(app, ["query", "SELECT 1"], default_map=defaults)
+    result = CliRunner().invoke(app, ["query", "SELECT 1"])
     assert result.exit_code == 2 and "file.duckdb: no database here yet" in result.output
+    result = CliRunner().invoke(app, ["train"])  # --config: the models_config setting
+    assert result.exit_code == 2 and "m.toml: models config not found" in result.output
+
+
+SOURCES = """
+[[sources]]
+name = "Example"
+homepage = "https://example.com/"
+feeds = ["https://example.com/feed.xml"]
+language = "en"
+country = "CA"
+"""
+
+
+def test_a_command_takes_flag_then_environment_then_project_file_then_default(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`sources list` names the file it read: each layer wins over the ones below it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ASYLUMWATCH_SOURCES", raising=False)
+    for name in ("flag", "env", "file"):
+        (tmp_path / f"{name}.toml").write_text(SOURCES)
+
+    def read(*args: str) -> str:
+        result = CliRunner().invoke(app, ["sources", "list", *args], env={"COLUMNS": "300"})
+        assert result.exit_code == 0, result.output
+        return result.output.strip().splitlines()[-1]
+
+    assert read() == f"{len(load_sources(DEFAULT_SOURCES))} sources in {DEFAULT_SOURCES}"
+    (tmp_path / "asylumwatch.toml").write_text('[paths]\nsources = "file.toml"\n')
+    assert read() == "1 sources in file.toml"
+    monkeypatch.setenv("ASYLUMWATCH_SOURCES", str(tmp_path / "env.toml"))
+    assert read() == f"1 sources in {tmp_path / 'env.toml'}"
+    assert read("--sources", "flag.toml") == "1 sources in flag.toml"
+
+
+def test_path_options_are_none_unless_given() -> None:
+    """No command reads a path setting by itself (Click's envvar or default_map): every path
+    option is None when not given and has no environment variable, and the command hands it
+    to the one resolver."""
+    import inspect
+
+    import typer
+
+    names = {"config": "models_config"}
+    found = []
+
+    def visit(command, path: list[str]) -> None:
+        for param in command.params:
+            setting = names.get(param.name, param.name)
+            if param.param_type_name == "option" and setting in FIELDS:
+                assert param.default is None and not param.envvar, (path, param.name)
+                if path != ["config", "show"]:
+                    found.append((path, param.name, command.callback))
+        for name, sub in getattr(command, "commands", {}).items():
+            visit(sub, [*path, name])
+
+    visit(typer.main.get_command(app), [])
+    assert len(found) > 20
+    for path, name, callback in found:
+        source = inspect.getsource(callback)
+        if name == "config":  # train and evaluate stance: through _config
+            assert "_config(config)" in source or "_evaluate(" in source, path
+        else:
+            assert "resolve_paths(" in source and f"{name}={name}" in source, (path, name)
 
 
 ORGS = """
@@ -84,7 +163,8 @@ QUOTED = (
 
 
 def test_organisations_is_a_setting_like_the_others(tmp_path: Path, monkeypatch) -> None:
-    from flows.cli.root import default_map
+    import typer
+
     from pipeline.core.config import DEFAULT_ORGANISATIONS
 
     project = tmp_path / "asylumwatch.toml"
@@ -95,10 +175,12 @@ def test_organisations_is_a_setting_like_the_others(tmp_path: Path, monkeypatch)
     assert settings["organisations"] == Path("/env/orgs.toml")
     assert settings.values["organisations"].origin == "environment ASYLUMWATCH_ORGANISATIONS"
     assert resolve({}, {}, None)["organisations"] == DEFAULT_ORGANISATIONS
-    # every command that annotates takes it from the project file too
-    defaults = default_map({"organisations": tmp_path / "orgs.toml"})
+    # every command that annotates takes it as a setting too (left to the resolver when not
+    # given: test_path_options_are_none_unless_given)
+    commands = typer.main.get_command(app).commands
     for command in ("run", "process", "demo", "backfill", "serve"):
-        assert defaults[command] == {"organisations": tmp_path / "orgs.toml"}, command
+        [param] = [p for p in commands[command].params if p.name == "organisations"]
+        assert param.default is None and not param.envvar, command
 
 
 def test_config_show_prints_where_organisations_came_from(tmp_path: Path, monkeypatch) -> None:
@@ -170,3 +252,5 @@ def test_a_custom_organisation_table_changes_a_role(tmp_path: Path, monkeypatch)
     custom = {("Mara Quillon", "enforcement", "Lumen Harbour Collective")}
     assert process("flag.duckdb", "--organisations", str(orgs)) == custom
     assert process("env.duckdb", env={"ASYLUMWATCH_ORGANISATIONS": str(orgs)}) == custom
+    (tmp_path / "asylumwatch.toml").write_text('[paths]\norganisations = "orgs.toml"\n')
+    assert process("file.duckdb") == custom

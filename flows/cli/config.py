@@ -9,9 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli.errors import fail
-from pipeline.core.config import ConfigError
-from pipeline.core.settings import resolve
+from flows.cli.options import resolved
 
 config_app = typer.Typer(
     help="Show the configuration: each path, and whether a flag, the environment, the project "
@@ -22,6 +20,14 @@ config_app = typer.Typer(
 
 @config_app.command("show")
 def show(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Folder of the writable state: database, WARC archives, Prefect's state, "
+            "trained models.",
+        ),
+    ] = None,
     sources: Annotated[
         Path | None, typer.Option("--sources", help="Outlets to crawl (TOML).")
     ] = None,
@@ -41,11 +47,14 @@ def show(
     ] = None,
 ) -> None:
     """Print each setting, its value and where it came from (flag, environment, project file
-    asylumwatch.toml in this folder, or default).
+    asylumwatch.toml in this folder, or default). The database, the WARC folder and Prefect's
+    home default to the data folder (data_dir); the reference files to the checkout's data/,
+    or the installed package's copy.
 
     Example: [bold]asylumwatch config show --db /tmp/other.duckdb[/]
     """
     flags = {
+        "data_dir": data_dir,
         "sources": sources,
         "topic": topic,
         "db": db,
@@ -54,10 +63,7 @@ def show(
         "organisations": organisations,
         "prefect_home": prefect_home,
     }
-    try:
-        settings = resolve(flags)
-    except ConfigError as exc:
-        fail(str(exc))
+    settings = resolved(**flags)
     table = Table("setting", "value", "from")
     for name, value, origin in settings.rows():
         table.add_row(name, value, origin)

@@ -17,6 +17,7 @@ import typer
 
 from flows.cli.root import app
 from pipeline.core.paths import PROJECT_ROOT
+from pipeline.core.settings import FIELDS
 
 _MARKUP = re.compile(
     r"\[(?:/(?:bold|dim|italic|red|green|yellow|cyan)?|bold|dim|italic|red|green|yellow|cyan)\]"
@@ -47,6 +48,9 @@ def _param_row(param: Any) -> str:
         name = " / ".join(f"`{n}`" for n in [*param.opts, *param.secondary_opts])
     help_text = getattr(param, "help", None) or ""
     default = param.default
+    setting = "models_config" if param.name == "config" else param.name
+    if default is None and param.param_type_name == "option" and setting in FIELDS:
+        default = FIELDS[setting][1]  # what the resolver falls back to
     shown = ""
     if default is not None and default != () and not callable(default) and default is not False:
         shown = f" (default: `{_default(default)}`)"

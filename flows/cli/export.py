@@ -12,8 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.errors import fail
-from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
-from pipeline.core.config import DEFAULT_DB
+from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt, resolve_paths
 from pipeline.store.export import FORMATS, ExportError, export_tables
 from pipeline.store.filters import FilterError, Filters
 from pipeline.store.load import DatabaseBusy
@@ -34,7 +33,7 @@ def export(
     until: ToDayOpt = None,
     outlet: OutletOpt = None,
     language: LanguageOpt = None,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
 ) -> None:
     """Write articles, quotes and the trend views, one file per table, with a README of columns.
 
@@ -42,6 +41,7 @@ def export(
     Example: [bold]asylumwatch export --out exports/2025-q2 --since 2025-04-01
     --until 2025-06-30 --format csv[/]
     """
+    (db,) = resolve_paths(db=db)
     if fmt not in FORMATS:
         fail(f"--format {fmt}: choose {' or '.join(FORMATS)}")
     try:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.cli.errors import fail
+from flows.cli.options import path_help, resolve_paths
 from models.config import ConfigError, ModelsConfig, load_model_config
 from models.training.data import DataError
 
@@ -32,11 +33,14 @@ console = Console(width=None if sys.stdout.isatty() else 150)
 err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Models config (default data/models.toml).")
+    Path | None,
+    typer.Option("--config", help=path_help("Models config (TOML).", "models_config")),
 ]
 
 
 def _config(path: Path | None) -> ModelsConfig:
+    """The models config at ``path`` (None: the ``models_config`` setting), or exit 2."""
+    (path,) = resolve_paths(models_config=path)
     try:
         return load_model_config(path)
     except ConfigError as exc:

@@ -7,33 +7,61 @@ from typing import Annotated
 
 import typer
 
+from flows.cli.errors import fail
+from pipeline.core.config import ConfigError
+from pipeline.core.settings import FIELDS, Settings, resolve
 from pipeline.core.since import parse_since
 
-# Each path: the flag, else its environment variable, else the project file asylumwatch.toml
-# (flows.cli.root.main passes it as Click's default_map), else the default
-# (pipeline/core/settings.py; `asylumwatch config show` prints which).
+
+def path_help(text: str, setting: str) -> str:
+    """An option's help, with where the value comes from when the flag is not given."""
+    return f"{text} Not given: ${FIELDS[setting][0]}, else asylumwatch.toml, else the default."
+
+
+# Each path option is None when not given; the command hands it to `resolve_paths`, which asks
+# pipeline.core.settings.resolve(): the flag, else its environment variable, else the project
+# file asylumwatch.toml, else the default (`asylumwatch config show` prints which).
 SourcesOpt = Annotated[
-    Path,
-    typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
+    Path | None,
+    typer.Option("--sources", help=path_help("Outlets to crawl (TOML).", "sources")),
 ]
 TopicOpt = Annotated[
-    Path, typer.Option("--topic", help="Topic profile (TOML).", envvar="ASYLUMWATCH_TOPIC")
+    Path | None, typer.Option("--topic", help=path_help("Topic profile (TOML).", "topic"))
 ]
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.", envvar="ASYLUMWATCH_DB")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help=path_help("DuckDB database file.", "db"))]
 WarcDirOpt = Annotated[
-    Path,
-    typer.Option(
-        "--warc-dir", help="Where WARC archives are written.", envvar="ASYLUMWATCH_WARC_DIR"
-    ),
+    Path | None,
+    typer.Option("--warc-dir", help=path_help("Where WARC archives are written.", "warc_dir")),
 ]
 OrganisationsOpt = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--organisations",
-        help="Organisation table of the quote stage: names, aliases, speaker roles (TOML).",
-        envvar="ASYLUMWATCH_ORGANISATIONS",
+        help=path_help(
+            "Organisation table of the quote stage: names, aliases, speaker roles (TOML).",
+            "organisations",
+        ),
     ),
 ]
+
+
+def resolved(**flags: Path | None) -> Settings:
+    """The command's settings: each path flag given (None: not given) over the environment,
+    the project file and the defaults, by :func:`pipeline.core.settings.resolve`. A bad
+    project file ends the command with its message (exit code 2)."""
+    try:
+        return resolve(flags)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def resolve_paths(**flags: Path | None) -> tuple[Path, ...]:
+    """The paths these flags name, in the order given, each resolved by :func:`resolved`:
+    ``db, topic = resolve_paths(db=db, topic=topic)``."""
+    settings = resolved(**flags)
+    return tuple(settings[name] for name in flags)
+
+
 NoDelaysOpt = Annotated[
     bool,
     typer.Option("--no-delays", help="Turn politeness delays off (local test sites only)."),

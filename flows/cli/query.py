@@ -21,9 +21,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.errors import fail
-from flows.cli.options import DbOpt
+from flows.cli.options import DbOpt, resolve_paths
 from flows.reports.csv_files import write_stdout
-from pipeline.core.config import DEFAULT_DB
 from pipeline.store.filters import FilterError, Filters, restrict
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
 from pipeline.store.query import columns, run_sql, view_sql
@@ -63,7 +62,7 @@ def query(
         str | None,
         typer.Argument(help="Any SQL DuckDB understands (or use --view).", show_default=False),
     ] = None,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     fmt: Annotated[
         Format,
         typer.Option("--format", "-f", help="table, csv (for Excel), json, markdown or vertical."),
@@ -99,6 +98,7 @@ def query(
     [bold]asylumwatch query --format csv "SELECT * FROM top_speakers" > speakers.csv[/] ·
     [bold]asylumwatch query --view weekly_stance --since 2025-W20 --outlet "Outlet A"[/]
     """
+    (db,) = resolve_paths(db=db)
     if as_csv:
         fmt = Format.csv
     try:

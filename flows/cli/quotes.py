@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli.options import resolve_paths
 from pipeline.core.gold import SPLITS, GoldError, load_gold
 from pipeline.core.records import QUOTE_TYPES, SPEAKER_ROLES
 from pipeline.evaluation.quotes import EvalResult, default_extractor, evaluate, summary
@@ -29,8 +30,9 @@ def _load_classifier(console: Console) -> Any:
     except ImportError as exc:  # the models package is optional for this command
         console.print(f"[yellow]role classifier unavailable ({exc}); rules and table only[/]")
         return None
+    (config,) = resolve_paths(models_config=None)  # outside the try: a bad project file exits
     try:
-        return TextClassifier.load("role", load_model_config())
+        return TextClassifier.load("role", load_model_config(config))
     except Exception as exc:  # noqa: BLE001 - a broken model setup must not hide the scores
         console.print(f"[yellow]role classifier unavailable ({exc}); rules and table only[/]")
         return None

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import duckdb
 import typer
@@ -41,6 +41,7 @@ from flows.cli.options import (
     SourcesOpt,
     TopicOpt,
     WarcDirOpt,
+    resolve_paths,
 )
 from flows.cli.query import query_app
 from flows.cli.quotes import quotes_app
@@ -59,17 +60,11 @@ from flows.cli.validate import validate_app
 from flows.demo_site import DEFAULT_PORT_BASE, DEMO_SOURCES, serve_demo_site
 from pipeline.annotate import build_annotator
 from pipeline.core.config import (
-    DEFAULT_DB,
-    DEFAULT_ORGANISATIONS,
-    DEFAULT_SOURCES,
-    DEFAULT_TOPIC,
-    DEFAULT_WARC_DIR,
     ConfigError,
     load_sources,
     load_topic,
 )
 from pipeline.core.paths import PROJECT_ROOT, SHARED_DIR
-from pipeline.core.settings import project_defaults
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy, DatabaseUnreadable, connect
 from pipeline.store.reports import overview
@@ -184,20 +179,23 @@ def _print_stats(stats: ProcessStats, title: str) -> None:
 
 @app.command()
 def run(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    topic: TopicOpt = DEFAULT_TOPIC,
-    db: DbOpt = DEFAULT_DB,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    sources: SourcesOpt = None,
+    topic: TopicOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
     since: SinceOpt = None,
-    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Crawl every source once, extract the articles, annotate them and load them.
 
     Example: [bold]asylumwatch run --sources data/sources.toml --db data/asylumwatch.duckdb[/]
     """
+    sources, topic, db, warc_dir, organisations = resolve_paths(
+        sources=sources, topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     job = stages.RunJob(
         sources=load_sources(sources),
         db=db,
@@ -220,13 +218,13 @@ def run(
 
 @app.command()
 def crawl(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    db: DbOpt = DEFAULT_DB,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    sources: SourcesOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
     since: SinceOpt = None,
-    topic: TopicOpt = DEFAULT_TOPIC,
+    topic: TopicOpt = None,
     frontier: FrontierOpt = None,
     workers: WorkersOpt = 1,
 ) -> None:
@@ -237,6 +235,9 @@ def crawl(
     Example: [bold]asylumwatch crawl --sources data/sources.toml[/] ·
     [bold]asylumwatch crawl --frontier redis://127.0.0.1:6379/0 --workers 4[/]
     """
+    sources, db, warc_dir, topic = resolve_paths(
+        sources=sources, db=db, warc_dir=warc_dir, topic=topic
+    )
     if frontier is None and workers != 1:
         fail("--workers goes with --frontier (the single-process crawl has one)")
     configured = load_sources(sources)
@@ -272,20 +273,23 @@ def process(
     pending: Annotated[
         bool, typer.Option("--pending", help="Process every archived WARC not yet loaded.")
     ] = False,
-    topic: TopicOpt = DEFAULT_TOPIC,
-    db: DbOpt = DEFAULT_DB,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    topic: TopicOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     no_models: NoModelsOpt = False,
     dask: DaskOpt = False,
     dask_address: DaskAddressOpt = None,
     dask_workers: DaskWorkersOpt = 2,
-    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Extract, annotate and load articles from archived WARC files (idempotent).
 
     Example: [bold]asylumwatch process data/warc/2026-11-26/*.warc.gz[/] ·
     [bold]asylumwatch process --pending --dask --dask-workers 4[/]
     """
+    topic, db, warc_dir, organisations = resolve_paths(
+        topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     files = list(warc or [])
     if pending:
         files += stages.pending_warcs(warc_dir, db)
@@ -327,9 +331,9 @@ def process(
 
 @app.command()
 def demo(
-    db: DbOpt = DEFAULT_DB,
-    topic: TopicOpt = DEFAULT_TOPIC,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    db: DbOpt = None,
+    topic: TopicOpt = None,
+    warc_dir: WarcDirOpt = None,
     port_base: Annotated[
         int,
         typer.Option(
@@ -338,7 +342,7 @@ def demo(
         ),
     ] = DEFAULT_PORT_BASE,
     no_models: NoModelsOpt = False,
-    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, run the pipeline on it, print a summary.
 
@@ -346,6 +350,9 @@ def demo(
     local proxy), so a second run, on any port, finds the same articles and adds none.
     Example: [bold]asylumwatch demo --db data/asylumwatch.duckdb[/]
     """
+    db, topic, warc_dir, organisations = resolve_paths(
+        db=db, topic=topic, warc_dir=warc_dir, organisations=organisations
+    )
     with serve_demo_site(port_base, fixed_hosts=True) as site, _proxy_env(site.proxy):
         if site.note:
             err_console.print(f"[yellow]{site.note}[/]")
@@ -506,31 +513,10 @@ def first_cause(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def default_map(values: dict[str, Path], command: Any = None) -> dict[str, Any]:
-    """Click's ``default_map`` for ``command`` (the whole app by default): each option named
-    like a setting (``--db``: db; ``--config``: models_config) defaults to its value."""
-    command = command if command is not None else typer.main.get_command(app)
-    names = {"config": "models_config"}
-    out: dict[str, Any] = {}
-    for param in command.params:
-        setting = names.get(param.name, param.name)
-        if param.param_type_name == "option" and setting in values:
-            out[param.name] = values[setting]
-    for name, sub in getattr(command, "commands", {}).items():
-        if name == "config":  # config show resolves (and reports) the layers itself
-            continue
-        if sub_map := default_map(values, sub):
-            out[name] = sub_map
-    return out
-
-
 def main() -> None:
     """Console-script entry point: turns user mistakes into one message and exit code 2."""
     try:
-        project = project_defaults()  # ./asylumwatch.toml: below flags and environment
-        if "models_config" in project:  # the commands read the models config from here
-            os.environ.setdefault("ASYLUMWATCH_MODELS_CONFIG", str(project["models_config"]))
-        app(default_map=default_map(project))
+        app()
     except (
         ConfigError,
         DatabaseBusy,

@@ -31,14 +31,10 @@ from flows.cli.options import (
     SourcesOpt,
     TopicOpt,
     WarcDirOpt,
+    resolve_paths,
 )
 from flows.reports.week import IsoWeek, WeekError, last_week
 from pipeline.core.config import (
-    DEFAULT_DB,
-    DEFAULT_ORGANISATIONS,
-    DEFAULT_SOURCES,
-    DEFAULT_TOPIC,
-    DEFAULT_WARC_DIR,
     ConfigError,
 )
 from pipeline.store.load import DatabaseBusy, connect
@@ -71,10 +67,10 @@ def _warn(message: str) -> None:
 
 @flows_app.command()
 def serve(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    topic: TopicOpt = DEFAULT_TOPIC,
-    db: DbOpt = DEFAULT_DB,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    sources: SourcesOpt = None,
+    topic: TopicOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     monitor_cron: Annotated[
         str, typer.Option("--monitor-cron", help="When the monitor runs (cron).")
     ] = "0 */6 * * *",
@@ -102,7 +98,7 @@ def serve(
         ),
     ] = None,
     no_models: NoModelsOpt = False,
-    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Start Prefect on 127.0.0.1 and run the monitor and the weekly report on their schedules.
 
@@ -111,6 +107,9 @@ def serve(
     See docs/serving.md: what runs when, running a flow now, logs.
     Example: [bold]asylumwatch serve --timezone Europe/Berlin[/]
     """
+    sources, topic, db, warc_dir, organisations = resolve_paths(
+        sources=sources, topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     from flows import serve as serving  # imports Prefect's server machinery: only when serving
 
     config = serving.ServeConfig(
@@ -169,7 +168,7 @@ def report(
             help="Reports folder; the report goes to <out>/<week>/ [default: <db folder>/reports]",
         ),
     ] = None,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Time zone that decides 'last week'.")
     ] = None,
@@ -192,6 +191,7 @@ def report(
     reports/2025-W25/) · [bold]asylumwatch report --week last[/] ·
     [bold]asylumwatch report --since 2025-W20 --until 2025-W25 --out reports[/]
     """
+    (db,) = resolve_paths(db=db)
     from flows.reports.build import build_report
     from pipeline.store.filters import FilterError, Filters
 
@@ -259,13 +259,14 @@ def trends(
     ] = None,
     outlet: OutletOpt = None,
     language: LanguageOpt = None,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
 ) -> None:
     """Print the main trends of the last N weeks: coverage, stance, who is quoted, speakers.
 
     Example: [bold]asylumwatch trends --weeks 12[/] ·
     [bold]asylumwatch trends --since 2025-W14 --until 2025-W25 --outlet "Outlet A"[/]
     """
+    (db,) = resolve_paths(db=db)
     from flows.reports.trends import latest_week, trend_tables
     from pipeline.store.filters import FilterError, Filters, restrict
 
@@ -311,14 +312,14 @@ def backfill(
             "--from-sitemaps", help="Crawl the sitemap entries dated from --since (to --until)."
         ),
     ] = False,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    topic: TopicOpt = DEFAULT_TOPIC,
-    db: DbOpt = DEFAULT_DB,
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    sources: SourcesOpt = None,
+    topic: TopicOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     no_delays: NoDelaysOpt = False,
     contact_url: ContactOpt = None,
     no_models: NoModelsOpt = False,
-    organisations: OrganisationsOpt = DEFAULT_ORGANISATIONS,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Run the stages again over archived WARC files, or over a date range of sitemap entries.
 
@@ -326,6 +327,9 @@ def backfill(
     [bold]asylumwatch backfill --since 2026-09-01 --until 2026-09-30[/] (archives crawled then) ·
     [bold]asylumwatch backfill --from-sitemaps --since 2026-09-01 --until 2026-09-30[/]
     """
+    sources, topic, db, warc_dir, organisations = resolve_paths(
+        sources=sources, topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     from flows.monitor import backfill_flow
 
     try:

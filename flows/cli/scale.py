@@ -16,8 +16,8 @@ from rich.table import Table
 
 from crawlers.job import CrawlOptions
 from flows.cli.errors import fail
-from flows.cli.options import WarcDirOpt
-from pipeline.core.config import DEFAULT_WARC_DIR, Source
+from flows.cli.options import WarcDirOpt, resolve_paths
+from pipeline.core.config import Source
 from pipeline.process import ProcessStats
 
 console = Console()
@@ -106,7 +106,7 @@ def crawl_worker(
     frontier: Annotated[
         str, typer.Option("--frontier", help="The crawl's Redis frontier: redis://HOST:PORT/DB")
     ],
-    warc_dir: WarcDirOpt = DEFAULT_WARC_DIR,
+    warc_dir: WarcDirOpt = None,
     crawl_id: Annotated[
         str | None, typer.Option("--crawl", help="Crawl id [default: the one open there].")
     ] = None,
@@ -118,6 +118,7 @@ def crawl_worker(
     machine with [bold]asylumwatch crawl --frontier URL --workers N[/].
     Example: [bold]asylumwatch crawl-worker --frontier redis://10.0.0.5:6379/0[/]
     """
+    (warc_dir,) = resolve_paths(warc_dir=warc_dir)
     from crawlers.frontier.connection import FrontierError
     from crawlers.frontier.worker import join_crawl
 

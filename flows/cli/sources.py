@@ -14,7 +14,8 @@ from rich.table import Table
 
 from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult, run_check
-from pipeline.core.config import DEFAULT_SOURCES, load_sources
+from flows.cli.options import SourcesOpt, resolve_paths
+from pipeline.core.config import load_sources
 from pipeline.core.counts import build_report
 from pipeline.core.warc import read_fetch_log
 from pipeline.store.load import connect
@@ -40,10 +41,7 @@ def _sources() -> None:
 
 @sources_app.command("check")
 def check(
-    sources: Annotated[
-        Path,
-        typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
-    ] = DEFAULT_SOURCES,
+    sources: SourcesOpt = None,
     contact_url: Annotated[
         str | None, typer.Option("--contact-url", help="Contact URL for the User-Agent.")
     ] = None,
@@ -56,6 +54,7 @@ def check(
 
     Example: [bold]asylumwatch sources check --sources data/sources.toml[/]
     """
+    (sources,) = resolve_paths(sources=sources)
     configured = load_sources(sources)
     with console.status(f"checking {len(configured)} sources..."):
         rows = run_check(configured, CrawlOptions(polite=not no_delays, contact_url=contact_url))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,22 +16,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.errors import fail
-from pipeline.core.config import DEFAULT_SOURCES, ConfigError, load_sources
+from flows.cli.options import SourcesOpt, resolve_paths
+from pipeline.core.config import ConfigError, load_sources
 
 edit_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-SourcesFileOpt = Annotated[
-    Path,
-    typer.Option("--sources", help="Outlets to crawl (TOML).", envvar="ASYLUMWATCH_SOURCES"),
-]
-
 
 @edit_app.command("list")
-def list_sources(sources: SourcesFileOpt = DEFAULT_SOURCES) -> None:
+def list_sources(sources: SourcesOpt = None) -> None:
     """List the outlets of the sources file: language, country, feeds, sitemaps, filter.
 
     Example: [bold]asylumwatch sources list --sources data/sources.toml[/]
     """
+    (sources,) = resolve_paths(sources=sources)
     try:
         configured = load_sources(sources)
     except ConfigError as exc:
@@ -103,13 +99,14 @@ def add_source(
     comment: Annotated[
         str | None, typer.Option("--comment", help="Comment line written above the table.")
     ] = None,
-    sources: SourcesFileOpt = DEFAULT_SOURCES,
+    sources: SourcesOpt = None,
 ) -> None:
     """Append an outlet to the sources file, keeping its comments; checked before it is saved.
 
     Example: [bold]asylumwatch sources add "Le Devoir" --homepage https://www.ledevoir.com/
     --feed https://www.ledevoir.com/rss/manchettes.xml --language fr --country CA[/]
     """
+    (sources,) = resolve_paths(sources=sources)
     if not sources.is_file():
         fail(f"{sources}: no sources file here. Pass --sources.")
     try:

@@ -16,10 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.errors import fail
-from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt
+from flows.cli.options import DbOpt, FromDayOpt, LanguageOpt, OutletOpt, ToDayOpt, resolve_paths
 from flows.reports.csv_files import write_rows
 from pipeline import validate as v
-from pipeline.core.config import DEFAULT_DB
 from pipeline.store.filters import FilterError, Filters
 from pipeline.store.load import DatabaseBusy, connect
 
@@ -88,7 +87,7 @@ def sample(
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
 ) -> None:
     """Draw a reproducible random sample of quotes or articles for a human coder.
 
@@ -96,6 +95,7 @@ def sample(
     Example: [bold]asylumwatch validate sample --what quotes --n 200 --stratify stance
     --seed 1 --out validation/quotes.csv[/]
     """
+    (db,) = resolve_paths(db=db)
     if out.exists() and not force:
         fail(f"{out} exists (it may hold coding): choose another --out, or pass --force")
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed

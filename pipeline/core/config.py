@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import DEFAULT_DATA_DIR, REFERENCE_DIR
 from pipeline.core.since import parse_since
 
-DEFAULT_SOURCES = DATA_DIR / "sources.toml"
-DEFAULT_TOPIC = DATA_DIR / "topic.toml"
-DEFAULT_DB = DATA_DIR / "asylumwatch.duckdb"
-DEFAULT_WARC_DIR = DATA_DIR / "warc"
+# The defaults without a project file or environment (the commands ask
+# pipeline.core.settings.resolve, which also honours the data_dir setting).
+DEFAULT_SOURCES = REFERENCE_DIR / "sources.toml"
+DEFAULT_TOPIC = REFERENCE_DIR / "topic.toml"
+DEFAULT_DB = DEFAULT_DATA_DIR / "asylumwatch.duckdb"
+DEFAULT_WARC_DIR = DEFAULT_DATA_DIR / "warc"
 # The organisation table of the quote stage (pipeline/quotes/orgs.py): names, aliases, roles.
-DEFAULT_ORGANISATIONS = DATA_DIR / "organisations.toml"
+DEFAULT_ORGANISATIONS = REFERENCE_DIR / "organisations.toml"
 
 FILTERS = ("all", "topic")
 # Bounds of the per-source politeness settings (a delay of inf would hang the crawl forever).

@@ -3,10 +3,13 @@
 A value comes from the first of: a command-line flag; an environment variable
 (``ASYLUMWATCH_<NAME>``, and ``PREFECT_HOME`` / ``ASYLUMWATCH_MODELS_CONFIG`` as before); the
 project file (``asylumwatch.toml`` in the working folder, a ``[paths]`` table whose relative
-paths are read from the file's folder); the default under the checkout's ``data/``. The commands
-honour the same order: their path flags read the environment variables (Typer's ``envvar``) and
-``flows.cli.root.main`` hands the project file's values to Click as its ``default_map``.
-``asylumwatch config show`` prints each value and its origin.
+paths are read from the file's folder); the default. The defaults of the reference files lie
+in :data:`pipeline.core.paths.REFERENCE_DIR` (the checkout's ``data/`` or the installed
+package's copy); those of the writable state (database, WARC archives, Prefect's state) in the
+data folder, itself the ``data_dir`` setting. This is the only place that applies the order:
+every command hands its path flags (None when not given) to :func:`resolve` through
+``flows.cli.options.resolve_paths``, and ``asylumwatch config show`` prints each value and its
+origin.
 """
 
 from __future__ import annotations
@@ -18,23 +21,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.config import ConfigError
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import DEFAULT_DATA_DIR, REFERENCE_DIR
 
 PROJECT_FILE = "asylumwatch.toml"
-# What the project file may set: the paths the commands take as flags, and the models config
-# (which the commands read through ASYLUMWATCH_MODELS_CONFIG).
-PROJECT_FILE_KEYS = ("sources", "topic", "db", "warc_dir", "models_config", "organisations")
+# What the project file may set: the paths the commands take as flags, the models config
+# (which the classifiers ask for: models.config.load_model_config) and the data folder.
+PROJECT_FILE_KEYS = (
+    "data_dir",
+    "sources",
+    "topic",
+    "db",
+    "warc_dir",
+    "models_config",
+    "organisations",
+)
 
-# name -> (environment variable, or None where only the default applies; default)
+# The writable state: file names in the data folder, so their defaults follow data_dir.
+IN_DATA_DIR = {"db": "asylumwatch.duckdb", "warc_dir": "warc", "prefect_home": "prefect"}
+
+# name -> (environment variable, or None where only the default applies; default). data_dir
+# comes first: the defaults of the IN_DATA_DIR settings lie in the folder it resolves to.
 FIELDS: dict[str, tuple[str | None, Path]] = {
-    "sources": ("ASYLUMWATCH_SOURCES", DATA_DIR / "sources.toml"),
-    "topic": ("ASYLUMWATCH_TOPIC", DATA_DIR / "topic.toml"),
-    "db": ("ASYLUMWATCH_DB", DATA_DIR / "asylumwatch.duckdb"),
-    "warc_dir": ("ASYLUMWATCH_WARC_DIR", DATA_DIR / "warc"),
-    "models_config": ("ASYLUMWATCH_MODELS_CONFIG", DATA_DIR / "models.toml"),
+    "data_dir": ("ASYLUMWATCH_DATA_DIR", DEFAULT_DATA_DIR),
+    "sources": ("ASYLUMWATCH_SOURCES", REFERENCE_DIR / "sources.toml"),
+    "topic": ("ASYLUMWATCH_TOPIC", REFERENCE_DIR / "topic.toml"),
+    "db": ("ASYLUMWATCH_DB", DEFAULT_DATA_DIR / IN_DATA_DIR["db"]),
+    "warc_dir": ("ASYLUMWATCH_WARC_DIR", DEFAULT_DATA_DIR / IN_DATA_DIR["warc_dir"]),
+    "models_config": ("ASYLUMWATCH_MODELS_CONFIG", REFERENCE_DIR / "models.toml"),
     # the quote stage's organisation table, handed to it by build_annotator (--organisations)
-    "organisations": ("ASYLUMWATCH_ORGANISATIONS", DATA_DIR / "organisations.toml"),
-    "prefect_home": ("PREFECT_HOME", DATA_DIR / "prefect"),
+    "organisations": ("ASYLUMWATCH_ORGANISATIONS", REFERENCE_DIR / "organisations.toml"),
+    "prefect_home": ("PREFECT_HOME", DEFAULT_DATA_DIR / IN_DATA_DIR["prefect_home"]),
 }
 
 
@@ -87,7 +103,8 @@ def resolve(
     project_file: Path | None = None,
 ) -> Settings:
     """Each setting from the flag given, else the environment, else the project file (by
-    default ``./asylumwatch.toml`` when it exists), else the default."""
+    default ``./asylumwatch.toml`` when it exists), else the default. ``data_dir`` is resolved
+    first: the defaults of the database, the WARC folder and Prefect's home lie in it."""
     flags = flags or {}
     environ = os.environ if environ is None else environ
     if project_file is None and Path(PROJECT_FILE).is_file():
@@ -98,6 +115,8 @@ def resolve(
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
     values: dict[str, Setting] = {}
     for name, (env, default) in FIELDS.items():
+        if name in IN_DATA_DIR:  # absolute: the crawler subprocess runs in another folder
+            default = values["data_dir"].value.absolute() / IN_DATA_DIR[name]
         if (flag := flags.get(name)) is not None:
             values[name] = Setting(Path(flag), "flag")
         elif env is not None and environ.get(env) and Path(environ[env]) != default:
@@ -108,10 +127,3 @@ def resolve(
         else:
             values[name] = Setting(default, "default")
     return Settings(values)
-
-
-def project_defaults(project_file: Path | None = None) -> dict[str, Path]:
-    """The values ``./asylumwatch.toml`` (or ``project_file``) sets; empty without one."""
-    if project_file is None:
-        project_file = Path(PROJECT_FILE)
-    return read_project_file(project_file) if project_file.is_file() else {}

@@ -31,7 +31,7 @@ from pathlib import Path
 from models.classifier import TextClassifier
 from models.config import ModelsConfig, load_model_config
 from models.stance import load_annotators
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.evaluation.stance import TRAINED, GoldArticle, evaluate_gold, load_gold
 
 BASE_LANGUAGES = {"minilm": ("en",), "mpnet": ("en",), "e5-small": ("en", "fr")}
@@ -39,7 +39,7 @@ STANCE_TASKS = ("stance", "relevance", "article_stance")
 # Tuned layers for the larger bases: all 12 transformer layers, not the embedding matrix (e5's
 # holds 96M of its 118M parameters; AdamW over it would dominate each CPU step).
 TUNED_LAYERS = {"e5-small": 12, "mpnet": 12}
-CORPUS = DATA_DIR / "corpus" / "news.jsonl"
+CORPUS = REFERENCE_DIR / "corpus" / "news.jsonl"
 
 
 def variant_config(

@@ -54,7 +54,7 @@ from models.stance import (
 )
 from models.training.data import compose_article_text, example_of, task_rows
 from pipeline.core import gold as gold_data
-from pipeline.core.paths import DATA_DIR
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.core.records import STANCES, Quote
 from pipeline.evaluation.compare import CORPUS, variant_config
 from pipeline.evaluation.stance import (
@@ -66,7 +66,7 @@ from pipeline.evaluation.stance import (
     team_gold,
 )
 
-DEMO_CONTENT = DATA_DIR / "demo_site" / "content"
+DEMO_CONTENT = REFERENCE_DIR / "demo_site" / "content"
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 BALANCES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 
