@@ -21,6 +21,7 @@ from pipeline.quotes.lexicon import Lexicon, load_lexicon
 from pipeline.quotes.marks import find_marked_spans
 from pipeline.quotes.nlp import load_pipeline
 from pipeline.quotes.orgs import OrgTable, default_table
+from pipeline.quotes.role_rules import RoleRules, default_role_rules
 from pipeline.quotes.roles import SpeakerMention, describe_speaker
 
 if TYPE_CHECKING:
@@ -54,12 +55,13 @@ class QuoteStage:
 
     rankers: dict[str, Ranker]
     table: OrgTable
+    roles: RoleRules = field(default_factory=default_role_rules)
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     pipelines: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> QuoteStage:
-        return cls(rankers=load_rankers(), table=default_table())
+        return cls(rankers=load_rankers(), table=default_table(), roles=default_role_rules())
 
     def ranker(self, lang: str) -> Ranker:
         return self.rankers.get(lang) or self.rankers["en"]
@@ -124,7 +126,7 @@ class QuoteStage:
         cache_: dict[tuple[str | None, str], SpeakerMention],
     ) -> SpeakerMention:
         if cand is None:
-            return describe_speaker(text, None, "none")
+            return describe_speaker(text, None, "none", rules=self.roles)
         key = (cand.speaker, cand.kind)
         if key in cache_:
             return cache_[key]
@@ -138,13 +140,13 @@ class QuoteStage:
                 parts.insert(0, f"{ent.titles[0]} {ent.name}, {ent.descriptions[0]}")
             kind = "person" if ent.kind == "person" else "org"
             m = describe_speaker(
-                text, ent.name, kind, sorted(parts, key=len, reverse=True), self.table
+                text, ent.name, kind, sorted(parts, key=len, reverse=True), self.table, self.roles
             )
         else:
             # A description: a group ("critics") or one unnamed person or body ("a police
             # source", "the department"), described by its own words.
             kind = "group" if cand.kind == "group" else "person"
-            m = describe_speaker(text, cand.speaker, kind, [cand.speaker], self.table)
+            m = describe_speaker(text, cand.speaker, kind, [cand.speaker], self.table, self.roles)
         cache_[key] = m
         return m
 
