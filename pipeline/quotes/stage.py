@@ -76,15 +76,23 @@ class QuoteStage:
             self.pipelines[lang] = load_pipeline(lang)
         return self.pipelines[lang]
 
-    def parse(self, text: str, language: str | None) -> tuple[str, Doc]:
+    @staticmethod
+    def language_of(text: str, language: str | None) -> str:
+        """The pipeline language for ``text``: "fr" or "en" (guessed when not given)."""
         lang = (language or "").lower()[:2] or (guess_language(text[:5000]) or "en")
-        lang = "fr" if lang == "fr" else "en"
+        return "fr" if lang == "fr" else "en"
+
+    def parse(self, text: str, language: str | None) -> tuple[str, Doc]:
+        lang = self.language_of(text, language)
         return lang, self.nlp(lang)(text)
 
     def found(
-        self, text: str, language: str | None
+        self, text: str, language: str | None, doc: Doc | None = None
     ) -> tuple[Doc, Lexicon, list[FoundQuote], Candidates]:
-        lang, doc = self.parse(text, language)
+        if doc is None:
+            lang, doc = self.parse(text, language)
+        else:
+            lang = "fr" if doc.lang_ == "fr" else "en"
         lex = self.lexicon(lang)
         marks = find_marked_spans(text)
         quotes = find_quotes(doc, text, lex, marks)
@@ -96,7 +104,30 @@ class QuoteStage:
         if not text or not text.strip():
             return []
         text = text[:MAX_CHARS]
-        doc, lex, quotes, cands = self.found(text, language)
+        return self._analyse(text, language, article_id, None)
+
+    def analyse_many(
+        self, articles: list[tuple[str, str | None, str]], batch_size: int = 32
+    ) -> list[list[Attributed]]:
+        """:meth:`analyse` for many ``(text, language, article_id)`` at once, in order: each
+        language's texts are parsed together (spaCy's ``pipe``), which is faster per article
+        than one call each. The results are those of :meth:`analyse`."""
+        out: list[list[Attributed]] = [[] for _ in articles]
+        by_lang: dict[str, list[int]] = {}
+        for i, (text, language, _) in enumerate(articles):
+            if text and text.strip():
+                by_lang.setdefault(self.language_of(text, language), []).append(i)
+        for lang, idx in by_lang.items():
+            texts = [articles[i][0][:MAX_CHARS] for i in idx]
+            docs = self.nlp(lang).pipe(texts, batch_size=batch_size)
+            for i, text, doc in zip(idx, texts, docs, strict=True):
+                out[i] = self._analyse(text, articles[i][1], articles[i][2], doc)
+        return out
+
+    def _analyse(
+        self, text: str, language: str | None, article_id: str, doc: Doc | None
+    ) -> list[Attributed]:
+        doc, lex, quotes, cands = self.found(text, language, doc)
         chosen = attribute(doc, quotes, cands, lex, self.ranker(lex.language))
         out: list[Attributed] = []
         described: dict[tuple[str | None, str], SpeakerMention] = {}
