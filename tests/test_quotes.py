@@ -316,3 +316,23 @@ def test_500kb_article_is_processed() -> None:
     quotes = extract_quotes(text, "en")
     assert len(quotes) > 1000
     check_offsets(text[:5000], [q for q in quotes if q.char_end < 5000])
+
+
+def test_analyse_many_gives_what_analyse_gives_one_by_one() -> None:
+    from pipeline.quotes.stage import default_stage
+
+    stage = default_stage()
+    articles = [
+        ('"The shelter is full," said Dana Whitcombe, a volunteer.', "en", "a1"),
+        ("", "en", "empty"),
+        ("« Les lits manquent », a déclaré la ministre Lina Dubé.", "fr", "a2"),
+        ("Officials said the queue had doubled since May.", None, "a3"),
+    ]
+
+    def key(found: list) -> list:
+        return [(f.quote, f.mention) for f in found]
+
+    one = [key(stage.analyse(*a)) for a in articles]
+    many = [key(found) for found in stage.analyse_many(articles, batch_size=2)]
+    assert many == one
+    assert many[1] == [] and many[0] and many[2]

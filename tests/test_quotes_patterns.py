@@ -131,6 +131,23 @@ CASES = [
         "indirect",
         "Dana Whitcombe",
     ),
+    # A conjunction or preposition opening the subject is no part of the speaker's name.
+    (
+        "fr",
+        "Mais des représentants de l'organisme ont affirmé que les délais avaient doublé.",
+        "les délais avaient doublé",
+        "indirect",
+        "des représentants de l'organisme",
+    ),
+    # A demonstrative ("Celle qui ...") names nobody on its own: the person named before.
+    (
+        "fr",
+        "Lina Dubé dirige le refuge. Celle qui l'a fondé en 2010 assure que «les lits manquent "
+        "chaque soir depuis des mois».",
+        "les lits manquent chaque soir depuis des mois",
+        "direct",
+        "Lina Dubé",
+    ),
 ]
 
 
@@ -206,3 +223,49 @@ def test_speaker_kind_tells_named_speakers_from_groups(lang: str, text: str, kin
     ``top_speakers`` does not rank (invented sentences)."""
     quotes = extract_quotes(text, lang)
     assert [q.speaker_kind for q in quotes] == [kind], [(q.speaker, q.speaker_kind) for q in quotes]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "heads", "deps", "lemmas", "pos", "speaker"),
+    [
+        # "Chaque semaine, des familles disent que ...", parsed with the time as a subject.
+        (
+            "fr",
+            ["Chaque", "semaine", ",", "des", "familles", "disent", "que", "tout", "manque"],
+            [1, 5, 5, 4, 5, 5, 8, 8, 5],
+            ["det", "nsubj", "punct", "det", "nsubj", "ROOT", "mark", "nsubj", "ccomp"],
+            ["chaque", "semaine", ",", "un", "famille", "dire", "que", "tout", "manquer"],
+            ["DET", "NOUN", "PUNCT", "DET", "NOUN", "VERB", "SCONJ", "PRON", "VERB"],
+            "des familles",
+        ),
+        (
+            "en",
+            ["This", "week", "the", "nurses", "said", "beds", "ran", "out"],
+            [1, 4, 3, 4, 4, 6, 4, 6],
+            ["det", "nsubj", "det", "nsubj", "ROOT", "nsubj", "ccomp", "prt"],
+            ["this", "week", "the", "nurse", "say", "bed", "run", "out"],
+            ["DET", "NOUN", "DET", "NOUN", "VERB", "NOUN", "VERB", "ADP"],
+            "the nurses",
+        ),
+    ],
+)
+def test_a_phrase_of_time_is_no_subject(
+    lang: str,
+    words: list[str],
+    heads: list[int],
+    deps: list[str],
+    lemmas: list[str],
+    pos: list[str],
+    speaker: str,
+) -> None:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from pipeline.quotes.find import _subject_span
+    from pipeline.quotes.lexicon import load_lexicon
+
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, lemmas=lemmas, pos=pos)
+    verb = next(t for t in doc if t.dep_ == "ROOT")
+    span = _subject_span(doc, verb, load_lexicon(lang))
+    assert span is not None
+    assert doc[span[0] : span[1]].text == speaker

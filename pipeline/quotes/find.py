@@ -94,6 +94,8 @@ def _subject_span(doc: Doc, verb: Token, lex: Lexicon, depth: int = 0) -> tuple[
         if child.dep_ in SUBJECT_DEPS and not child.text.startswith("-") and not child.is_punct:
             if child.text.lower() in lex.not_subjects:
                 return None
+            if _names_time(child, lex):
+                continue  # "Chaque année, ...": when, not who
             if _caps_word(child):
                 # "REGINA — Saskatchewan's minister said": the dateline is no subject.
                 appos = [c for c in child.children if c.dep_ == "appos"]
@@ -136,6 +138,8 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
             return None
         if tok.pos_ not in {"PROPN", "NOUN", "NUM"} or tok.ent_type_ in _NOT_SPEAKER_ENTS:
             continue
+        if _names_time(tok, lex):
+            continue
         head = tok
         while head.head.i != head.i and head.head.i > verb.i and head.dep_ in _NP_INNER:
             head = head.head
@@ -159,6 +163,11 @@ _NOT_SPEAKER_ENTS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
 )
 _NP_INNER = frozenset({"compound", "flat:name", "flat", "amod", "det", "nmod", "nummod", "appos"})
+
+
+def _names_time(tok: Token, lex: Lexicon) -> bool:
+    """Whether ``tok`` heads a phrase of time ("Chaque année", "This week"), never a speaker."""
+    return tok.lemma_.lower() in lex.time_nouns or tok.text.lower() in lex.time_nouns
 
 
 def _is_listener(tok: Token, lex: Lexicon) -> bool:
@@ -188,13 +197,25 @@ def phrase_span(doc: Doc, head: Token) -> tuple[int, int]:
         stack.extend(tok.children)
     start = min(t.i for t in keep)
     end = max(t.i for t in keep) + 1
-    while start < end - 1 and doc[start].is_punct:
+    while start < head.i and _leading_function_word(doc[start]):
         start += 1
     while end > start + 1 and doc[end - 1].is_punct:
         end -= 1
     if end - start > MAX_SUBJECT_TOKENS:
         start, end = max(start, head.i - MAX_SUBJECT_TOKENS // 2), head.i + 1
     return start, end
+
+
+def _leading_function_word(tok: Token) -> bool:
+    """A word that opens a phrase but is no part of the name: punctuation, a preposition or
+    conjunction ("selon cette agence", "pour le gouvernement", "que le syndicat", "mais des
+    représentants") or a relative pronoun ("dont le directeur")."""
+    return (
+        tok.is_punct
+        or tok.pos_ in {"ADP", "CCONJ", "SCONJ"}
+        or tok.dep_ in {"case", "mark", "cc"}
+        or "Rel" in tok.morph.get("PronType")
+    )
 
 
 def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:

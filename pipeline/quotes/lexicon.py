@@ -28,6 +28,7 @@ class Lexicon:
     according: tuple[tuple[str, ...], ...]
     according_named: tuple[tuple[str, ...], ...]  # only before a named person or body
     not_subjects: frozenset[str]  # subjects that name nobody ("this", "cela")
+    time_nouns: frozenset[str]  # heads of phrases that say when, not who ("Chaque année")
     not_speakers: frozenset[str]
     pronouns: dict[str, tuple[str, str]]  # word -> (gender, number)
     titles: dict[str, str]  # title -> gender ("" when none)
@@ -84,6 +85,7 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         according=according,
         according_named=according_named,
         not_subjects=frozenset(_strings(path, data, "not_subjects")),
+        time_nouns=frozenset(_strings(path, data, "time_nouns")),
         not_speakers=frozenset(_strings(path, data, "not_speakers")),
         pronouns=pronouns,
         titles={k.lower(): v for k, v in titles.items()},
