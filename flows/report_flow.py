@@ -6,7 +6,7 @@ ISO week in the schedule's time zone.
 
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before prefect is imported)
 
 # isort: split
 from pathlib import Path
