@@ -10,8 +10,9 @@ The defaults of the reference files lie in :data:`pipeline.core.paths.REFERENCE_
 checkout's ``data/`` or the installed package's copy); those of the writable state (database,
 WARC archives, Prefect's state) in the data folder, itself the ``data_dir`` setting. This is
 the only place that applies the order: every command hands its path flags (None when not
-given) to :func:`resolve` through ``flows.cli.options.resolve_paths``, and ``asylumwatch
-config show`` prints each value and its origin.
+given) to :func:`resolve` through ``flows.cli.options.resolve_paths``, the Prefect flows the
+path parameters they were given (``flows.monitor.flow_paths``), and ``asylumwatch config
+show`` prints each value and its origin.
 """
 
 from __future__ import annotations
