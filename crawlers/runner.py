@@ -108,7 +108,9 @@ def run_crawl(
     """
     started = datetime.now(UTC)
     run_id = run_id or new_run_id(started)
-    warc_file, fetch_log = run_paths(warc_dir, run_id, started)
+    # Absolute: the crawler subprocess runs in the checkout (cwd=PROJECT_ROOT), not here.
+    # (resolve() already makes the settings absolute; this covers direct callers.)
+    warc_file, fetch_log = run_paths(Path(warc_dir).absolute(), run_id, started)
     warc_file.parent.mkdir(parents=True, exist_ok=True)
     rows = list(seen or ())
     seen_file = None
@@ -132,7 +134,7 @@ def run_crawl(
         validators=validators or {},
         retry_urls=retry_urls or [],
         stats_file=str(stats_file),
-        check_file=str(check_file) if check_file else None,
+        check_file=str(Path(check_file).absolute()) if check_file else None,
     )
     job_file = warc_file.with_name(f"{run_id}.job.json")
     job.save(job_file)

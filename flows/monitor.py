@@ -8,6 +8,10 @@ dated since a given day.
 
 :class:`TaskSteps` runs each step as a Prefect task around the plain stage functions of
 :mod:`flows.stages`; this module only adds Prefect's retries, timeouts and artifacts.
+The path parameters (``sources``, ``topic``, ``db``, ``warc_dir``, ``organisations``) default
+to None: the flow asks :func:`pipeline.core.settings.resolve` for each one not given
+(:func:`flow_paths`), so a run started directly, or by a deployment without parameters, reads
+``ASYLUMWATCH_*`` and ``asylumwatch.toml`` as the commands do.
 Each stage is idempotent (loads upsert inside a transaction, a WARC is marked processed only
 after its last batch), so a run that died (killed, disk full, database locked) is simply
 run again: it first processes the archives the dead run left unprocessed.
@@ -15,7 +19,7 @@ run again: it first processes the archives the dead run left unprocessed.
 
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before prefect is imported)
 
 # isort: split
 import dataclasses
@@ -35,15 +39,8 @@ from crawlers.job import CrawlOptions
 from crawlers.runner import CrawlResult
 from flows import stages
 from pipeline.annotate import Annotator
-from pipeline.core.config import (
-    DEFAULT_DB,
-    DEFAULT_ORGANISATIONS,
-    DEFAULT_SOURCES,
-    DEFAULT_TOPIC,
-    DEFAULT_WARC_DIR,
-    Source,
-    load_sources,
-)
+from pipeline.core.config import Source, load_sources
+from pipeline.core.settings import resolve
 from pipeline.dedup import DedupStats
 from pipeline.process import ProcessStats, process_warcs
 from pipeline.store.load import DatabaseBusy
@@ -283,6 +280,16 @@ def summarise(
 # --- flows -----------------------------------------------------------------------------------
 
 
+def flow_paths(**given: str | None) -> dict[str, Path]:
+    """A flow's path parameters, each as :func:`pipeline.core.settings.resolve` decides: the
+    value given (a flag; None: not given), else its environment variable, else the project
+    file, else the default; absolute. ``flow_paths(db=db, sources=None)["sources"]``."""
+    settings = resolve(
+        {name: None if value is None else Path(value) for name, value in given.items()}
+    )
+    return {name: settings[name] for name in given}
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -296,10 +303,10 @@ def _merge(total: ProcessStats, part: ProcessStats) -> None:
 
 @flow(name="monitor", log_prints=True)
 def monitor_flow(
-    sources: str = str(DEFAULT_SOURCES),
-    topic: str = str(DEFAULT_TOPIC),
-    db: str = str(DEFAULT_DB),
-    warc_dir: str = str(DEFAULT_WARC_DIR),
+    sources: str | None = None,
+    topic: str | None = None,
+    db: str | None = None,
+    warc_dir: str | None = None,
     polite: bool = True,
     contact_url: str | None = None,
     max_articles: int | None = None,
@@ -308,25 +315,30 @@ def monitor_flow(
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
-    organisations: str = str(DEFAULT_ORGANISATIONS),
+    organisations: str | None = None,
 ) -> RunCounts:
     """Crawl every source once, then extract, annotate and load what was fetched.
 
+    ``sources``, ``topic``, ``db``, ``warc_dir`` and ``organisations`` not given: from the
+    environment, the project file or the default (:func:`flow_paths`).
     ``substitutions`` fills ``{{KEY}}`` placeholders of the sources file (the demo site);
     ``since`` skips feed and sitemap entries dated before it (a date or an age such as 30d);
     ``use_models=False`` annotates without the transformer classifiers (no stance);
     ``organisations`` is the quote stage's organisation table.
     """
     started = _now()
+    paths = flow_paths(
+        sources=sources, topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     job = stages.RunJob(
-        sources=load_sources(Path(sources), substitutions),
-        db=Path(db),
-        warc_dir=Path(warc_dir),
+        sources=load_sources(paths["sources"], substitutions),
+        db=paths["db"],
+        warc_dir=paths["warc_dir"],
         crawl=CrawlOptions(
             polite=polite, contact_url=contact_url, max_articles=max_articles, since=since
         ),
-        topic=Path(topic),
-        organisations=Path(organisations),
+        topic=paths["topic"],
+        organisations=paths["organisations"],
         use_models=use_models,
         export_dir=Path(export_dir) if export_dir else None,
     )
@@ -373,17 +385,17 @@ def backfill_flow(
     warc_files: list[str] | None = None,
     since: date | None = None,
     until: date | None = None,
-    sources: str = str(DEFAULT_SOURCES),
-    topic: str = str(DEFAULT_TOPIC),
-    db: str = str(DEFAULT_DB),
-    warc_dir: str = str(DEFAULT_WARC_DIR),
+    sources: str | None = None,
+    topic: str | None = None,
+    db: str | None = None,
+    warc_dir: str | None = None,
     polite: bool = True,
     contact_url: str | None = None,
     export_dir: str | None = None,
     substitutions: dict[str, str] | None = None,
     retry_delay_seconds: float = 60,
     use_models: bool = True,
-    organisations: str = str(DEFAULT_ORGANISATIONS),
+    organisations: str | None = None,
 ) -> RunCounts:
     """Run the stages again over the past.
 
@@ -391,16 +403,20 @@ def backfill_flow(
     ``warc_dir`` crawled between ``since`` and ``until``), e.g. after a model update; rows are
     replaced, never duplicated. ``mode="sitemaps"``: crawl the entries of the sources'
     sitemaps dated ``since`` or later, and ``until`` or earlier when given (feeds and section
-    pages are left out), then process.
+    pages are left out), then process. The path parameters not given: as in
+    :func:`monitor_flow`.
     """
     started = _now()
+    paths = flow_paths(
+        sources=sources, topic=topic, db=db, warc_dir=warc_dir, organisations=organisations
+    )
     job = stages.RunJob(
         sources=[],
-        db=Path(db),
-        warc_dir=Path(warc_dir),
+        db=paths["db"],
+        warc_dir=paths["warc_dir"],
         crawl=CrawlOptions(polite=polite, contact_url=contact_url),
-        topic=Path(topic),
-        organisations=Path(organisations),
+        topic=paths["topic"],
+        organisations=paths["organisations"],
         use_models=use_models,
         export_dir=Path(export_dir) if export_dir else None,
     )
@@ -421,11 +437,11 @@ def backfill_flow(
             raise ValueError("a sitemap backfill needs `since` (the first day to fetch)")
         source_list = [
             dataclasses.replace(s, feeds=(), start_urls=())
-            for s in load_sources(Path(sources), substitutions)
+            for s in load_sources(paths["sources"], substitutions)
             if s.sitemaps
         ]
         if not source_list:
-            raise ValueError(f"{sources}: no source lists a sitemap; nothing to backfill")
+            raise ValueError(f"{paths['sources']}: no source lists a sitemap; nothing to backfill")
         job = dataclasses.replace(job, sources=source_list)
         window = dataclasses.replace(
             job.crawl,

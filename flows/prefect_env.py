@@ -1,17 +1,23 @@
 """Prefect settings for this project, applied before ``prefect`` is imported.
 
-Import this module first (``import flows.prefect_env  # noqa: F401``) in every module that
-imports Prefect. It keeps Prefect's state (its SQLite database, logs, profiles) under the
-``prefect_home`` setting, by default ``prefect/`` in the data folder (the checkout's git-ignored
-``data/prefect``; see pipeline/core/settings.py), and raises the start-up timeouts, which the
-defaults (20 s) are too short for on a small shared machine. Values already set in the
-environment win, so a researcher can point ``PREFECT_HOME`` or ``PREFECT_API_URL`` elsewhere.
+Importing this module sets environment variables only: it keeps Prefect's state (its SQLite
+database, logs, profiles) under the ``prefect_home`` setting, by default ``prefect/`` in the
+data folder (the checkout's git-ignored ``data/prefect``; see pipeline/core/settings.py), and
+raises the start-up timeouts, which the defaults (20 s) are too short for on a small shared
+machine. Values already set in the environment win, so a researcher can point
+``PREFECT_HOME`` or ``PREFECT_API_URL`` elsewhere. It creates no folder: a command that only
+shows its help, or never runs Prefect, leaves the working folder as it was.
+
+Modules that import Prefect import :mod:`flows.prefect_ready` first instead (``import
+flows.prefect_ready  # noqa: F401``): that applies these settings and creates the folder
+(:func:`ensure_home`), since Prefect, once imported, expects it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from pipeline.core.config import ConfigError
 from pipeline.core.settings import FIELDS, resolve
@@ -61,8 +67,17 @@ def apply() -> dict[str, str]:
         if key not in os.environ:
             os.environ[key] = value
             applied[key] = value
-    os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
     return applied
+
+
+def ensure_home() -> Path:
+    """Create Prefect's home folder (``PREFECT_HOME``, with its parents) and return it: for
+    the places where Prefect runs, before ``prefect`` is imported (:mod:`flows.prefect_ready`).
+    Prefect makes only the last folder itself, so a missing data folder would otherwise
+    leave it without its database."""
+    home = Path(os.environ.get("PREFECT_HOME") or PREFECT_HOME)
+    home.mkdir(parents=True, exist_ok=True)
+    return home
 
 
 apply()

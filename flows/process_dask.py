@@ -13,7 +13,7 @@ worker and this machine share.
 
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before prefect is imported)
 
 # isort: split
 import shutil

@@ -6,7 +6,7 @@ ISO week in the schedule's time zone.
 
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before prefect is imported)
 
 # isort: split
 from pathlib import Path
@@ -15,10 +15,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.monitor import DB_RETRIES, retry_if_transient
+from flows.monitor import DB_RETRIES, flow_paths, retry_if_transient
 from flows.reports.build import ReportResult, build_report
 from flows.reports.week import IsoWeek, last_week
-from pipeline.core.config import DEFAULT_DB
 
 REPORT_TIMEOUT = 1800
 
@@ -50,7 +49,7 @@ def _summary(result: ReportResult) -> str:
 
 @flow(name="weekly-report", log_prints=True)
 def weekly_report_flow(
-    db: str = str(DEFAULT_DB),
+    db: str | None = None,
     week: str | None = None,
     out_dir: str | None = None,
     timezone: str | None = None,
@@ -58,12 +57,13 @@ def weekly_report_flow(
 ) -> ReportResult:
     """Write the report for ``week`` (``2025-W25``; default: last complete week in
     ``timezone``) into ``out_dir`` (default: ``<reports_dir>/<week>/``, and ``reports_dir``
-    defaults to ``reports/`` next to the database)."""
+    defaults to ``reports/`` next to the database). ``db`` not given: from the environment,
+    the project file or the default (:func:`flows.monitor.flow_paths`)."""
     iso_week = IsoWeek.parse(week) if week else last_week(timezone)
     target = Path(out_dir) if out_dir else None
     if target is None and reports_dir:
         target = Path(reports_dir) / str(iso_week)
-    result = write_report(Path(db), iso_week, target)
+    result = write_report(flow_paths(db=db)["db"], iso_week, target)
     create_markdown_artifact(
         _summary(result), key="weekly-report", description=f"Weekly report {iso_week}"
     )

@@ -13,7 +13,7 @@ the next run finishes whatever was archived but not loaded.
 
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME before prefect is imported)
+import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before prefect is imported)
 
 # isort: split
 import errno
@@ -40,13 +40,6 @@ from crawlers.lifetime import tied_to_parent
 from flows.monitor import monitor_flow
 from flows.prefect_env import SERVER_STARTUP_TIMEOUT
 from flows.report_flow import weekly_report_flow
-from pipeline.core.config import (
-    DEFAULT_DB,
-    DEFAULT_ORGANISATIONS,
-    DEFAULT_SOURCES,
-    DEFAULT_TOPIC,
-    DEFAULT_WARC_DIR,
-)
 
 MONITOR_CRON = "0 */6 * * *"  # every 6 hours, on the hour
 REPORT_CRON = "0 6 * * 1"  # Mondays at 06:00
@@ -63,12 +56,14 @@ class ServeError(RuntimeError):
 @dataclass(slots=True)
 class ServeConfig:
     """What ``asylumwatch serve`` runs: the files the flows read, the schedules and the server's
-    address."""
+    address. A path left None is not a deployment parameter: each flow run resolves it
+    (environment, project file, default; :func:`flows.monitor.flow_paths`). The command
+    passes every path, resolved when it starts."""
 
-    sources: Path = DEFAULT_SOURCES
-    topic: Path = DEFAULT_TOPIC
-    db: Path = DEFAULT_DB
-    warc_dir: Path = DEFAULT_WARC_DIR
+    sources: Path | None = None
+    topic: Path | None = None
+    db: Path | None = None
+    warc_dir: Path | None = None
     monitor_cron: str = MONITOR_CRON
     report_cron: str = REPORT_CRON
     timezone: str = "UTC"
@@ -78,7 +73,7 @@ class ServeConfig:
     contact_url: str | None = None
     reports_dir: Path | None = None  # default: <db folder>/reports/<week>/
     use_models: bool = True  # False: no transformer classifiers (keyword relevance, no stance)
-    organisations: Path = DEFAULT_ORGANISATIONS  # the quote stage's organisation table
+    organisations: Path | None = None  # the quote stage's organisation table
 
 
 def local_timezone() -> str:
@@ -228,6 +223,13 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def _path_parameters(config: ServeConfig, *names: str) -> dict[str, str]:
+    """The path parameters ``config`` sets, absolute; those left None are not parameters
+    (the flow resolves them when it runs)."""
+    values = {name: getattr(config, name) for name in names}
+    return {name: str(Path(value).resolve()) for name, value in values.items() if value}
+
+
 def deployments(config: ServeConfig) -> list[RunnerDeployment]:
     """The monitor and weekly-report deployments with their cron schedules."""
     if not check_timezone(config.timezone):
@@ -236,14 +238,10 @@ def deployments(config: ServeConfig) -> list[RunnerDeployment]:
         name=MONITOR_DEPLOYMENT,
         schedules=[Cron(config.monitor_cron, timezone=config.timezone)],
         parameters={
-            "sources": str(Path(config.sources).resolve()),
-            "topic": str(Path(config.topic).resolve()),
-            "db": str(Path(config.db).resolve()),
-            "warc_dir": str(Path(config.warc_dir).resolve()),
+            **_path_parameters(config, "sources", "topic", "db", "warc_dir", "organisations"),
             "polite": config.polite,
             "contact_url": config.contact_url,
             "use_models": config.use_models,
-            "organisations": str(Path(config.organisations).resolve()),
         },
         concurrency_limit=1,  # a slow crawl delays the next run rather than overlapping it
         paused=False,
@@ -255,7 +253,7 @@ def deployments(config: ServeConfig) -> list[RunnerDeployment]:
         name=REPORT_DEPLOYMENT,
         schedules=[Cron(config.report_cron, timezone=config.timezone)],
         parameters={
-            "db": str(Path(config.db).resolve()),
+            **_path_parameters(config, "db"),
             "timezone": config.timezone,
             "out_dir": None,
         },

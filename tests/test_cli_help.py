@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli import _mount_subcommands, app
+
+REPO = Path(__file__).resolve().parents[1]
 
 COMMANDS = [
     "run",
@@ -62,3 +66,25 @@ def test_the_cli_starts_without_importing_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["backfill", "--help"]])
+def test_help_creates_no_folder(tmp_path: Path, args: list[str]) -> None:
+    """Help (or any command that runs no flow) writes nothing: Prefect's home is created only
+    where Prefect runs (flows.prefect_ready), not when flows.prefect_env is imported."""
+    work = tmp_path / "empty"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYLUMWATCH_")}
+    env.pop("PREFECT_HOME", None)  # tests/conftest.py points it into the checkout
+    env["ASYLUMWATCH_DATA_DIR"] = str(work / "state")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(work.iterdir()) == []

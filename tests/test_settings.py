@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_each_value_from_the_first_place_that_sets_it(tmp_path: Path) -> None:
         {"ASYLUMWATCH_TOPIC": "/env/topic.toml"},
         project,
     )
-    assert settings["sources"] == Path("flag.toml")
+    assert settings["sources"] == Path.cwd() / "flag.toml"  # relative: from the working folder
     assert settings.values["sources"].origin == "flag"
     assert settings["topic"] == Path("/env/topic.toml")
     assert settings.values["topic"].origin == "environment ASYLUMWATCH_TOPIC"
@@ -28,6 +29,36 @@ def test_each_value_from_the_first_place_that_sets_it(tmp_path: Path) -> None:
     assert settings.values["db"].origin == f"project file {project}"
     assert settings["warc_dir"] == FIELDS["warc_dir"][1]
     assert settings.values["warc_dir"].origin == "default"
+
+
+def test_relative_flag_and_environment_values_are_read_from_the_working_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Every value comes back absolute, a relative one read from the folder the command runs
+    in (not the checkout, where the crawler subprocess runs); project-file values from the
+    file's folder, wherever the command runs."""
+    project_dir = tmp_path / "project"
+    project_dir.mkdir()
+    project = project_dir / "asylumwatch.toml"
+    project.write_text('[paths]\ndb = "file.duckdb"\n')
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    env = {"ASYLUMWATCH_TOPIC": "env/topic.toml", "ASYLUMWATCH_DATA_DIR": "state"}
+    settings = resolve({"warc_dir": Path("rel"), "sources": Path("~/s.toml")}, env, project)
+    assert settings["warc_dir"] == work / "rel"
+    assert settings.values["warc_dir"].origin == "flag"
+    assert settings["sources"] == Path.home() / "s.toml"
+    assert settings["topic"] == work / "env" / "topic.toml"
+    assert settings["data_dir"] == work / "state"
+    assert settings["prefect_home"] == work / "state" / "prefect"
+    assert settings["db"] == project_dir / "file.duckdb"
+    # the project file found in the working folder: its values absolute too
+    monkeypatch.chdir(project_dir)
+    found = resolve({}, {})
+    assert found["db"] == project_dir / "file.duckdb"
+    assert found.values["db"].origin == "project file asylumwatch.toml"
+    assert all(found[name].is_absolute() for name in FIELDS)
 
 
 def test_the_state_follows_the_data_folder(tmp_path: Path) -> None:
@@ -111,10 +142,10 @@ def test_a_command_takes_flag_then_environment_then_project_file_then_default(
 
     assert read() == f"{len(load_sources(DEFAULT_SOURCES))} sources in {DEFAULT_SOURCES}"
     (tmp_path / "asylumwatch.toml").write_text('[paths]\nsources = "file.toml"\n')
-    assert read() == "1 sources in file.toml"
+    assert read() == f"1 sources in {Path.cwd() / 'file.toml'}"  # every value absolute
     monkeypatch.setenv("ASYLUMWATCH_SOURCES", str(tmp_path / "env.toml"))
     assert read() == f"1 sources in {tmp_path / 'env.toml'}"
-    assert read("--sources", "flag.toml") == "1 sources in flag.toml"
+    assert read("--sources", "flag.toml") == f"1 sources in {Path.cwd() / 'flag.toml'}"
 
 
 def test_path_options_are_none_unless_given() -> None:
@@ -254,3 +285,38 @@ def test_a_custom_organisation_table_changes_a_role(tmp_path: Path, monkeypatch)
     assert process("env.duckdb", env={"ASYLUMWATCH_ORGANISATIONS": str(orgs)}) == custom
     (tmp_path / "asylumwatch.toml").write_text('[paths]\norganisations = "orgs.toml"\n')
     assert process("file.duckdb") == custom
+
+
+@pytest.mark.slow
+def test_crawl_with_a_relative_warc_dir_writes_under_the_working_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`asylumwatch crawl --warc-dir rel`, run from another folder than the checkout: the
+    archive lies under that folder's rel/ (the crawler subprocess, which runs in the checkout,
+    is handed absolute paths)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO, write_tiny_site
+
+    from flows.demo_site import serve_demo_site
+
+    site_dir = write_tiny_site(tmp_path / "site")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYLUMWATCH_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    with serve_demo_site(0, site_dir=site_dir) as site:
+        text = (site_dir / "sources.toml").read_text()
+        (work / "sources.toml").write_text(
+            text.replace("{{BASE_URL:tiny}}", site.base_urls["tiny"])
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "crawl", "--sources", "sources.toml",
+             "--db", "aw.duckdb", "--warc-dir", "rel", "--no-delays"],
+            cwd=work, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    archives = list((work / "rel").glob("*/*.warc.gz"))
+    assert len(archives) == 1 and archives[0].stat().st_size > 0
+    assert not (REPO / "rel").exists()

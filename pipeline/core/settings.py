@@ -3,13 +3,16 @@
 A value comes from the first of: a command-line flag; an environment variable
 (``ASYLUMWATCH_<NAME>``, and ``PREFECT_HOME`` / ``ASYLUMWATCH_MODELS_CONFIG`` as before); the
 project file (``asylumwatch.toml`` in the working folder, a ``[paths]`` table whose relative
-paths are read from the file's folder); the default. The defaults of the reference files lie
-in :data:`pipeline.core.paths.REFERENCE_DIR` (the checkout's ``data/`` or the installed
-package's copy); those of the writable state (database, WARC archives, Prefect's state) in the
-data folder, itself the ``data_dir`` setting. This is the only place that applies the order:
-every command hands its path flags (None when not given) to :func:`resolve` through
-``flows.cli.options.resolve_paths``, and ``asylumwatch config show`` prints each value and its
-origin.
+paths are read from the file's folder); the default. Every value comes back absolute: a
+relative flag or environment value is read from the working folder, here at the edge, so that
+no later step (the crawler subprocess runs in the checkout) reads it against another folder.
+The defaults of the reference files lie in :data:`pipeline.core.paths.REFERENCE_DIR` (the
+checkout's ``data/`` or the installed package's copy); those of the writable state (database,
+WARC archives, Prefect's state) in the data folder, itself the ``data_dir`` setting. This is
+the only place that applies the order: every command hands its path flags (None when not
+given) to :func:`resolve` through ``flows.cli.options.resolve_paths``, the Prefect flows the
+path parameters they were given (``flows.monitor.flow_paths``), and ``asylumwatch config
+show`` prints each value and its origin.
 """
 
 from __future__ import annotations
@@ -97,6 +100,11 @@ def read_project_file(path: Path) -> dict[str, Path]:
     return out
 
 
+def _absolute(value: str | os.PathLike[str]) -> Path:
+    """``value`` as an absolute path (``~`` expanded), relative ones from the working folder."""
+    return Path(value).expanduser().absolute()
+
+
 def resolve(
     flags: Mapping[str, Path | None] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -104,12 +112,16 @@ def resolve(
 ) -> Settings:
     """Each setting from the flag given, else the environment, else the project file (by
     default ``./asylumwatch.toml`` when it exists), else the default. ``data_dir`` is resolved
-    first: the defaults of the database, the WARC folder and Prefect's home lie in it."""
+    first: the defaults of the database, the WARC folder and Prefect's home lie in it.
+
+    Every value is absolute: a relative flag or environment value (``--warc-dir rel``,
+    ``ASYLUMWATCH_WARC_DIR=rel``; ``~`` expanded) is read from the current working folder."""
     flags = flags or {}
     environ = os.environ if environ is None else environ
     if project_file is None and Path(PROJECT_FILE).is_file():
         project_file = Path(PROJECT_FILE)
-    from_file = read_project_file(project_file) if project_file is not None else {}
+    # Its relative paths are read from its folder, made absolute; the origin names it as given.
+    from_file = read_project_file(project_file.absolute()) if project_file is not None else {}
     unknown = set(flags) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
@@ -118,10 +130,10 @@ def resolve(
         if name in IN_DATA_DIR:  # absolute: the crawler subprocess runs in another folder
             default = values["data_dir"].value.absolute() / IN_DATA_DIR[name]
         if (flag := flags.get(name)) is not None:
-            values[name] = Setting(Path(flag), "flag")
-        elif env is not None and environ.get(env) and Path(environ[env]) != default:
+            values[name] = Setting(_absolute(flag), "flag")
+        elif env is not None and environ.get(env) and _absolute(environ[env]) != default:
             # (equal to the default: flows.prefect_env puts PREFECT_HOME there on import)
-            values[name] = Setting(Path(environ[env]), f"environment {env}")
+            values[name] = Setting(_absolute(environ[env]), f"environment {env}")
         elif name in from_file:
             values[name] = Setting(from_file[name], f"project file {project_file}")
         else:
