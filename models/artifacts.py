@@ -97,11 +97,6 @@ def model_version(task: TaskConfig) -> str:
     return f"{task.name}-{task_hash(task)[:10]}"
 
 
-def cache_path(task: TaskConfig, config: ModelsConfig) -> Path:
-    """Where the model cache keeps this task's model at its configured version."""
-    return config.cache_dir / model_version(task)
-
-
 def is_complete(path: Path) -> bool:
     """Whether a model folder holds its ``meta.json`` and its head."""
     return (path / META).exists() and (path / HEAD).exists()

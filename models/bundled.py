@@ -208,14 +208,6 @@ def bert_state_dict(image: E5Image) -> dict[str, np.ndarray]:
     return out
 
 
-def normalise_e5(text: str, norm_map: dict[int, str]) -> str:
-    """The model's own normalisation: its per-character map, then runs of spaces as one."""
-    out = text.translate(norm_map)
-    while "  " in out:
-        out = out.replace("  ", " ")
-    return out
-
-
 def _normalizer_spec(norm_map: dict[int, str]) -> dict:
     """``tokenizer.json`` normaliser: NFKC plus the map's entries that NFKC does not give.
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from models.article_mix import ArticleMix, article_features, load_article_mix
+from models.article_mix import ArticleMix, article_features
 from models.classifier import Outcome, Prediction, TextClassifier
 from models.config import ArticleConfig, ModelsConfig
 from models.inputs import (
@@ -265,12 +265,3 @@ def load_annotators(
     if "article_stance" in config.tasks:
         article = TextClassifier.load("article_stance", config, progress=progress)
     return stance, relevance, article
-
-
-def annotate_with_config(
-    articles: list[AnnotatedArticle], config: ModelsConfig, progress: bool = True
-) -> None:
-    """``annotate_stance`` with the configured models and article weighting."""
-    stance, relevance, article = load_annotators(config, progress=progress)
-    mix = load_article_mix(config, stance, article)
-    annotate_stance(articles, stance, relevance, article, config.article, mix)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.core.records import AnnotatedArticle, Article, CrawlRun, Fetch, Quote
+from pipeline.core.records import AnnotatedArticle, Article, CrawlRun, Fetch
 from pipeline.store.schema import LATEST_VERSION, MIGRATIONS
 from pipeline.store.views import VIEWS_SQL
 
@@ -339,12 +339,6 @@ def quarantine(
     )
 
 
-def fetched_article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Canonical URLs of every article already stored (the crawler skips these)."""
-    rows = con.execute("SELECT canonical_url FROM articles").fetchall()
-    return {row[0] for row in rows}
-
-
 def processed_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The WARC files recorded as processed."""
     return {row[0] for row in con.execute("SELECT warc_file FROM warc_files").fetchall()}
@@ -365,13 +359,3 @@ def own_warcs(con: duckdb.DuckDBPyConnection) -> set[str]:
     each crawl starts): the only ones a run loads by itself."""
     rows = con.execute("SELECT warc_file FROM crawl_runs WHERE warc_file IS NOT NULL")
     return {row[0] for row in rows.fetchall()}
-
-
-def quote_records(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Quote]:
-    """The stored quotes of ``article_id``, in order."""
-    names = QUOTE_SCHEMA.names
-    rows = con.execute(
-        f"SELECT {', '.join(names)} FROM quotes WHERE article_id = ? ORDER BY quote_index",
-        [article_id],
-    ).fetchall()
-    return [Quote(**dict(zip(names, row, strict=True))) for row in rows]
