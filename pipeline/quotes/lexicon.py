@@ -10,7 +10,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "quotes"
+from pipeline.core.paths import REFERENCE_DIR
+
+# The word lists: data/quotes/ in a checkout, the installed asylumwatch_data/quotes/ otherwise.
+DATA_DIR = REFERENCE_DIR / "quotes"
 LANGUAGES = ("en", "fr")
 
 

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.gold import GoldArticle, load_gold
-from pipeline.core.paths import DATA_DIR, PROJECT_ROOT
+from pipeline.core.paths import PROJECT_ROOT, REFERENCE_DIR
 from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
 from pipeline.quotes.stage import Attributed, QuoteStage
 
-CORPUS = DATA_DIR / "corpus" / "news.jsonl"
+# The corpus lies in a checkout only (a wheel does not carry it).
+CORPUS = REFERENCE_DIR / "corpus" / "news.jsonl"
 OUTPUT = PROJECT_ROOT / "models" / "training_data" / "roles_corpus.jsonl"
 SPLITS = ("train", "validation")
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.core.gold import GoldArticle, GoldQuote, load_gold
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.quotes.attribute import (
     FEATURES,
     RANKER_PATH,
@@ -32,7 +33,8 @@ from pipeline.quotes.lexicon import LANGUAGES
 from pipeline.quotes.speaker_match import same_speaker
 from pipeline.quotes.stage import QuoteStage
 
-CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "news.jsonl"
+# The corpus lies in a checkout only (a wheel does not carry it).
+CORPUS = REFERENCE_DIR / "corpus" / "news.jsonl"
 
 
 def _match(found_start: int, found_end: int, qt: str, golds: list[GoldQuote]) -> GoldQuote | None:
