@@ -84,6 +84,9 @@ class RankerError(ValueError):
 
 @dataclass(slots=True)
 class Candidate:
+    """One possible speaker of a quote: its words, its kind, the entity it stands for and the
+    features the ranker scores."""
+
     speaker: str
     kind: str  # "person", "org", "group", "description"
     entity: int | None  # index into Candidates.entities, None for a phrase
@@ -98,6 +101,8 @@ class Ranker:
     version: str
 
     def score(self, features: dict[str, float]) -> float:
+        """The probability that a candidate with ``features`` is the speaker: the logistic of
+        the weighted sum, the sum clamped to [-30, 30]."""
         z = sum(self.weights[k] * v for k, v in features.items())
         return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
 

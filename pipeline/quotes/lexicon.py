@@ -23,6 +23,8 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """The word lists of one language, as read from ``data/quotes/<language>.toml``."""
+
     language: str
     speech_verbs: frozenset[str]
     belief_verbs: frozenset[str]
@@ -40,6 +42,8 @@ class Lexicon:
     term_cues: tuple[tuple[str, ...], ...]  # words that make the next quoted words a term
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
+        """The gender and number of the pronoun ``word`` (case ignored); None when the lists
+        have no such pronoun."""
         return self.pronouns.get(word.lower())
 
 

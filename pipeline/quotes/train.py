@@ -77,6 +77,8 @@ def problems(
 
 
 def fit(rows: list[list[tuple[Candidate, int]]], c: float) -> dict[str, float]:
+    """Ranker weights from a logistic regression (no intercept, inverse regularisation ``c``)
+    over every candidate of ``rows``, rounded to five places."""
     from sklearn.linear_model import LogisticRegression
 
     x = [[cand.features[f] for f in FEATURES] for prob in rows for cand, _ in prob]
@@ -95,6 +97,9 @@ def top1(rows: list[list[tuple[Candidate, int]]], ranker: Ranker) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Fit a ranker per language on the train split for each ``--c``, keep the one with the best
+    validation top-1, and write the weights to ``--out`` unless ``--dry-run``; returns the exit
+    status."""
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
