@@ -119,3 +119,13 @@ def test_language_hints_for_descriptions() -> None:
         "fr",
         "en",
     ]
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Lina Dubé, qui me parle souvent", "Ada Byron, who told me everything"],
+)
+def test_the_pronoun_me_is_no_lawyer_title(description: str) -> None:
+    """The lawyer's title "Me <Name>" only as written: "Me" with a capital, then a name."""
+    assert rule_role(description, [], "person")[0] != "legal"
+    assert rule_role("Me Lina Dubé, qui représente la famille", [], "person")[0] == "legal"
