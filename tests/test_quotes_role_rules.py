@@ -147,3 +147,17 @@ def _shipped_list(table: str, role: str, language: str) -> list[str]:
 def test_the_french_politician_list_reads_de_l_opposition(description: str) -> None:
     """The French list on its own, not the English "opposition" that also catches it."""
     assert compile_phrases(_shipped_list("strong", "politician", "fr")).search(description)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Ada Byron, an adviser with the United Nations",
+        "Ada Byron, an adviser with the united nations",
+        "Lina Dubé, conseillère aux Nations unies",
+        "Lina Dubé, conseillère aux Nations Unies",
+    ],
+)
+def test_the_united_nations_in_either_case(description: str) -> None:
+    """Without the organisation table's help: the rules' own list, in either case."""
+    assert rule_role(description, [], "person")[0] == "international"
