@@ -3,7 +3,8 @@
 An :class:`Annotator` is built once per process (it holds the loaded classifiers, trained on
 first use and cached) and applied to batches of extracted articles:
 
-1. quotes and speakers (:class:`pipeline.quotes.QuoteStage`), one article at a time;
+1. quotes and speakers (:meth:`pipeline.quotes.QuoteStage.analyse_many`): each language's
+   articles of the batch parsed together, with the results of one call per article;
 2. speaker roles for the whole batch in one classifier call
    (:func:`pipeline.quotes.roles.assign_roles`: organisation table + role classifier);
 3. quote stance, relevance and article stance for the whole batch
@@ -86,7 +87,7 @@ class Annotator:
         """Annotate a batch: each article with its quotes, in order, relevance and stance set
         on the article. A failure of the quote, role or stance step is logged and leaves that
         step's fields empty."""
-        found = [self._quotes(article) for article in articles]
+        found = self._quotes_many(articles)
         batch = [
             AnnotatedArticle(article, [a.quote for a in attributed])
             for article, attributed in zip(articles, found, strict=True)
@@ -100,15 +101,33 @@ class Annotator:
 
     # --- steps ------------------------------------------------------------------------------
 
-    def _quotes(self, article: Article) -> list[Attributed]:
-        if not self.quotes:
-            return []
+    def _quote_stage(self) -> QuoteStage:
+        """The quote stage, loaded on first use (a stage that cannot load raises)."""
         from pipeline.quotes import QuoteStage
 
         if self._stage is None:
             self._stage = QuoteStage.load(self.organisations)
+        return self._stage
+
+    def _quotes_many(self, articles: Sequence[Article]) -> list[list[Attributed]]:
+        """The quotes of each article, in order, the batch parsed together. Should the batch
+        fail, each article is tried alone, so that one odd article loses only its own quotes."""
+        if not self.quotes:
+            return [[] for _ in articles]
+        stage = self._quote_stage()
         try:
-            return self._stage.analyse(article.text, article.language, article.article_id)
+            return stage.analyse_many([(a.text, a.language, a.article_id) for a in articles])
+        except Exception:  # noqa: BLE001 - one odd article must not stop the run
+            log.exception("quote extraction failed for a batch of %d articles", len(articles))
+            return [self._quotes(article) for article in articles]
+
+    def _quotes(self, article: Article) -> list[Attributed]:
+        """The quotes of one article; none when extraction fails (logged)."""
+        if not self.quotes:
+            return []
+        stage = self._quote_stage()
+        try:
+            return stage.analyse(article.text, article.language, article.article_id)
         except Exception:  # noqa: BLE001 - one odd article must not stop the run
             log.exception("%s: quote extraction failed; stored without quotes", article.url)
             return []

@@ -59,11 +59,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(site: Path, cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return _python(site, cwd, "-m", "flows.cli", *args, env=env)
+
+
+def _python(site: Path, cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     python = str(PYTHON if PYTHON.exists() else Path(sys.executable))
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ASYLUMWATCH_")}
     clean.pop("PREFECT_HOME", None)  # tests/conftest.py points it into the checkout
     result = subprocess.run(
-        [python, "-m", "flows.cli", *args],
+        [python, *args],
         cwd=cwd,
         env={**clean, "PYTHONPATH": str(site), "COLUMNS": "250", **(env or {})},
         capture_output=True,
@@ -100,3 +104,31 @@ def test_an_installed_wheel_runs_outside_the_checkout(installed: Path, tmp_path:
     assert rows["data_dir"] == (str(other), "environment ASYLUMWATCH_DATA_DIR")
     assert rows["db"] == (str(other / "asylumwatch.duckdb"), "default")
     assert Path(rows["sources"][0]).is_relative_to(installed)
+
+
+# An invented article: one direct quote with its speaker named in the same sentence.
+_ATTRIBUTE = """
+from pipeline.quotes import attribute, lexicon, role_rules
+from pipeline.quotes.stage import QuoteStage
+for path in (attribute.RANKER_PATH, lexicon.DATA_DIR, role_rules.DEFAULT_PATH):
+    print("path", path)
+text = ("Jane Moravec, a spokesperson for the city council, spoke on Monday. "
+        '"We will open the new shelter in March," Moravec said.')
+for a in QuoteStage.load().analyse(text, "en", "invented"):
+    print("quote", a.quote.speaker, "|", a.quote.text)
+"""
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_attributes_a_quote(installed: Path, tmp_path: Path) -> None:
+    out = _python(installed, tmp_path, "-c", _ATTRIBUTE).splitlines()
+    paths = [Path(line.removeprefix("path ")) for line in out if line.startswith("path ")]
+    assert len(paths) == 3
+    for path in paths:
+        assert path.is_relative_to(installed / "asylumwatch_data"), path
+        assert path.exists(), path
+    quotes = [line.removeprefix("quote ") for line in out if line.startswith("quote ")]
+    assert len(quotes) == 1, out
+    speaker, text = quotes[0].split(" | ")
+    assert "Moravec" in speaker
+    assert "new shelter in March" in text

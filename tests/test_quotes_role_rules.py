@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,44 @@ def test_language_hints_for_descriptions() -> None:
         "fr",
         "en",
     ]
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Lina Dubé, qui me parle souvent", "Ada Byron, who told me everything"],
+)
+def test_the_pronoun_me_is_no_lawyer_title(description: str) -> None:
+    """The lawyer's title "Me <Name>" only as written: "Me" with a capital, then a name."""
+    assert rule_role(description, [], "person")[0] != "legal"
+    assert rule_role("Me Lina Dubé, qui représente la famille", [], "person")[0] == "legal"
+
+
+def _shipped_list(table: str, role: str, language: str) -> list[str]:
+    """One list of the shipped roles.toml: ``language``'s phrases of ``table`` for ``role``."""
+    shipped = Path(__file__).resolve().parents[1] / "data" / "quotes" / "roles.toml"
+    data = tomllib.loads(shipped.read_text(encoding="utf-8"))
+    [entry] = [e for e in data[table] if e["role"] == role]
+    return list(entry[language])
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["la porte-parole de l'opposition Lina Dubé", "Lina Dubé, porte-parole de l’opposition"],
+)
+def test_the_french_politician_list_reads_de_l_opposition(description: str) -> None:
+    """The French list on its own, not the English "opposition" that also catches it."""
+    assert compile_phrases(_shipped_list("strong", "politician", "fr")).search(description)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Ada Byron, an adviser with the United Nations",
+        "Ada Byron, an adviser with the united nations",
+        "Lina Dubé, conseillère aux Nations unies",
+        "Lina Dubé, conseillère aux Nations Unies",
+    ],
+)
+def test_the_united_nations_in_either_case(description: str) -> None:
+    """Without the organisation table's help: the rules' own list, in either case."""
+    assert rule_role(description, [], "person")[0] == "international"

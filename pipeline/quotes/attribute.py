@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.quotes.candidates import Candidates, Entity
 from pipeline.quotes.find import Cue, FoundQuote, phrase_span
 from pipeline.quotes.lexicon import Lexicon
@@ -23,7 +24,7 @@ from pipeline.quotes.lexicon import Lexicon
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RANKER_PATH = Path(__file__).resolve().parents[2] / "data" / "quotes" / "speaker_ranker.json"
+RANKER_PATH = REFERENCE_DIR / "quotes" / "speaker_ranker.json"
 MAX_ENTITY_CANDIDATES = 8  # the most recently mentioned entities considered for one quote
 LOOK_AHEAD_TOKENS = 60  # entities first named this soon after a quote are candidates too
 _DEFINITE = frozenset({"the", "le", "la", "l'", "l’", "les", "this", "ce", "cette"})
@@ -83,6 +84,9 @@ class RankerError(ValueError):
 
 @dataclass(slots=True)
 class Candidate:
+    """One possible speaker of a quote: its words, its kind, the entity it stands for and the
+    features the ranker scores."""
+
     speaker: str
     kind: str  # "person", "org", "group", "description"
     entity: int | None  # index into Candidates.entities, None for a phrase
@@ -97,6 +101,8 @@ class Ranker:
     version: str
 
     def score(self, features: dict[str, float]) -> float:
+        """The probability that a candidate with ``features`` is the speaker: the logistic of
+        the weighted sum, the sum clamped to [-30, 30]."""
         z = sum(self.weights[k] * v for k, v in features.items())
         return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
 

@@ -39,6 +39,8 @@ class Entity:
     org: Organisation | None = None
 
     def add_description(self, text: str) -> None:
+        """Keep ``text``, trimmed of edge punctuation, as a description, unless it is empty,
+        already kept or the name itself."""
         text = text.strip(" ,;:()")
         if text and text not in self.descriptions and text != self.name:
             self.descriptions.append(text)
@@ -46,6 +48,9 @@ class Entity:
 
 @dataclass(slots=True)
 class Candidates:
+    """The people and organisations an article names, and which of them each mention token
+    belongs to."""
+
     entities: list[Entity]
     by_token: dict[int, int]  # token index -> entity index, for tokens of a mention
 
@@ -76,6 +81,8 @@ def _clean(span: Span, lex: Lexicon) -> str:
 
 
 def is_acronym(word: str) -> bool:
+    """Whether ``word`` reads as an acronym: two to six letters, all capitals (other
+    characters are not counted)."""
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
 

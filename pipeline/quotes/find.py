@@ -49,6 +49,9 @@ class Cue:
 
 @dataclass(slots=True)
 class FoundQuote:
+    """A quote found in the text: its characters, whether it is direct or reported, and what
+    attributes it."""
+
     start: int  # character offsets into the article text
     end: int
     quote_type: str  # "direct" or "indirect"
@@ -411,6 +414,11 @@ def _in_heading(text: str, m: MarkedSpan) -> bool:
 
 
 def find_direct(doc: Doc, text: str, lex: Lexicon, marks: list[MarkedSpan]) -> list[FoundQuote]:
+    """The direct quotes among ``marks``, in order. Terms, spans without words and closed
+    spans in headings are left out; a span with an attribution inside it gives the parts
+    before and after the attribution that have two words or more; a span with no cue is kept
+    when it follows the previous quote in the same paragraph (within 300 characters) or is a
+    full sentence of at least :data:`MIN_UNCUED_WORDS` words."""
     marked = [(m.start, m.end) for m in marks]
     out: list[FoundQuote] = []
     for m in marks:

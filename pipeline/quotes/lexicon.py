@@ -10,7 +10,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "quotes"
+from pipeline.core.paths import REFERENCE_DIR
+
+# The word lists: data/quotes/ in a checkout, the installed asylumwatch_data/quotes/ otherwise.
+DATA_DIR = REFERENCE_DIR / "quotes"
 LANGUAGES = ("en", "fr")
 
 
@@ -20,6 +23,8 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """The word lists of one language, as read from ``data/quotes/<language>.toml``."""
+
     language: str
     speech_verbs: frozenset[str]
     belief_verbs: frozenset[str]
@@ -37,6 +42,8 @@ class Lexicon:
     term_cues: tuple[tuple[str, ...], ...]  # words that make the next quoted words a term
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
+        """The gender and number of the pronoun ``word`` (case ignored); None when the lists
+        have no such pronoun."""
         return self.pronouns.get(word.lower())
 
 

@@ -57,6 +57,8 @@ class MarkedSpan:
 
     @property
     def single(self) -> bool:
+        """Whether the span opens with a single mark (' ‘ ‚ ‹), which may also be an
+        apostrophe."""
         return self.mark in _SINGLE_FAMILIES
 
 

@@ -18,6 +18,9 @@ DEFAULT_PATH = DEFAULT_ORGANISATIONS
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """One organisation of the table: its name, its other names, its codebook speaker role and
+    its country."""
+
     name: str
     aliases: tuple[str, ...]
     role: str
@@ -26,6 +29,8 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class OrgMatch:
+    """An organisation named in a text: the words used and their character offsets."""
+
     org: Organisation
     surface: str  # the words the article uses
     start: int
@@ -66,6 +71,8 @@ class OrgTable:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> OrgTable:
+        """The table in ``path`` (default ``data/organisations.toml``). Raises ValueError for a
+        role outside the codebook or an alias given to two organisations."""
         p = Path(path) if path else DEFAULT_PATH
         with p.open("rb") as fh:
             data = tomllib.load(fh)
@@ -90,11 +97,15 @@ class OrgTable:
             raise ValueError(f"{p}: {exc}") from None
 
     def lookup(self, name: str) -> Organisation | None:
+        """The organisation with the name or alias ``name``, case ignored and a curly
+        apostrophe read as a straight one; None when there is none."""
         return self._by_alias.get(name.casefold().replace("’", "'")) or self._by_alias.get(
             name.casefold()
         )
 
     def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[OrgMatch]:
+        """Every organisation named in ``text[start:end]`` as whole words, in order; where
+        names overlap, the longest one is taken."""
         if self._re is None:
             return []
         end = len(text) if end is None else end
@@ -112,4 +123,5 @@ class OrgTable:
 
 @lru_cache(maxsize=4)
 def default_table(path: str | None = None) -> OrgTable:
+    """The table in ``path`` (default ``data/organisations.toml``), read once per path."""
     return OrgTable.load(path)

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.gold import GoldArticle, load_gold
-from pipeline.core.paths import DATA_DIR, PROJECT_ROOT
+from pipeline.core.paths import PROJECT_ROOT, REFERENCE_DIR
 from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
 from pipeline.quotes.stage import Attributed, QuoteStage
 
-CORPUS = DATA_DIR / "corpus" / "news.jsonl"
+# The corpus lies in a checkout only (a wheel does not carry it).
+CORPUS = REFERENCE_DIR / "corpus" / "news.jsonl"
 OUTPUT = PROJECT_ROOT / "models" / "training_data" / "roles_corpus.jsonl"
 SPLITS = ("train", "validation")
 
@@ -45,6 +46,7 @@ class RoleLine:
     rule_score: float
 
     def as_json(self) -> dict[str, str]:
+        """The fields the training file keeps (the rules' verdict is left out)."""
         return {
             "text": self.text,
             "label": self.label,
@@ -96,6 +98,8 @@ def role_lines(stage: QuoteStage, articles: Iterable[GoldArticle]) -> Iterator[R
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the training lines to ``--output`` (or print them with ``--show``) and report
+    their count per split and language on stderr; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=CORPUS, help="gold corpus (JSONL)")
     ap.add_argument("--output", type=Path, default=OUTPUT, help="where to write the lines")

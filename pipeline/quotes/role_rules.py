@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.core.records import SPEAKER_ROLES
 from pipeline.quotes.phrases import PhraseError, compile_phrase, compile_phrases
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "quotes" / "roles.toml"
+DEFAULT_PATH = REFERENCE_DIR / "quotes" / "roles.toml"
 LANGUAGES = ("en", "fr")
 _CUES = (
     "org_context",

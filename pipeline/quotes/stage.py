@@ -69,14 +69,17 @@ class QuoteStage:
         return cls(rankers=load_rankers(), table=table, roles=default_role_rules())
 
     def ranker(self, lang: str) -> Ranker:
+        """The speaker ranker for ``lang``, or the English one when ``lang`` has none."""
         return self.rankers.get(lang) or self.rankers["en"]
 
     def lexicon(self, lang: str) -> Lexicon:
+        """The word lists for ``lang``, read on first use and kept."""
         if lang not in self.lexicons:
             self.lexicons[lang] = load_lexicon(lang)
         return self.lexicons[lang]
 
     def nlp(self, lang: str) -> Language:
+        """The spaCy pipeline for ``lang``, loaded on first use and kept."""
         if lang not in self.pipelines:
             self.pipelines[lang] = load_pipeline(lang)
         return self.pipelines[lang]
@@ -88,12 +91,15 @@ class QuoteStage:
         return "fr" if lang == "fr" else "en"
 
     def parse(self, text: str, language: str | None) -> tuple[str, Doc]:
+        """The pipeline language for ``text`` and ``text`` parsed by that pipeline."""
         lang = self.language_of(text, language)
         return lang, self.nlp(lang)(text)
 
     def found(
         self, text: str, language: str | None, doc: Doc | None = None
     ) -> tuple[Doc, Lexicon, list[FoundQuote], Candidates]:
+        """The parsed document (``doc`` when given: its language then picks the word lists),
+        the word lists, the quotes in ``text`` and the speaker candidates."""
         if doc is None:
             lang, doc = self.parse(text, language)
         else:

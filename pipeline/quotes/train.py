@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.core.gold import GoldArticle, GoldQuote, load_gold
+from pipeline.core.paths import REFERENCE_DIR
 from pipeline.quotes.attribute import (
     FEATURES,
     RANKER_PATH,
@@ -32,7 +33,8 @@ from pipeline.quotes.lexicon import LANGUAGES
 from pipeline.quotes.speaker_match import same_speaker
 from pipeline.quotes.stage import QuoteStage
 
-CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "news.jsonl"
+# The corpus lies in a checkout only (a wheel does not carry it).
+CORPUS = REFERENCE_DIR / "corpus" / "news.jsonl"
 
 
 def _match(found_start: int, found_end: int, qt: str, golds: list[GoldQuote]) -> GoldQuote | None:
@@ -75,6 +77,8 @@ def problems(
 
 
 def fit(rows: list[list[tuple[Candidate, int]]], c: float) -> dict[str, float]:
+    """Ranker weights from a logistic regression (no intercept, inverse regularisation ``c``)
+    over every candidate of ``rows``, rounded to five places."""
     from sklearn.linear_model import LogisticRegression
 
     x = [[cand.features[f] for f in FEATURES] for prob in rows for cand, _ in prob]
@@ -93,6 +97,9 @@ def top1(rows: list[list[tuple[Candidate, int]]], ranker: Ranker) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Fit a ranker per language on the train split for each ``--c``, keep the one with the best
+    validation top-1, and write the weights to ``--out`` unless ``--dry-run``; returns the exit
+    status."""
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
