@@ -27,7 +27,7 @@ import errno
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -77,17 +77,29 @@ def retry_if_transient(task: object, task_run: object, state: State) -> bool:
     return False
 
 
+def stage_task(
+    name: str,
+    *,
+    retry_delay_seconds: float = 30,
+    timeout_seconds: float | None = None,
+    retries: int = DB_RETRIES,
+) -> Any:
+    """Prefect's ``task`` decorator as every stage uses it: retried only on failures a later
+    attempt can fix (:func:`retry_if_transient`), never cached."""
+    return task(
+        name=name,
+        retries=retries,
+        retry_delay_seconds=retry_delay_seconds,
+        retry_condition_fn=retry_if_transient,
+        timeout_seconds=timeout_seconds,
+        cache_policy=NO_CACHE,
+    )
+
+
 # --- tasks ---------------------------------------------------------------------------------
 
 
-@task(
-    name="process archives",
-    retries=DB_RETRIES,
-    retry_delay_seconds=30,
-    retry_condition_fn=retry_if_transient,
-    timeout_seconds=PROCESS_TIMEOUT,
-    cache_policy=NO_CACHE,
-)
+@stage_task("process archives", timeout_seconds=PROCESS_TIMEOUT)
 def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> ProcessStats:
     """Extract, annotate and load ``warc_files`` (idempotent)."""
     logger = get_run_logger()
@@ -105,51 +117,25 @@ def process_archives(warc_files: list[Path], db: Path, annotator: Annotator) -> 
     return stats
 
 
-@task(
-    name="find unprocessed archives",
-    retries=DB_RETRIES,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_if_transient,
-    cache_policy=NO_CACHE,
-)
+@stage_task("find unprocessed archives", retry_delay_seconds=10)
 def find_pending(warc_dir: Path, db: Path, wait: float = 0.0) -> list[Path]:
     """Task of :func:`flows.stages.pending_warcs`."""
     return stages.pending_warcs(warc_dir, db, wait=wait)
 
 
-@task(
-    name="mark leftover crawls interrupted",
-    retries=DB_RETRIES,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_if_transient,
-    cache_policy=NO_CACHE,
-)
+@stage_task("mark leftover crawls interrupted", retry_delay_seconds=10)
 def close_leftovers(db: Path, warc_files: list[Path]) -> None:
     """Task of :func:`flows.stages.close_leftovers`."""
     stages.close_leftovers(db, warc_files)
 
 
-@task(
-    name="mark duplicates",
-    retries=DB_RETRIES,
-    retry_delay_seconds=30,
-    retry_condition_fn=retry_if_transient,
-    timeout_seconds=PROCESS_TIMEOUT,
-    cache_policy=NO_CACHE,
-)
+@stage_task("mark duplicates", timeout_seconds=PROCESS_TIMEOUT)
 def mark_duplicates(db: Path) -> DedupStats:
     """Task of :func:`flows.stages.dedup`."""
     return stages.dedup(db)
 
 
-@task(
-    name="crawl",
-    retries=CRAWL_RETRIES,
-    retry_delay_seconds=60,
-    retry_condition_fn=retry_if_transient,
-    timeout_seconds=CRAWL_TIMEOUT,
-    cache_policy=NO_CACHE,
-)
+@stage_task("crawl", retry_delay_seconds=60, timeout_seconds=CRAWL_TIMEOUT, retries=CRAWL_RETRIES)
 def crawl_sources(
     sources: list[Source], db: Path, warc_dir: Path, options: CrawlOptions
 ) -> CrawlResult:
@@ -166,14 +152,7 @@ def crawl_sources(
     return result
 
 
-@task(
-    name="export parquet snapshot",
-    retries=DB_RETRIES,
-    retry_delay_seconds=30,
-    retry_condition_fn=retry_if_transient,
-    timeout_seconds=EXPORT_TIMEOUT,
-    cache_policy=NO_CACHE,
-)
+@stage_task("export parquet snapshot", timeout_seconds=EXPORT_TIMEOUT)
 def export_parquet(db: Path, export_dir: Path | None) -> str:
     """Write a Parquet snapshot of the database and log its tables; returns its folder."""
     snapshot = export_snapshot(db, export_dir)
@@ -234,13 +213,7 @@ class TaskSteps(stages.Steps):
             self.crawl_state.result()
 
 
-@task(
-    name="summarise run",
-    retries=DB_RETRIES,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_if_transient,
-    cache_policy=NO_CACHE,
-)
+@stage_task("summarise run", retry_delay_seconds=10)
 def summarise(
     db: Path,
     *,

@@ -11,25 +11,17 @@ import flows.prefect_ready  # noqa: F401  (sets and creates PREFECT_HOME before 
 # isort: split
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
 
-from flows.monitor import DB_RETRIES, flow_paths, retry_if_transient
+from flows.monitor import flow_paths, stage_task
 from flows.reports.build import ReportResult, build_report
 from flows.reports.week import IsoWeek, last_week
 
 REPORT_TIMEOUT = 1800
 
 
-@task(
-    name="write report",
-    retries=DB_RETRIES,
-    retry_delay_seconds=30,
-    retry_condition_fn=retry_if_transient,
-    timeout_seconds=REPORT_TIMEOUT,
-    cache_policy=NO_CACHE,
-)
+@stage_task("write report", timeout_seconds=REPORT_TIMEOUT)
 def write_report(db: Path, week: IsoWeek, out_dir: Path | None) -> ReportResult:
     """Build the report for ``week`` and log where it was written."""
     logger = get_run_logger()
