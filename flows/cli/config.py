@@ -9,7 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli.options import resolved
+from flows.cli.options import (
+    DbOpt,
+    OrganisationsOpt,
+    SourcesOpt,
+    TopicOpt,
+    WarcDirOpt,
+    resolved,
+)
 
 config_app = typer.Typer(
     help="Show the configuration: each path, and whether a flag, the environment, the project "
@@ -28,20 +35,14 @@ def show(
             "trained models.",
         ),
     ] = None,
-    sources: Annotated[
-        Path | None, typer.Option("--sources", help="Outlets to crawl (TOML).")
-    ] = None,
-    topic: Annotated[Path | None, typer.Option("--topic", help="Topic profile (TOML).")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB database file.")] = None,
-    warc_dir: Annotated[
-        Path | None, typer.Option("--warc-dir", help="Where WARC archives are written.")
-    ] = None,
+    sources: SourcesOpt = None,
+    topic: TopicOpt = None,
+    db: DbOpt = None,
+    warc_dir: WarcDirOpt = None,
     models_config: Annotated[
         Path | None, typer.Option("--models-config", help="Models config (TOML).")
     ] = None,
-    organisations: Annotated[
-        Path | None, typer.Option("--organisations", help="Organisation table (TOML).")
-    ] = None,
+    organisations: OrganisationsOpt = None,
     prefect_home: Annotated[
         Path | None, typer.Option("--prefect-home", help="Prefect's state folder.")
     ] = None,
