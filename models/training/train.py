@@ -47,6 +47,7 @@ from models.artifacts import (
     model_version,
     read_meta,
 )
+from models.classifier import TextClassifier
 from models.config import (
     ENCODER_METHODS,
     LORA_TARGETS,
@@ -57,7 +58,6 @@ from models.config import (
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
 from models.metrics import classification_report, expected_calibration_error
-from models.stance import load_annotators
 from models.training.data import Example, load_examples, split_examples
 
 log = logging.getLogger(__name__)
@@ -478,7 +478,10 @@ def ship_article_mix(config: ModelsConfig, shipped_dir: Path = SHIPPED_DIR) -> P
     """Fit (or find) the learned article model of ``config`` over its configured classifiers and
     copy it into ``shipped_dir``, replacing older ones; None when ``[article] method`` is not
     ``learned``."""
-    stance, _, article = load_annotators(config, progress=False)
+    stance = TextClassifier.load("stance", config)
+    article = None
+    if "article_stance" in config.tasks:
+        article = TextClassifier.load("article_stance", config)
     mix = load_article_mix(config, stance, article)
     if mix is None:
         return None

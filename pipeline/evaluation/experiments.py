@@ -42,6 +42,7 @@ from pathlib import Path
 import torch
 
 from models.article_mix import article_features, fit_mix, served_inputs
+from models.classifier import TextClassifier
 from models.config import ArticleConfig, ModelsConfig, load_model_config, resolve_base_model
 from models.encoder import pick_device, shared_encoder
 from models.head import Head, fit_logistic
@@ -344,7 +345,7 @@ def article_cv_check(
     in ``grid`` and L2 in ``l2s``, and of the quotes-only rule, over the corpus's train and
     validation articles (folds by outlet: no outlet is both trained and scored in a fold)."""
     base = config.task("article_stance")
-    stance, _, _ = load_annotators(config, progress=False)
+    stance = TextClassifier.load("stance", config)
     gold = [
         g
         for split in ("train", "validation")
