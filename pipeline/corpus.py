@@ -4,7 +4,8 @@ The corpus is written in batches (``data/corpus/batches/*.jsonl``, one per annot
 slice, each checked by ``data/corpus/check_batch.py``). ``build`` merges them into
 ``data/corpus/news.jsonl``: rows that overlap the evaluation sets (``../shared/tools/
 exclusion_check.py``) or repeat a URL are dropped, and each row gets its ``split``, assigned by
-outlet so that no outlet is in two parts.
+outlet so that no outlet is in two parts. Batches written after the split was fixed
+(``TRAIN_ONLY_BATCHES``) only add training rows.
 
 Commands (run from the repository root)::
 
@@ -34,6 +35,11 @@ CORPUS_DIR = REFERENCE_DIR / "corpus"
 SHARE = {"train": 0.70, "validation": 0.15, "test": 0.15}
 SAMPLE_SHARE = 0.16  # of excerpts annotated twice
 SPLIT_SALT = "asylumwatch-corpus-v1"
+# Batches written after the split was fixed: their rows go to the train part only, so adding
+# them never moves an earlier row to another part and the validation and test parts stay the
+# ones every earlier figure was measured on. A row of theirs whose outlet group (outlet name,
+# site or a shared wire sentence) already lies in validation or test is dropped at build.
+TRAIN_ONLY_BATCHES = frozenset({"ca3", "fr4"})
 
 
 # --- reading and writing ----------------------------------------------------------------------
@@ -124,17 +130,24 @@ def outlet_groups(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     return {row["id"]: find("outlet:" + outlet_key(row["outlet"])) for row in rows}
 
 
+def batch_of(row_id: str) -> str:
+    """The batch a row was written in: its id less the running number (``ca1-007``: ``ca1``)."""
+    return row_id.rsplit("-", 1)[0]
+
+
 def assign_splits(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     """Row id -> split, about 70/15/15 of the excerpts in each language, by outlet group.
 
     Groups (``outlet_groups``) are taken in a fixed pseudo-random order (a salted hash of the
     group's key) and each goes to the part furthest below its share of that language's
     excerpts; a group's language is that of most of its excerpts. The same rows always give
-    the same split.
+    the same split. Rows of ``TRAIN_ONLY_BATCHES`` take no part in that draw and are ``train``
+    (``held_out_conflicts`` names those that must be dropped instead).
     """
-    group_of = outlet_groups(rows)
+    base = [r for r in rows if batch_of(r["id"]) not in TRAIN_ONLY_BATCHES]
+    group_of = outlet_groups(base)
     sizes: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in rows:
+    for row in base:
         sizes[group_of[row["id"]]][row["language"]] += 1
     part_of: dict[str, str] = {}
     for lang in sorted({c.most_common(1)[0][0] for c in sizes.values()}):
@@ -146,7 +159,20 @@ def assign_splits(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
             part = max(SHARE, key=lambda p: SHARE[p] * total - filled[p])
             part_of[group] = part
             filled[part] += n
-    return {row["id"]: part_of[group_of[row["id"]]] for row in rows}
+    parts = {row["id"]: part_of[group_of[row["id"]]] for row in base}
+    return {row["id"]: parts.get(row["id"], "train") for row in rows}
+
+
+def held_out_conflicts(rows: Sequence[dict[str, Any]], parts: dict[str, str]) -> set[str]:
+    """Ids of train-only rows whose outlet group, over all ``rows``, holds a row of the
+    validation or test part: keeping them would put one outlet or story in two parts."""
+    group_of = outlet_groups(rows)
+    held = {group_of[r["id"]] for r in rows if parts[r["id"]] != "train"}
+    return {
+        r["id"]
+        for r in rows
+        if batch_of(r["id"]) in TRAIN_ONLY_BATCHES and group_of[r["id"]] in held
+    }
 
 
 # --- building -------------------------------------------------------------------------------
@@ -186,9 +212,12 @@ def build(
         seen.add(url)
         rows.append(row)
     parts = assign_splits(rows)
+    conflicts = held_out_conflicts(rows, parts)
     for row in rows:
+        if row["id"] in conflicts:
+            dropped.append(f"{row['id']}: train-only, but its outlet or story is held out")
         row["split"] = parts[row["id"]]
-    return rows, dropped
+    return [r for r in rows if r["id"] not in conflicts], dropped
 
 
 # --- counting -------------------------------------------------------------------------------
@@ -294,7 +323,7 @@ def sample_ids(rows: Sequence[dict[str, Any]], share: float = SAMPLE_SHARE) -> l
     """A fixed share of each batch's rows, chosen by a salted hash of the id."""
     by_batch: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        by_batch[row["id"].rsplit("-", 1)[0]].append(row["id"])
+        by_batch[batch_of(row["id"])].append(row["id"])
     chosen: list[str] = []
     for ids in by_batch.values():
         k = max(1, round(len(ids) * share))

@@ -68,8 +68,11 @@ def test_the_split_keeps_each_outlet_and_story_in_one_part(rows: list[dict]) -> 
         for r in rows:
             parts.setdefault(key(r), set()).add(r["split"])
         assert all(len(p) == 1 for p in parts.values())
+    extension = [r for r in rows if corpus.batch_of(r["id"]) in corpus.TRAIN_ONLY_BATCHES]
+    assert all(r["split"] == "train" for r in extension)
+    base = [r for r in rows if r not in extension]
     for lang in ("en", "fr"):
-        sizes = Counter(r["split"] for r in rows if r["language"] == lang)
+        sizes = Counter(r["split"] for r in base if r["language"] == lang)
         total = sum(sizes.values())
         assert 0.62 < sizes["train"] / total < 0.78
         assert 0.10 < sizes["validation"] / total < 0.20 and 0.10 < sizes["test"] / total < 0.20
@@ -100,6 +103,27 @@ def test_splits_follow_groups_of_shared_outlets_sites_and_sentences() -> None:
     ]  # fmt: skip
     groups = corpus.outlet_groups(made)
     assert len(set(groups.values())) == 1  # sentence, outlet name and site each join one more
+
+
+def test_train_only_batches_add_rows_without_moving_any() -> None:
+    first = [
+        {"id": f"b{k}-1", "outlet": f"Outlet {k}", "url": f"https://site{k}.example/a",
+         "language": "en", "text": f"Story number {k} about the border."}
+        for k in range(40)
+    ]  # fmt: skip
+    before = corpus.assign_splits(first)
+    held = next(r for r in first if before[r["id"]] == "test")
+    batch = sorted(corpus.TRAIN_ONLY_BATCHES)[0]
+    added = [
+        {"id": f"{batch}-001", "outlet": "A New Outlet", "url": "https://new.example/b",
+         "language": "en", "text": "A story from an outlet the corpus never had."},
+        {"id": f"{batch}-002", "outlet": held["outlet"], "url": "https://other.example/c",
+         "language": "en", "text": "Another story, from an outlet of the test part."},
+    ]  # fmt: skip
+    after = corpus.assign_splits(first + added)
+    assert {k: after[k] for k in before} == before  # nothing earlier moved
+    assert after[f"{batch}-001"] == after[f"{batch}-002"] == "train"
+    assert corpus.held_out_conflicts(first + added, after) == {f"{batch}-002"}
 
 
 def test_cohen_kappa_and_quote_pairing() -> None:
