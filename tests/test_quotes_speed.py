@@ -3,7 +3,8 @@
 ``pipeline.quotes.nlp_speed.tune`` changes how the pipelines compute (numpy's matrix products,
 the lemmatizer's index as sets, the attribute ruler's matches remembered per kind of token);
 these tests compare every token's annotations and the stage's results with and without it on
-invented text.
+invented text. Long texts are analysed in parts (``split_parts``): offsets stay those of the
+whole text and ``analyse_many`` still gives what ``analyse`` gives.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from pipeline.quotes import QuoteStage
 from pipeline.quotes.nlp import load_pipeline
+from pipeline.quotes.stage import split_parts
 
 EN = (
     "REGINA — Immigration Minister Marc Miller said Tuesday that the cap would stay.\n\n"
@@ -107,3 +109,33 @@ def test_tuned_stage_attributes_alike() -> None:
         _rows(plain.analyse(EN, "en")),
         _rows(plain.analyse(FR, "fr")),
     ]
+
+
+def test_split_parts_cuts_at_paragraphs_and_covers_the_text() -> None:
+    text = ("A paragraph of some length about the border. " * 5 + "\n\n") * 40
+    parts = split_parts(text, 1000)
+    assert "".join(p for _, p in parts) == text
+    assert all(text[o : o + len(p)] == p for o, p in parts)
+    assert all(len(p) <= 1000 and p.endswith("\n\n") for _, p in parts[:-1])
+    assert split_parts("short", 1000) == [(0, "short")]
+    # No break at all in reach: cut at the limit.
+    assert [len(p) for _, p in split_parts("x" * 2500, 1000)] == [1000, 1000, 500]
+
+
+def test_long_text_in_parts_keeps_offsets_and_order() -> None:
+    stage = _stage(True)
+    para = (
+        '"We need more officers at the border," said Jane Okoye, a union leader.\n\n'
+        '"It will take years," she said. The minister said the plan would work.\n\n'
+    )
+    text = para * 30
+    stage.part_chars = 1000
+    found = stage.analyse(text, "en", "long")
+    assert len(found) >= 60
+    for i, a in enumerate(found):
+        assert a.quote.quote_index == i
+        assert text[a.quote.char_start : a.quote.char_end] == a.quote.text
+    assert [a.quote.char_start for a in found] == sorted(a.quote.char_start for a in found)
+    many = stage.analyse_many([(para, "en", "short"), (text, "en", "long")])
+    assert _rows(many[1]) == _rows(found)
+    assert _rows(many[0]) == _rows(stage.analyse(para, "en"))
