@@ -25,6 +25,7 @@ from pipeline.quotes.role_rules import RoleRules, default_role_rules
 from pipeline.quotes.roles import SpeakerMention, describe_speaker
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from spacy.language import Language
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 2_000_000  # longer texts are cut
+# Longer texts are analysed in parts of at most this many characters, cut at paragraph
+# breaks: finding quotes and candidates compares every quote with every quotation mark and
+# entity, so one long document costs the square of its length (a 500 KB article: two minutes).
+PART_CHARS = 20_000
 
 # Candidate kinds (pipeline.quotes.attribute) as the database's speaker_kind.
 SPEAKER_KIND = {
@@ -60,6 +65,7 @@ class QuoteStage:
     roles: RoleRules = field(default_factory=default_role_rules)
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     pipelines: dict[str, Any] = field(default_factory=dict)
+    part_chars: int = PART_CHARS  # longer texts are analysed in parts (split_parts)
 
     @classmethod
     def load(cls, organisations: Path | None = None) -> QuoteStage:
@@ -115,7 +121,10 @@ class QuoteStage:
         if not text or not text.strip():
             return []
         text = text[:MAX_CHARS]
-        return self._analyse(text, language, article_id, None)
+        parts = split_parts(text, self.part_chars)
+        lang = self.language_of(text, language)
+        docs = self.nlp(lang).pipe([part for _, part in parts]) if len(parts) > 1 else None
+        return self._analyse_parts(parts, lang, article_id, docs)
 
     def analyse_many(
         self, articles: list[tuple[str, str | None, str]], batch_size: int = 32
@@ -127,12 +136,35 @@ class QuoteStage:
         by_lang: dict[str, list[int]] = {}
         for i, (text, language, _) in enumerate(articles):
             if text and text.strip():
-                by_lang.setdefault(self.language_of(text, language), []).append(i)
+                by_lang.setdefault(self.language_of(text[:MAX_CHARS], language), []).append(i)
         for lang, idx in by_lang.items():
-            texts = [articles[i][0][:MAX_CHARS] for i in idx]
-            docs = self.nlp(lang).pipe(texts, batch_size=batch_size)
-            for i, text, doc in zip(idx, texts, docs, strict=True):
-                out[i] = self._analyse(text, articles[i][1], articles[i][2], doc)
+            parts = {i: split_parts(articles[i][0][:MAX_CHARS], self.part_chars) for i in idx}
+            docs = self.nlp(lang).pipe(
+                (part for i in idx for _, part in parts[i]), batch_size=batch_size
+            )
+            for i in idx:
+                out[i] = self._analyse_parts(parts[i], lang, articles[i][2], docs)
+        return out
+
+    def _analyse_parts(
+        self,
+        parts: list[tuple[int, str]],
+        lang: str,
+        article_id: str,
+        docs: Iterator[Doc] | None,
+    ) -> list[Attributed]:
+        """The quotes of an article's ``parts`` (offset, text), each parsed by the next of
+        ``docs`` (or here, when ``docs`` is None), as one list: offsets into the whole text,
+        quotes numbered in order."""
+        out: list[Attributed] = []
+        for offset, part in parts:
+            doc = next(docs) if docs is not None else None
+            found = self._analyse(part, lang, article_id, doc)
+            for a in found:
+                a.quote.char_start += offset
+                a.quote.char_end += offset
+                a.quote.quote_index = len(out)
+                out.append(a)
         return out
 
     def _analyse(
@@ -191,6 +223,24 @@ class QuoteStage:
             m = describe_speaker(text, cand.speaker, kind, [cand.speaker], self.table, self.roles)
         cache_[key] = m
         return m
+
+
+def split_parts(text: str, size: int = PART_CHARS) -> list[tuple[int, str]]:
+    """``text`` as parts of at most ``size`` characters, each with its offset: cut after the
+    last paragraph break (else line break, else space) in the second half of each part."""
+    parts: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        for sep in ("\n\n", "\n", " "):
+            cut = text.rfind(sep, start + size // 2, end)
+            if cut != -1:
+                end = cut + len(sep)
+                break
+        parts.append((start, text[start:end]))
+        start = end
+    parts.append((start, text[start:]))
+    return parts
 
 
 @cache
