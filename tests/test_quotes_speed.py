@@ -139,3 +139,20 @@ def test_long_text_in_parts_keeps_offsets_and_order() -> None:
     many = stage.analyse_many([(para, "en", "short"), (text, "en", "long")])
     assert _rows(many[1]) == _rows(found)
     assert _rows(many[0]) == _rows(stage.analyse(para, "en"))
+
+
+def test_tune_applies_only_to_the_checked_releases(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pipeline.quotes import nlp_speed
+
+    assert nlp_speed.checked_releases() is None  # the locked spaCy and thinc: the tests above
+    tuned = _pipelines()[("en", 1)]  # compare a tuned pipeline, not spaCy's twice
+    assert isinstance(tuned.get_pipe("attribute_ruler").match, nlp_speed.RulerMatches)
+    monkeypatch.setitem(nlp_speed.CHECKED, "spacy", "9.9")
+    assert "spacy" in (nlp_speed.checked_releases() or "")
+    plain = load_pipeline("en", tuned=False)
+    with caplog.at_level("WARNING"):
+        assert nlp_speed.tune(plain) is plain
+    assert not isinstance(plain.get_pipe("attribute_ruler").match, nlp_speed.RulerMatches)
+    assert "left untuned" in caplog.text

@@ -7,6 +7,11 @@
 - the attribute ruler remembers, for each word, tag and dependency label, which of its
   one-token patterns match (:class:`RulerMatches`).
 
+The attribute ruler's change replaces two of its methods on the instance and calls a private
+spaCy helper, so :func:`tune` applies the changes only to the spaCy and thinc releases they were
+checked against (:data:`CHECKED`); with any other it leaves the pipeline as spaCy built it and
+logs why (slower, same annotations).
+
 ``bench/check_quotes_same.py`` compares the stage's results with and without these changes on
 the corpus's train and validation parts; ``tests/test_quotes_speed.py`` compares every token's
 annotations on invented text.
@@ -14,7 +19,9 @@ annotations on invented text.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
+from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +31,11 @@ if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler
     from spacy.tokens import Doc
 
+log = logging.getLogger(__name__)
+
+# The releases (major.minor) the changes were checked against: annotations identical on the
+# corpus's train and validation texts (bench/check_quotes_same.py) and tests/test_quotes_speed.py.
+CHECKED = {"spacy": "3.8", "thinc": "8.3"}
 RULER_CACHE_LIMIT = 100_000  # token kinds kept before the cache starts over
 # What a one-token pattern may read for its matches to be remembered per kind of token:
 # attributes of the word (the same for every token of that word) and three of the token.
@@ -34,8 +46,22 @@ TOKEN_ATTRS = frozenset({"TAG", "POS", "DEP"})
 OPEN_ATTRS = frozenset({"ORTH", "TEXT", "LOWER"})
 
 
+def checked_releases() -> str | None:
+    """None when the installed spaCy and thinc are the releases in :data:`CHECKED`, else why
+    not."""
+    for package, release in CHECKED.items():
+        installed = version(package)
+        if installed.split(".")[:2] != release.split("."):
+            return f"{package} {installed} is not the checked {release}.x"
+    return None
+
+
 def tune(nlp: Language) -> Language:
-    """``nlp`` with the three changes above (in place)."""
+    """``nlp`` with the three changes above (in place), on the checked releases only."""
+    why = checked_releases()
+    if why is not None:
+        log.warning("spaCy pipeline left untuned (slower, same results): %s", why)
+        return nlp
     use_numpy_gemm(nlp)
     lemma_index_sets(nlp)
     if "attribute_ruler" in nlp.pipe_names:
