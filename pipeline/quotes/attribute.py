@@ -22,7 +22,7 @@ from pipeline.quotes.find import Cue, FoundQuote, phrase_span
 from pipeline.quotes.lexicon import Lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 RANKER_PATH = REFERENCE_DIR / "quotes" / "speaker_ranker.json"
 MAX_ENTITY_CANDIDATES = 8  # the most recently mentioned entities considered for one quote
@@ -156,10 +156,33 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             if e is not None and e not in found:
                 found.append(e)
     if not found:
-        e = _apposed_after(doc, cands, span)
+        e = _named_after_head(doc, cands, span, head) or _apposed_after(doc, cands, span)
         if e is not None:
             found.append(e)
     return found
+
+
+def _named_after_head(
+    doc: Doc, cands: Candidates, span: tuple[int, int], head: Token
+) -> int | None:
+    """The name a description noun stands before ("l'organisme Solidarité sans frontières",
+    "the charity Safe Harbour") or an apposition closing the phrase ("la commissaire
+    européenne chargée de la politique migratoire, Ylva Johansson"), whatever the parse made
+    of them."""
+    nxt = head.i + 1
+    if head.pos_ == "NOUN" and nxt < span[1]:
+        e = cands.by_token.get(nxt)
+        if e is not None and any(m[0] == nxt for m in cands.entities[e].mentions):
+            return e
+    last = cands.by_token.get(span[1] - 1)
+    if last is None or cands.entities[last].kind != "person":
+        return None
+    if len(cands.entities[last].name.split()) < 2:
+        return None  # "The mayor of Niagara Falls, Ont.": a full name only
+    start = next(m[0] for m in cands.entities[last].mentions if m[0] <= span[1] - 1 < m[1])
+    if start > span[0] and doc[start - 1].text == ",":
+        return last
+    return None
 
 
 _CLAUSE_END = frozenset({".", ",", ";", ":", "!", "?", "»", "«", "“", "”", '"', ")", "—", "–"})
@@ -224,7 +247,40 @@ def _phrase_text(doc: Doc, span: tuple[int, int]) -> str:
             c for c in tok.children if c.dep_ not in {"acl", "acl:relcl", "relcl", "punct"}
         )
     lo, hi = min(keep), max(keep) + 1
+    # A name the parse cut short ("le collectif Alarme Phone Sahara", "a déploré Alarme
+    # Phone Sahara"): the capitalised proper nouns right after a proper noun belong to it.
+    while hi < len(doc) and hi - max(keep) <= 3 and _continues_name(doc[hi - 1], doc[hi]):
+        hi += 1
     return doc[lo:hi].text.replace("\n", " ").strip(" ,.;:")
+
+
+_NOT_NAME_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+def _continues_name(prev: Token, tok: Token) -> bool:
+    """Whether ``tok`` goes on the proper name that ``prev`` ends: a capitalised proper noun
+    after a capitalised word (a proper noun, or a noun inside the sentence: the parser reads
+    "Alarme Phone Sahara" as a noun and a name) with nothing but a space between, ``tok`` no
+    date or number."""
+    return (
+        (prev.pos_ == "PROPN" or prev.pos_ == "NOUN" and not prev.is_sent_start)
+        and tok.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and tok.text[:1].isupper()
+        and bool(prev.whitespace_)
+        and "\n" not in prev.whitespace_
+        and tok.ent_type_ not in _NOT_NAME_ENTS
+        and not tok.is_sent_start
+    )
+
+
+def _plural(doc: Doc, span: tuple[int, int]) -> bool:
+    """Whether a speaker phrase names more than one: a plural head ("les responsables",
+    "critics", "Certains") or a coordination ("universities and colleges")."""
+    head = doc[span[0] : span[1]].root
+    return "Plur" in head.morph.get("Number") or any(
+        c.dep_ == "conj" and span[0] <= c.i < span[1] for c in head.children
+    )
 
 
 def _matches_description(ent: Entity, lemma: str) -> bool:
@@ -273,6 +329,14 @@ def candidates_for(
         _content_words(_phrase_text(doc, cue.subject)) if is_desc and cue.subject else set()
     )
     speaker_noun = lemma in lex.speaker_nouns or lemma in lex.group_nouns
+    # A plural phrase that can speak ("les responsables", "critics", "Certains") is nobody
+    # single; other plural subjects ("the numbers", "ships") are no speaker at all.
+    plural = (
+        is_desc
+        and cue.subject is not None
+        and (speaker_noun or doc[cue.subject[0] : cue.subject[1]].root.pos_ == "PRON")
+        and _plural(doc, cue.subject)
+    )
     cue_flags = {
         "cue_none": float(cue.kind == "none"),
         "cue_colon": float(cue.kind == "colon"),
@@ -308,6 +372,8 @@ def candidates_for(
             and ent.kind != "person"
         ):
             continue  # "he said", "she said": a person
+        if plural and ent.kind == "person":
+            continue  # "les responsables ont déclaré", "critics say": more than one person
         rank = (
             persons_order.index(idx)
             if idx in persons_order

@@ -146,6 +146,27 @@ def _is_dateline(doc: Doc, ent: Span) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
+def _portfolio(ent: Span, lex: Lexicon) -> bool:
+    """Whether an "organisation" is the portfolio of a title or ministry ("le ministre de
+    l'Intérieur", "the Minister of Immigration", "Home Affairs Commissioner Ylva Johansson"):
+    part of a description, not a body that speaks."""
+    root = ent.root
+    if _is_portfolio_head(root, lex):
+        return True  # the recogniser's span holds the title: "ministre de l'Intérieur"
+    if root.dep_ not in {"compound", "nmod", "pobj"}:
+        return False
+    head = root.head
+    if head.i != root.i and (head.pos_ == "ADP" or head.dep_ == "prep"):
+        head = head.head
+    if head.i == root.i or ent.start <= head.i < ent.end:
+        return False
+    return _is_portfolio_head(head, lex)
+
+
+def _is_portfolio_head(tok: Token, lex: Lexicon) -> bool:
+    return tok.lemma_.lower() in lex.portfolio_heads or tok.text.lower() in lex.portfolio_heads
+
+
 def _extend_name(doc: Doc, ent: Span) -> Span:
     """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi"): the
     capitalised proper nouns right after it belong to it."""
@@ -188,6 +209,8 @@ def find_candidates(
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
         elif ent.label_ in ORG_LABELS:
+            if _portfolio(ent, lex):
+                continue
             name = _clean(ent, lex)
             words = name.split()
             kind = "org"
