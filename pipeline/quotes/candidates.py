@@ -55,7 +55,7 @@ class Candidates:
     by_token: dict[int, int]  # token index -> entity index, for tokens of a mention
 
 
-def _name_tokens(span: Span, lex: Lexicon) -> list[Token]:
+def _name_tokens(span: Span, lex: Lexicon, org: bool = False) -> list[Token]:
     toks = [
         t
         for t in span
@@ -64,17 +64,20 @@ def _name_tokens(span: Span, lex: Lexicon) -> list[Token]:
         and t.tag_ != "POS"
         and t.text not in {"'s", "’s", "'", "’"}
     ]
+    # A speaker noun opens a person's description ("minister Jane Roe") but is part of an
+    # organisation's name ("Conseil d'État", "Commission européenne").
     while toks and (
         toks[0].text.lower() in lex.titles
-        or toks[0].text.lower() in lex.speaker_nouns
+        or not org
+        and toks[0].text.lower() in lex.speaker_nouns
         or toks[0].pos_ in {"ADP", "DET", "SCONJ", "CCONJ"}
     ):
         toks = toks[1:]
     return toks
 
 
-def _clean(span: Span, lex: Lexicon) -> str:
-    toks = _name_tokens(span, lex)
+def _clean(span: Span, lex: Lexicon, org: bool = False) -> str:
+    toks = _name_tokens(span, lex, org)
     if not toks:
         return ""
     return span.doc[toks[0].i : toks[-1].i + 1].text.replace("\n", " ").strip(" ,.'’()[]")
@@ -107,6 +110,15 @@ def _describe(doc: Doc, span: Span, lex: Lexicon) -> tuple[list[str], list[str],
         g = lex.titles.get(t.text.lower())
         if g:
             gender = g
+    # A preposition, conjunction or verb that governs the name is no title: "selon Philippe
+    # Roe", "Comme Jane Roe", "including Juan Roe" (but "ministre de l'Intérieur X" is one).
+    cut = [
+        t.i
+        for t in pre
+        if t.pos_ in {"ADP", "SCONJ", "CCONJ", "VERB", "AUX"} and span.start <= t.head.i < span.end
+    ]
+    if cut:
+        pre = [t for t in pre if t.i > max(cut)]
     pre_words = [
         t for t in pre if t.text.lower() not in _DETERMINERS and t.text.lower() not in lex.titles
     ]
@@ -211,7 +223,7 @@ def find_candidates(
         elif ent.label_ in ORG_LABELS:
             if _portfolio(ent, lex):
                 continue
-            name = _clean(ent, lex)
+            name = _clean(ent, lex, org=True)
             words = name.split()
             kind = "org"
         else:
