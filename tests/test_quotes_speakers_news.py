@@ -378,3 +378,38 @@ def test_name_the_parser_cut_short_goes_on_over_capitalised_words() -> None:
     )
     (speaker,) = _speakers(text, "fr").values()
     assert speaker is not None and speaker.startswith("Alarme Phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "quote", "speaker"),
+    [
+        (
+            'President Elena Ruiz said on Friday that the border would stay open. "We will not '
+            'build walls," Ruiz said.\n\nMarco Silva, 48, an unemployed driver from Tegucigalpa, '
+            "crossed into Mexico by raft on Sunday and walked north to join the group. "
+            '"There are like 300 more people behind me," he said.',
+            "en",
+            "There are like 300 more people behind me",
+            "Marco Silva",
+        ),
+        (
+            "Mayor Dan Ortiz thanked Governor Amy Lee for the funding.\n\n"
+            '"When I disagree, I say so, but today I am glad," he said.',
+            "en",
+            "When I disagree, I say so, but today I am glad",
+            "Dan Ortiz",
+        ),
+        (
+            "Le président Paul Girard a salué la décision. « Nous respectons la loi », a-t-il "
+            "dit.\n\nFrançois Lebel a par ailleurs remercié le premier ministre Justin Marois."
+            "\n\n« Quand je ne suis pas d’accord, je le dis », a-t-il souligné.",
+            "fr",
+            "Quand je ne suis pas d’accord, je le dis",
+            "François Lebel",
+        ),
+    ],
+)
+def test_he_said_takes_up_the_last_person_named_as_a_subject(
+    text: str, language: str, quote: str, speaker: str
+) -> None:
+    assert _speakers(text, language)[quote] == speaker

@@ -274,6 +274,42 @@ def _continues_name(prev: Token, tok: Token) -> bool:
     )
 
 
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
+
+
+def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> int | None:
+    """The person a "he said" / "a-t-elle dit" cue takes up: the last person named as a
+    clause's subject (or in apposition to it) before the quote, in its paragraph or the one
+    before, of the pronoun's gender or of unknown gender; people named otherwise (objects,
+    possessives) are passed over. "José Rivera crossed into Mexico by raft. “...,” he said."
+    None when there is no such person or no such cue."""
+    cue = quote.cue
+    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+        return None
+    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
+    if pron is None or pron[0] not in {"m", "f"} or pron[1] != "sg":
+        return None
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if q_tok is None:
+        return None
+    paragraphs = 0
+    for i in range(q_tok.start - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 1:
+                return None
+        e = cands.by_token.get(i)
+        if e is None or cands.entities[e].kind != "person":
+            continue
+        head = tok
+        while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
+            head = head.head
+        if head.dep_ in _SUBJECT and cands.entities[e].gender in {pron[0], "x"}:
+            return e
+    return None
+
+
 def _plural(doc: Doc, span: tuple[int, int]) -> bool:
     """Whether a speaker phrase names more than one: a plural head ("les responsables",
     "critics", "Certains") or a coordination ("universities and colleges")."""
@@ -463,6 +499,11 @@ def attribute(
             continue
         scored = [(ranker.score(c.features), c) for c in options]
         best_score, best = max(scored, key=lambda sc: sc[0])
+        taken_up = _pronoun_antecedent(doc, q, cands, lex)
+        if taken_up is not None and best.entity != taken_up:
+            found = [sc for sc in scored if sc[1].entity == taken_up]
+            if found:
+                best_score, best = found[0]
         out.append((best, best_score))
         named = _named_by(doc, cands, q.cue.subject)
         if named:
