@@ -413,3 +413,13 @@ def test_he_said_takes_up_the_last_person_named_as_a_subject(
     text: str, language: str, quote: str, speaker: str
 ) -> None:
     assert _speakers(text, language)[quote] == speaker
+
+
+def test_description_resolves_to_the_person_the_article_names_with_it() -> None:
+    text = (
+        "Le tribunal a suspendu mercredi la décision du gouvernement. Pourtant, la ministre du "
+        "Logement a déjà annoncé que sa « politique ne changera pas ».\n\n"
+        "La décision avait été annoncée le 29 août par la ministre du Logement, Claire "
+        "Dumontet, devant les maires."
+    )
+    assert _speakers(text, "fr") == {"politique ne changera pas": "Claire Dumontet"}

@@ -156,10 +156,40 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             if e is not None and e not in found:
                 found.append(e)
     if not found:
-        e = _named_after_head(doc, cands, span, head) or _apposed_after(doc, cands, span)
+        e = (
+            _named_after_head(doc, cands, span, head)
+            or _apposed_after(doc, cands, span)
+            or _described_person(doc, cands, span)
+        )
         if e is not None:
             found.append(e)
     return found
+
+
+def _described_person(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | None:
+    """The one person the article introduces with the words of a definite singular
+    description, wherever in the article: "la secrétaire d'État à l'Asile a annoncé ..." and,
+    later, "la secrétaire d'État à l'Asile, Nicole Roe" (codebook section 1: a description
+    resolves to the person the article names)."""
+    phrase = doc[span[0] : span[1]]
+    head = phrase.root
+    if (
+        head.pos_ != "NOUN"
+        or "Plur" in head.morph.get("Number")
+        or doc[span[0]].text.lower() not in _DEFINITE
+    ):
+        return None
+    words = _content_words(_phrase_text(doc, span))
+    if head.text.lower() not in words:
+        return None
+    found = [
+        i
+        for i, ent in enumerate(cands.entities)
+        if ent.kind == "person"
+        and ent.mentions
+        and words <= _content_words(" ".join([*ent.titles, *ent.descriptions]))
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _named_after_head(
