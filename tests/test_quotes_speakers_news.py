@@ -423,3 +423,17 @@ def test_description_resolves_to_the_person_the_article_names_with_it() -> None:
         "Dumontet, devant les maires."
     )
     assert _speakers(text, "fr") == {"politique ne changera pas": "Claire Dumontet"}
+
+
+def test_they_said_takes_up_the_group_that_spoke_before() -> None:
+    text = (
+        "Governor Dan Ortiz visited the crossing on Monday.\n\n"
+        "Official sources said that since May about 900 migrants had been sent back across the "
+        "border.\n\n"
+        "\u201cThey were arrested in different towns and handed over to the border police,"
+        "\u201d they said."
+    )
+    got = _speakers(text)
+    assert got["They were arrested in different towns and handed over to the border police"] == (
+        "Official sources"
+    )

@@ -340,6 +340,41 @@ def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lex
     return None
 
 
+def _plural_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> str | None:
+    """The group a "they said" / "ont-ils dit" cue takes up: the last subject of a speech
+    verb before the quote, in its paragraph or the one before, when that subject is a plural
+    phrase of people that names nobody ("Official sources said ... “...,” they said"). None
+    otherwise (a named person or body, or no such cue)."""
+    cue = quote.cue
+    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+        return None
+    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
+    if pron is None or pron[1] != "pl":
+        return None
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if q_tok is None:
+        return None
+    paragraphs = 0
+    for i in range(min(q_tok.start, cue.subject[0]) - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 1:
+                return None
+        if tok.dep_ not in _SUBJECT or tok.pos_ == "PRON":
+            continue
+        if tok.head.lemma_.lower() not in lex.speech_verbs:
+            continue  # "refugees have been sent back": not who speaks
+        span = phrase_span(doc, tok)
+        if any(j in cands.by_token for j in range(*span)):
+            return None  # a named person or body: the ranker decides
+        lemma = tok.lemma_.lower()
+        if _plural(doc, span) and (lemma in lex.group_nouns or lemma in lex.speaker_nouns):
+            return _phrase_text(doc, span)
+        return None
+    return None
+
+
 def _plural(doc: Doc, span: tuple[int, int]) -> bool:
     """Whether a speaker phrase names more than one: a plural head ("les responsables",
     "critics", "Certains") or a coordination ("universities and colleges")."""
@@ -529,6 +564,11 @@ def attribute(
             continue
         scored = [(ranker.score(c.features), c) for c in options]
         best_score, best = max(scored, key=lambda sc: sc[0])
+        group = _plural_antecedent(doc, q, cands, lex)
+        if group is not None:
+            best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
+            out.append((best, 0.5))
+            continue
         taken_up = _pronoun_antecedent(doc, q, cands, lex)
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
