@@ -281,3 +281,13 @@ def test_an_organisation_name_keeps_its_speaker_noun() -> None:
     text = "Le Conseil d'État a suspendu la décision du gouvernement mercredi."
     _, _, _, cands = default_stage().found(text, "fr")
     assert "Conseil d'État" in [e.name for e in cands.entities]
+
+
+def test_an_acronym_is_not_a_french_article() -> None:
+    from pipeline.quotes.stage import default_stage
+
+    text = "The UN Refugee Agency said it was watching the border closely."
+    _, _, _, cands = default_stage().found(text, "en")
+    assert [e.name for e in cands.entities] == ["UN Refugee Agency"]
+    (q,) = default_stage().analyse(text, "en")
+    assert q.mention.org_role == "international"

@@ -60,7 +60,7 @@ def _name_tokens(span: Span, lex: Lexicon, org: bool = False) -> list[Token]:
         t
         for t in span
         if not t.is_punct
-        and t.text.lower() not in _DETERMINERS
+        and (t.text.lower() not in _DETERMINERS or is_acronym(t.text))  # "UN", not "un"
         and t.tag_ != "POS"
         and t.text not in {"'s", "’s", "'", "’"}
     ]
