@@ -304,3 +304,136 @@ def test_spokesperson_stays_unnamed_when_the_next_speaker_was_already_quoted() -
     )
     got = _speakers(text)
     assert got["funding had doubled"] == "A spokesperson for the provincial housing department"
+
+
+def test_passive_agent_speaks_not_the_thing_described() -> None:
+    text = (
+        "Some aspects of the plan are being criticized.\n\n"
+        'The new agreement between the two countries has been called "comprehensive" by '
+        "Interior Commissioner Ada Moreau, who defended it in parliament on Tuesday."
+    )
+    assert _speakers(text) == {"comprehensive": "Ada Moreau"}
+
+
+def test_according_cue_attributes_a_direct_quote_in_its_sentence() -> None:
+    text = (
+        "Le ministre Paul Girard a visité le port lundi.\n\n"
+        'Le bateau a chaviré "vers trois heures du matin", d\'après la préfecture maritime.'
+    )
+    assert _speakers(text, "fr") == {"vers trois heures du matin": "la préfecture maritime"}
+
+
+def test_according_to_a_relative_pronoun_is_the_name_before_it() -> None:
+    text = (
+        "Le premier ministre Paul Girard a salué la décision. Insuffisant pour la présidente "
+        "du parti, Lucie Marchetti, selon qui « cette décision ne règle rien du tout »."
+    )
+    assert _speakers(text, "fr") == {"cette décision ne règle rien du tout": "Lucie Marchetti"}
+
+
+def test_hyphenated_document_after_according_to_is_no_speaker() -> None:
+    text = (
+        "Judge Mary Olsen heard the case. Most claims were refused, according to the "
+        "12-page ruling."
+    )
+    assert _speakers(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "M. Jean Delva a déclaré que les autorités attendaient des milliers de personnes "
+            "expulsées. Les responsables ont déclaré qu'ils se préparaient à recevoir trois "
+            "vols dimanche.",
+            "Les responsables",
+        ),
+        (
+            "M. Jean Delva a déclaré que les autorités attendaient des milliers de personnes "
+            "expulsées.\n\nDe nombreux migrants ont déclaré qu'ils ne voyaient aucun avenir "
+            "dans leur pays.",
+            "De nombreux migrants",
+        ),
+    ],
+)
+def test_plural_description_is_not_the_single_person_named_before(text: str, speaker: str) -> None:
+    assert list(_speakers(text, "fr").values())[-1] == speaker
+
+
+def test_ministry_portfolio_is_not_an_organisation_speaking() -> None:
+    text = (
+        "Le suspect était visé par une expulsion.\n\n"
+        'Ce "crime est odieux", a dénoncé le ministre de l\'Intérieur dans un communiqué.'
+    )
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker == "le ministre de l'Intérieur"
+    assert q.speaker_role == "official"
+
+
+def test_name_the_parser_cut_short_goes_on_over_capitalised_words() -> None:
+    text = (
+        "Le maire Paul Girard a visité le port lundi.\n\n"
+        "« Cela a créé des conditions plus dangereuses pour les refoulés », a déploré "
+        "Alarme Phone Désert."
+    )
+    (speaker,) = _speakers(text, "fr").values()
+    assert speaker is not None and speaker.startswith("Alarme Phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "quote", "speaker"),
+    [
+        (
+            'President Elena Ruiz said on Friday that the border would stay open. "We will not '
+            'build walls," Ruiz said.\n\nMarco Silva, 48, an unemployed driver from Tegucigalpa, '
+            "crossed into Mexico by raft on Sunday and walked north to join the group. "
+            '"There are like 300 more people behind me," he said.',
+            "en",
+            "There are like 300 more people behind me",
+            "Marco Silva",
+        ),
+        (
+            "Mayor Dan Ortiz thanked Governor Amy Lee for the funding.\n\n"
+            '"When I disagree, I say so, but today I am glad," he said.',
+            "en",
+            "When I disagree, I say so, but today I am glad",
+            "Dan Ortiz",
+        ),
+        (
+            "Le président Paul Girard a salué la décision. « Nous respectons la loi », a-t-il "
+            "dit.\n\nFrançois Lebel a par ailleurs remercié le premier ministre Justin Marois."
+            "\n\n« Quand je ne suis pas d’accord, je le dis », a-t-il souligné.",
+            "fr",
+            "Quand je ne suis pas d’accord, je le dis",
+            "François Lebel",
+        ),
+    ],
+)
+def test_he_said_takes_up_the_last_person_named_as_a_subject(
+    text: str, language: str, quote: str, speaker: str
+) -> None:
+    assert _speakers(text, language)[quote] == speaker
+
+
+def test_description_resolves_to_the_person_the_article_names_with_it() -> None:
+    text = (
+        "Le tribunal a suspendu mercredi la décision du gouvernement. Pourtant, la ministre du "
+        "Logement a déjà annoncé que sa « politique ne changera pas ».\n\n"
+        "La décision avait été annoncée le 29 août par la ministre du Logement, Claire "
+        "Dumontet, devant les maires."
+    )
+    assert _speakers(text, "fr") == {"politique ne changera pas": "Claire Dumontet"}
+
+
+def test_they_said_takes_up_the_group_that_spoke_before() -> None:
+    text = (
+        "Governor Dan Ortiz visited the crossing on Monday.\n\n"
+        "Official sources said that since May about 900 migrants had been sent back across the "
+        "border.\n\n"
+        "\u201cThey were arrested in different towns and handed over to the border police,"
+        "\u201d they said."
+    )
+    got = _speakers(text)
+    assert got["They were arrested in different towns and handed over to the border police"] == (
+        "Official sources"
+    )

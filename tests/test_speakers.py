@@ -116,6 +116,11 @@ def test_case_variants_of_a_one_word_alias_all_match(tmp_path: Path) -> None:
         ("Tess Arnaud, who came on a study permit and claimed asylum two years later", "affected"),
         ("Paul Ames, a longtime critic of the new rules", "other"),
         ("Lina Haddad, national director of the United Steelworkers", "other"),
+        ("Peru's President Ana Quispe", "official"),
+        ("President Ana Quispe", "official"),
+        ("Amnesty International President Ana Quispe", "advocacy"),
+        ("Tom Reed, Home Office civil servant", "official"),
+        ("Conseil d'État", "legal"),
     ],
 )
 def test_rule_roles(description: str, role: str) -> None:
@@ -248,3 +253,41 @@ class SureClassifier(FakeClassifier):
 
     def predict(self, texts: list[str], languages: list[str] | None = None) -> list[FakePrediction]:
         return [FakePrediction("other", 0.99, {"other": 0.99, "affected": 0.001}) for _ in texts]
+
+
+def test_a_name_after_a_clause_is_not_in_apposition_to_it() -> None:
+    # "... from ICE, Garcia said": the words before the comma do not describe Garcia.
+    text = (
+        "Rosa Garcia runs a shelter for newcomers in the city.\n\n"
+        "The shelter took in 300 people a week released from ICE, Garcia said.\n\n"
+        '"We have run out of beds," Garcia said.'
+    )
+    assert _roles(text)["Rosa Garcia"] != "enforcement"
+
+
+def test_a_preposition_governing_a_name_is_no_title() -> None:
+    from pipeline.quotes.stage import default_stage
+
+    text = "Selon Philippe Morel, les renvois ont doublé cette année."
+    stage = default_stage()
+    _, _, _, cands = stage.found(text, "fr")
+    (ent,) = [e for e in cands.entities if e.name == "Philippe Morel"]
+    assert not any("elon" in t for t in ent.titles)
+
+
+def test_an_organisation_name_keeps_its_speaker_noun() -> None:
+    from pipeline.quotes.stage import default_stage
+
+    text = "Le Conseil d'État a suspendu la décision du gouvernement mercredi."
+    _, _, _, cands = default_stage().found(text, "fr")
+    assert "Conseil d'État" in [e.name for e in cands.entities]
+
+
+def test_an_acronym_is_not_a_french_article() -> None:
+    from pipeline.quotes.stage import default_stage
+
+    text = "The UN Refugee Agency said it was watching the border closely."
+    _, _, _, cands = default_stage().found(text, "en")
+    assert [e.name for e in cands.entities] == ["UN Refugee Agency"]
+    (q,) = default_stage().analyse(text, "en")
+    assert q.mention.org_role == "international"

@@ -22,7 +22,7 @@ from pipeline.quotes.find import Cue, FoundQuote, phrase_span
 from pipeline.quotes.lexicon import Lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 RANKER_PATH = REFERENCE_DIR / "quotes" / "speaker_ranker.json"
 MAX_ENTITY_CANDIDATES = 8  # the most recently mentioned entities considered for one quote
@@ -156,10 +156,63 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             if e is not None and e not in found:
                 found.append(e)
     if not found:
-        e = _apposed_after(doc, cands, span)
+        e = (
+            _named_after_head(doc, cands, span, head)
+            or _apposed_after(doc, cands, span)
+            or _described_person(doc, cands, span)
+        )
         if e is not None:
             found.append(e)
     return found
+
+
+def _described_person(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | None:
+    """The one person the article introduces with the words of a definite singular
+    description, wherever in the article: "la secrétaire d'État à l'Asile a annoncé ..." and,
+    later, "la secrétaire d'État à l'Asile, Nicole Roe" (codebook section 1: a description
+    resolves to the person the article names)."""
+    phrase = doc[span[0] : span[1]]
+    head = phrase.root
+    if (
+        head.pos_ != "NOUN"
+        or "Plur" in head.morph.get("Number")
+        or doc[span[0]].text.lower() not in _DEFINITE
+    ):
+        return None
+    words = _content_words(_phrase_text(doc, span))
+    if head.text.lower() not in words:
+        return None
+    found = [
+        i
+        for i, ent in enumerate(cands.entities)
+        if ent.kind == "person"
+        and ent.mentions
+        and words <= _content_words(" ".join([*ent.titles, *ent.descriptions]))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _named_after_head(
+    doc: Doc, cands: Candidates, span: tuple[int, int], head: Token
+) -> int | None:
+    """The name a description noun stands before ("l'organisme Solidarité sans frontières",
+    "the charity Safe Harbour") or an apposition closing the phrase ("la commissaire
+    européenne chargée de la politique migratoire, Ylva Johansson"), whatever the parse made
+    of them."""
+    nxt = head.i + 1
+    if head.pos_ == "NOUN" and nxt < span[1]:
+        e = cands.by_token.get(nxt)
+        if e is not None and any(m[0] == nxt for m in cands.entities[e].mentions):
+            return e
+    last = cands.by_token.get(span[1] - 1)
+    if last is None or cands.entities[last].kind != "person":
+        return None
+    if len(cands.entities[last].name.split()) < 2:
+        return None  # "The mayor of Niagara Falls, Ont.": a full name only
+    start = next(m[0] for m in cands.entities[last].mentions if m[0] <= span[1] - 1 < m[1])
+    if start > span[0] and doc[start - 1].text == ",":
+        return last
+    return None
 
 
 _CLAUSE_END = frozenset({".", ",", ";", ":", "!", "?", "»", "«", "“", "”", '"', ")", "—", "–"})
@@ -224,7 +277,111 @@ def _phrase_text(doc: Doc, span: tuple[int, int]) -> str:
             c for c in tok.children if c.dep_ not in {"acl", "acl:relcl", "relcl", "punct"}
         )
     lo, hi = min(keep), max(keep) + 1
+    # A name the parse cut short ("le collectif Alarme Phone Sahara", "a déploré Alarme
+    # Phone Sahara"): the capitalised proper nouns right after a proper noun belong to it.
+    while hi < len(doc) and hi - max(keep) <= 3 and _continues_name(doc[hi - 1], doc[hi]):
+        hi += 1
     return doc[lo:hi].text.replace("\n", " ").strip(" ,.;:")
+
+
+_NOT_NAME_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+def _continues_name(prev: Token, tok: Token) -> bool:
+    """Whether ``tok`` goes on the proper name that ``prev`` ends: a capitalised proper noun
+    after a capitalised word (a proper noun, or a noun inside the sentence: the parser reads
+    "Alarme Phone Sahara" as a noun and a name) with nothing but a space between, ``tok`` no
+    date or number."""
+    return (
+        (prev.pos_ == "PROPN" or prev.pos_ == "NOUN" and not prev.is_sent_start)
+        and tok.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and tok.text[:1].isupper()
+        and bool(prev.whitespace_)
+        and "\n" not in prev.whitespace_
+        and tok.ent_type_ not in _NOT_NAME_ENTS
+        and not tok.is_sent_start
+    )
+
+
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
+
+
+def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> int | None:
+    """The person a "he said" / "a-t-elle dit" cue takes up: the last person named as a
+    clause's subject (or in apposition to it) before the quote, in its paragraph or the one
+    before, of the pronoun's gender or of unknown gender; people named otherwise (objects,
+    possessives) are passed over. "José Rivera crossed into Mexico by raft. “...,” he said."
+    None when there is no such person or no such cue."""
+    cue = quote.cue
+    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+        return None
+    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
+    if pron is None or pron[0] not in {"m", "f"} or pron[1] != "sg":
+        return None
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if q_tok is None:
+        return None
+    paragraphs = 0
+    for i in range(q_tok.start - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 1:
+                return None
+        e = cands.by_token.get(i)
+        if e is None or cands.entities[e].kind != "person":
+            continue
+        head = tok
+        while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
+            head = head.head
+        if head.dep_ in _SUBJECT and cands.entities[e].gender in {pron[0], "x"}:
+            return e
+    return None
+
+
+def _plural_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> str | None:
+    """The group a "they said" / "ont-ils dit" cue takes up: the last subject of a speech
+    verb before the quote, in its paragraph or the one before, when that subject is a plural
+    phrase of people that names nobody ("Official sources said ... “...,” they said"). None
+    otherwise (a named person or body, or no such cue)."""
+    cue = quote.cue
+    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+        return None
+    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
+    if pron is None or pron[1] != "pl":
+        return None
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if q_tok is None:
+        return None
+    paragraphs = 0
+    for i in range(min(q_tok.start, cue.subject[0]) - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 1:
+                return None
+        if tok.dep_ not in _SUBJECT or tok.pos_ == "PRON":
+            continue
+        if tok.head.lemma_.lower() not in lex.speech_verbs:
+            continue  # "refugees have been sent back": not who speaks
+        span = phrase_span(doc, tok)
+        if any(j in cands.by_token for j in range(*span)):
+            return None  # a named person or body: the ranker decides
+        lemma = tok.lemma_.lower()
+        if _plural(doc, span) and (lemma in lex.group_nouns or lemma in lex.speaker_nouns):
+            return _phrase_text(doc, span)
+        return None
+    return None
+
+
+def _plural(doc: Doc, span: tuple[int, int]) -> bool:
+    """Whether a speaker phrase names more than one: a plural head ("les responsables",
+    "critics", "Certains") or a coordination ("universities and colleges")."""
+    head = doc[span[0] : span[1]].root
+    return "Plur" in head.morph.get("Number") or any(
+        c.dep_ == "conj" and span[0] <= c.i < span[1] for c in head.children
+    )
 
 
 def _matches_description(ent: Entity, lemma: str) -> bool:
@@ -273,6 +430,14 @@ def candidates_for(
         _content_words(_phrase_text(doc, cue.subject)) if is_desc and cue.subject else set()
     )
     speaker_noun = lemma in lex.speaker_nouns or lemma in lex.group_nouns
+    # A plural phrase that can speak ("les responsables", "critics", "Certains") is nobody
+    # single; other plural subjects ("the numbers", "ships") are no speaker at all.
+    plural = (
+        is_desc
+        and cue.subject is not None
+        and (speaker_noun or doc[cue.subject[0] : cue.subject[1]].root.pos_ == "PRON")
+        and _plural(doc, cue.subject)
+    )
     cue_flags = {
         "cue_none": float(cue.kind == "none"),
         "cue_colon": float(cue.kind == "colon"),
@@ -308,6 +473,8 @@ def candidates_for(
             and ent.kind != "person"
         ):
             continue  # "he said", "she said": a person
+        if plural and ent.kind == "person":
+            continue  # "les responsables ont déclaré", "critics say": more than one person
         rank = (
             persons_order.index(idx)
             if idx in persons_order
@@ -397,6 +564,16 @@ def attribute(
             continue
         scored = [(ranker.score(c.features), c) for c in options]
         best_score, best = max(scored, key=lambda sc: sc[0])
+        group = _plural_antecedent(doc, q, cands, lex)
+        if group is not None:
+            best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
+            out.append((best, 0.5))
+            continue
+        taken_up = _pronoun_antecedent(doc, q, cands, lex)
+        if taken_up is not None and best.entity != taken_up:
+            found = [sc for sc in scored if sc[1].entity == taken_up]
+            if found:
+                best_score, best = found[0]
         out.append((best, best_score))
         named = _named_by(doc, cands, q.cue.subject)
         if named:

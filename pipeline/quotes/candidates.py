@@ -55,26 +55,29 @@ class Candidates:
     by_token: dict[int, int]  # token index -> entity index, for tokens of a mention
 
 
-def _name_tokens(span: Span, lex: Lexicon) -> list[Token]:
+def _name_tokens(span: Span, lex: Lexicon, org: bool = False) -> list[Token]:
     toks = [
         t
         for t in span
         if not t.is_punct
-        and t.text.lower() not in _DETERMINERS
+        and (t.text.lower() not in _DETERMINERS or is_acronym(t.text))  # "UN", not "un"
         and t.tag_ != "POS"
         and t.text not in {"'s", "’s", "'", "’"}
     ]
+    # A speaker noun opens a person's description ("minister Jane Roe") but is part of an
+    # organisation's name ("Conseil d'État", "Commission européenne").
     while toks and (
         toks[0].text.lower() in lex.titles
-        or toks[0].text.lower() in lex.speaker_nouns
+        or not org
+        and toks[0].text.lower() in lex.speaker_nouns
         or toks[0].pos_ in {"ADP", "DET", "SCONJ", "CCONJ"}
     ):
         toks = toks[1:]
     return toks
 
 
-def _clean(span: Span, lex: Lexicon) -> str:
-    toks = _name_tokens(span, lex)
+def _clean(span: Span, lex: Lexicon, org: bool = False) -> str:
+    toks = _name_tokens(span, lex, org)
     if not toks:
         return ""
     return span.doc[toks[0].i : toks[-1].i + 1].text.replace("\n", " ").strip(" ,.'’()[]")
@@ -107,6 +110,15 @@ def _describe(doc: Doc, span: Span, lex: Lexicon) -> tuple[list[str], list[str],
         g = lex.titles.get(t.text.lower())
         if g:
             gender = g
+    # A preposition, conjunction or verb that governs the name is no title: "selon Philippe
+    # Roe", "Comme Jane Roe", "including Juan Roe" (but "ministre de l'Intérieur X" is one).
+    cut = [
+        t.i
+        for t in pre
+        if t.pos_ in {"ADP", "SCONJ", "CCONJ", "VERB", "AUX"} and span.start <= t.head.i < span.end
+    ]
+    if cut:
+        pre = [t for t in pre if t.i > max(cut)]
     pre_words = [
         t for t in pre if t.text.lower() not in _DETERMINERS and t.text.lower() not in lex.titles
     ]
@@ -144,6 +156,27 @@ def _is_dateline(doc: Doc, ent: Span) -> bool:
         return False
     letters = [c for c in ent.text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _portfolio(ent: Span, lex: Lexicon) -> bool:
+    """Whether an "organisation" is the portfolio of a title or ministry ("le ministre de
+    l'Intérieur", "the Minister of Immigration", "Home Affairs Commissioner Ylva Johansson"):
+    part of a description, not a body that speaks."""
+    root = ent.root
+    if _is_portfolio_head(root, lex):
+        return True  # the recogniser's span holds the title: "ministre de l'Intérieur"
+    if root.dep_ not in {"compound", "nmod", "pobj"}:
+        return False
+    head = root.head
+    if head.i != root.i and (head.pos_ == "ADP" or head.dep_ == "prep"):
+        head = head.head
+    if head.i == root.i or ent.start <= head.i < ent.end:
+        return False
+    return _is_portfolio_head(head, lex)
+
+
+def _is_portfolio_head(tok: Token, lex: Lexicon) -> bool:
+    return tok.lemma_.lower() in lex.portfolio_heads or tok.text.lower() in lex.portfolio_heads
 
 
 def _extend_name(doc: Doc, ent: Span) -> Span:
@@ -188,7 +221,9 @@ def find_candidates(
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
         elif ent.label_ in ORG_LABELS:
-            name = _clean(ent, lex)
+            if _portfolio(ent, lex):
+                continue
+            name = _clean(ent, lex, org=True)
             words = name.split()
             kind = "org"
         else:

@@ -93,6 +93,9 @@ def _subject_span(doc: Doc, verb: Token, lex: Lexicon, depth: int = 0) -> tuple[
     inv = _inverted_pronoun(doc, verb)
     if inv is not None:
         return inv.i, inv.i + 1
+    agent = _passive_agent(doc, verb)
+    if agent is not None:
+        return agent
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS and not child.text.startswith("-") and not child.is_punct:
             if child.text.lower() in lex.not_subjects:
@@ -108,11 +111,6 @@ def _subject_span(doc: Doc, verb: Token, lex: Lexicon, depth: int = 0) -> tuple[
                     return phrase_span(doc, verb.head)
                 return None
             return phrase_span(doc, child)
-    for child in verb.children:
-        if child.dep_ == "agent":  # "was told by X"
-            objs = [c for c in child.children if c.dep_ == "pobj"]
-            if objs:
-                return phrase_span(doc, objs[0])
     found = _inverted_subject(doc, verb, lex)
     if (
         found is None
@@ -123,6 +121,20 @@ def _subject_span(doc: Doc, verb: Token, lex: Lexicon, depth: int = 0) -> tuple[
         # "X said ... and added", "..., adding: “...”": the subject of the verb it hangs on.
         return _subject_span(doc, verb.head, lex, depth + 1)
     return found
+
+
+def _passive_agent(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The agent of a passive verb, who speaks: "was told by X", "has been called
+    “comprehensive” by the commissioner", « a été qualifiée de “honteuse” par X »; the
+    passive subject is what was said or described."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return phrase_span(doc, objs[0])
+        if child.dep_ == "obl:agent":
+            return phrase_span(doc, child)
+    return None
 
 
 def _caps_word(tok: Token) -> bool:
@@ -300,16 +312,41 @@ def _direct_cue(doc: Doc, m: MarkedSpan, marked: list[tuple[int, int]], lex: Lex
         # "called the deal “balanced”": a verb that characterises in the speaker's words.
         speech = speech or verb.lemma_.lower() in lex.characterise_verbs
         kind = "verb" if speech else "governing"
+    subject = _subject_span(doc, verb, lex) if verb is not None else None
+    if subject is not None and (
+        subject[0] < t1 and t0 < subject[1] or _inside_marks(doc, subject, marked)
+    ):
+        # The parser took quoted words for the subject ("« ... sa part », a déclaré la
+        # ministre", "“Repression” ... “makes it worse,” said a spokesman"): the speaker's
+        # name is never inside quotation marks; the subject is the phrase after the verb.
+        subject = _inverted_subject(doc, verb, lex) if verb is not None else None
+    if (
+        verb is None
+        or kind == "governing"
+        or subject is None
+        or verb.lemma_.lower() in lex.belief_verbs
+    ):
+        # No speech verb names who speaks: "“...”, d'après le parquet", "selon X, le
+        # “seuil ...” a été dépassé" — the according cue of the sentence does.
+        acc = _according(doc, doc[t0].sent, lex)
+        if acc is not None and _outside(doc[acc[1]], marked):
+            a0, x0, x1, head = acc
+            if "Rel" in head.morph.get("PronType"):
+                # "Marine Le Pen, selon qui « ... »": the name before the relative pronoun.
+                before = [t for t in doc[head.sent.start : a0] if t.pos_ in {"PROPN", "NOUN"}]
+                x0, x1 = phrase_span(doc, before[-1]) if before else (x0, x1)
+            if head.lemma_.lower() not in lex.not_speakers:
+                return Cue("according", a0, (x0, x1), None)
     if verb is None:
         return None
-    subject = _subject_span(doc, verb, lex)
-    if subject is not None and subject[0] < t1 and t0 < subject[1]:
-        # The parser took words inside the quote for the subject ("« ... sa part », a déclaré
-        # la ministre"): the subject is the phrase after the verb.
-        subject = _inverted_subject(doc, verb, lex)
     if subject is None and kind == "governing":
         return None
     return Cue(kind, verb.i, subject, _listener_span(doc, verb, lex))
+
+
+def _inside_marks(doc: Doc, span: tuple[int, int], marked: list[tuple[int, int]]) -> bool:
+    """Whether every word of the token ``span`` lies inside quotation marks."""
+    return all(not _outside(t, marked) for t in doc[span[0] : span[1]] if not t.is_punct)
 
 
 def _is_term(text: str, m: MarkedSpan, lex: Lexicon) -> bool:
@@ -465,7 +502,7 @@ def _according(doc: Doc, sent: Span, lex: Lexicon) -> tuple[int, int, int, Token
             if j >= sent.end:
                 continue
             k = j
-            while k < sent.end and not doc[k].is_punct:
+            while k < sent.end and (not doc[k].is_punct or _joins_word(doc, k)):
                 k += 1
             if k == j:
                 continue
@@ -478,6 +515,17 @@ def _according(doc: Doc, sent: Span, lex: Lexicon) -> tuple[int, int, int, Token
                     continue
             return sent.start + i, x_start, x_end, doc[x_start:x_end].root
     return None
+
+
+def _joins_word(doc: Doc, i: int) -> bool:
+    """Whether punctuation token ``i`` is a hyphen inside a word ("the 23-page ruling")."""
+    return (
+        doc[i].text in {"-", "‑"}
+        and i > 0
+        and not doc[i - 1].whitespace_
+        and not doc[i].whitespace_
+        and i + 1 < len(doc)
+    )
 
 
 _COMPLEMENTIZERS = frozenset({"that", "que", "qu'", "qu’"})

@@ -40,6 +40,9 @@ class Lexicon:
     group_nouns: frozenset[str]
     speaker_nouns: frozenset[str]  # nouns that name somebody who can speak
     term_cues: tuple[tuple[str, ...], ...]  # words that make the next quoted words a term
+    # Titles and bodies whose complement is a portfolio, not a speaker ("ministre de
+    # l'Intérieur", "Home Affairs Commissioner").
+    portfolio_heads: frozenset[str] = frozenset()
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
         """The gender and number of the pronoun ``word`` (case ignored); None when the lists
@@ -99,4 +102,5 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         group_nouns=frozenset(_strings(path, groups, "nouns")),
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
         term_cues=terms,
+        portfolio_heads=frozenset(_strings(path, {"p": data.get("portfolio_heads", [])}, "p")),
     )

@@ -78,6 +78,14 @@ def _strong_role(desc: str, orgs: list[OrgMatch], rules: RoleRules) -> tuple[str
         # advocacy group speaks as the group.
         if role == "official" and org_role in {"enforcement", "politician"}:
             return org_role, 0.85
+        if (
+            role == "official"
+            and org_role not in {None, "official"}
+            and rules.org_context.search(desc)
+        ):
+            # "Amnesty International President Jane Roe": the president of a body speaks
+            # for it; a head of state has no such body ("Colombia's President").
+            return org_role, 0.85
         if role == "legal" and org_role == "advocacy":
             return "advocacy", 0.8
         if role == "advocacy" and org_role is not None and not rules.advocacy_body.search(desc):
@@ -259,16 +267,21 @@ def _other_name_before(text: str, start: int, speaker: str, rules: RoleRules) ->
     return word.lower().rstrip(".") not in rules.title_words and not is_acronym(word)
 
 
-def _pre_window(text: str, start: int, rules: RoleRules) -> str:
-    """The words just before a name, back to the clause start ("Conservative MP")."""
+def _pre_window(text: str, start: int, rules: RoleRules, end: int | None = None) -> str:
+    """The words just before a name, back to the clause start ("Conservative MP"). A name
+    right after a comma takes the phrase before the comma only when it is in apposition to
+    it, a comma or the sentence end after the name (``end``): "The director general of the
+    IOM, Jane Roe, said", not "... from ICE, Garcia said"."""
     seg = text[max(0, start - 220) : start]
     ends = list(_SENT_END_RE.finditer(seg))
     if ends:
         seg = seg[ends[-1].end() :]
     clauses = _CLAUSE_RE.split(seg)
     pre = clauses[-1].strip()
+    apposed = pre != "" or end is None or text[end : end + 1] in {",", ".", ";", ")", ""}
     if (
         len(clauses) >= 2
+        and apposed
         and all(w[:1].isupper() for w in pre.split()[:2])
         and len(pre.split()) <= 2
     ):
@@ -310,7 +323,7 @@ def _context_role(
     speaker; the most confident one, earliest first; None when none says anything."""
     best: tuple[str, str, float] | None = None
     for s, e in _occurrences(text, speaker, rules):
-        pre, post = _pre_window(text, s, rules), _post_window(text, e, rules)
+        pre, post = _pre_window(text, s, rules, e), _post_window(text, e, rules)
         if not pre and not post:
             continue
         ctx = f"{pre} {speaker}".strip() + (f", {post}" if post else "")
