@@ -7,6 +7,7 @@
                                                   # learned article stance vs weighting
     python -m pipeline.evaluation.experiments quote-prior  # shift the quote stance priors?
     python -m pipeline.evaluation.experiments article-cv   # article model settings, by outlet
+    python -m pipeline.evaluation.experiments quote-role   # does the speaker's role help?
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -24,7 +25,11 @@ validation quotes (the classifier alone, without the off-topic rule) and estimat
 two-fold. ``article-cv`` scores settings of the frozen-head article model (input length,
 author's text only, input prefix, L2) by five-fold cross-validation over the corpus's train and
 validation articles, folds by outlet, the team's articles training in every fold; the quotes-only
-rule is scored beside it on the same articles. None reads the devset or the corpus's test part.
+rule is scored beside it on the same articles. ``quote-role`` runs the quote stage on the corpus's
+validation articles and stacks the quote stance model's log-probabilities with the speaker's
+role (the stage's predicted role of the quote found at the gold span, or the annotators' role
+as a ceiling) in a class-balanced logistic regression, scored by five-fold cross-validation
+by outlet on the validation quotes. None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -439,6 +444,86 @@ def _print_cv_row(
           flush=True)  # fmt: skip
 
 
+QUOTE_ROLE_C = (0.1, 1.0, 10.0)
+
+
+def quote_role_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
+    """Quote stance with the speaker's role as evidence, on the corpus's validation quotes:
+    the model's argmax, then a class-balanced logistic regression over its log-probabilities
+    alone, with the role the quote stage predicts, and with the annotators' role (a ceiling),
+    each scored out of fold (five folds by outlet), English and French apart."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from models.inputs import quote_input
+    from pipeline.core.records import SPEAKER_ROLES
+    from pipeline.quotes import analyse
+    from pipeline.quotes.roles import assign_roles
+    from pipeline.quotes.speaker_match import COVERAGE, counted, covered
+
+    stance = TextClassifier.load("stance", config, progress=True)
+    role_clf = TextClassifier.load("role", config, progress=True)
+    gold = gold_data.load_gold(corpus, "validation")
+    refs: list[tuple[gold_data.GoldArticle, gold_data.GoldQuote, str | None]] = []
+    for article in gold:
+        found = analyse(article.text, article.language, article.id)
+        assign_roles([(f.quote, f.mention) for f in found], role_clf)
+        for q in article.quotes:
+            if q.stance is None:
+                continue
+            need = counted(article.text, q.start, q.end)
+            spans = [(f.quote.char_start, f.quote.char_end) for f in found]
+            cover = [covered(article.text, (q.start, q.end), span) for span in spans]
+            k = int(np.argmax(cover)) if cover else -1
+            ok = k >= 0 and need > 0 and cover[k] / need >= COVERAGE
+            refs.append((article, q, found[k].quote.speaker_role if ok else None))
+    preds = stance.predict(
+        [quote_input(q.text, g.text, q.start, q.end, stance.quote_context) for g, q, _ in refs],
+        [g.language for g, _, _ in refs],
+    )
+    labels = list(STANCES)
+    logp = np.log(
+        np.array([[max(p.scores[s], 1e-9) for s in labels] if p else [0.0] * 3 for p in preds])
+    )
+    roles = [*SPEAKER_ROLES, None]
+
+    def one_hot(role: str | None) -> list[float]:
+        return [1.0 if role == r else 0.0 for r in roles]
+
+    langs = [g.language or "" for g, _, _ in refs]
+    is_fr = np.array([[1.0 if lang == "fr" else 0.0] for lang in langs])
+    features = {
+        "model's scores only": np.hstack([logp, is_fr]),
+        "with the stage's role": np.hstack(
+            [logp, is_fr, np.array([one_hot(r) for _, _, r in refs])]
+        ),
+        "with the annotators' role (ceiling)": np.hstack(
+            [logp, is_fr, np.array([one_hot(q.speaker_role) for _, q, _ in refs])]
+        ),
+    }
+    y = np.array([labels.index(str(q.stance)) for _, q, _ in refs])
+    folds_of = outlet_folds([g.outlet for g, _, _ in refs])
+    fold = np.array([folds_of[g.outlet] for g, _, _ in refs])
+    gold_y = [labels[i] for i in y]
+    found_share = sum(r is not None for _, _, r in refs) / len(refs)
+    print(f"model {stance.version}, roles {role_clf.version}; validation quotes {len(refs)}")
+    print(f"quotes the stage found (so have a predicted role): {found_share:.1%}")
+    print("| stance from | C | en | fr | all |")
+    print("| --- | --- | --- | --- | --- |")
+    argmax = [labels[int(i)] for i in logp.argmax(axis=1)]
+    cells = _macro_f1_by_language(gold_y, argmax, langs)
+    print("| the model's argmax | - | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    for name, x in features.items():
+        for c in QUOTE_ROLE_C:
+            out = np.zeros(len(y), dtype=int)
+            for k in range(CV_FOLDS):
+                train, test = fold != k, fold == k
+                model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+                out[test] = model.fit(x[train], y[train]).predict(x[test])
+            cells = _macro_f1_by_language(gold_y, [labels[i] for i in out], langs)
+            print(f"| {name} | {c} | " + " | ".join(f"{v:.3f}" for v in cells) + " |")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m pipeline.evaluation.experiments``: run one of the experiments."""
     parser = argparse.ArgumentParser(
@@ -446,7 +531,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument(
         "check",
-        choices=("demo-half", "balance", "wise-ft", "article-mix", "quote-prior", "article-cv"),
+        choices=(
+            "demo-half",
+            "balance",
+            "wise-ft",
+            "article-mix",
+            "quote-prior",
+            "article-cv",
+            "quote-role",
+        ),
     )
     parser.add_argument("--config", type=Path, default=None, help="models config")
     parser.add_argument(
@@ -465,6 +558,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.check == "article-cv":
         article_cv_check(config)
+        return
+    if args.check == "quote-role":
+        quote_role_check(config)
         return
     if args.check == "demo-half":
         demo_half(config)
