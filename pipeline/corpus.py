@@ -510,6 +510,11 @@ def main(argv: Sequence[str]) -> int:
     if not argv or argv[0] not in {"build", "stats", "sample", "agreement"}:
         print(__doc__)
         return 2
+    flags = {"build": {"--extensions"}, "stats": {"--markdown"}}.get(argv[0], set())
+    unknown = [a for a in argv[1:] if a.startswith("-") and a not in flags]
+    if unknown:
+        print(f"python -m pipeline.corpus {argv[0]}: unknown option {unknown[0]}", file=sys.stderr)
+        return 2
     news = CORPUS_DIR / "news.jsonl"
     batches = sorted((CORPUS_DIR / "batches").glob("*.jsonl"))
     if "--extensions" in argv:

@@ -190,3 +190,8 @@ def test_the_agreement_files_are_a_blind_second_annotation_of_corpus_rows(rows: 
         assert row["text"] == first["text"] and row["annotator"] != first.get("annotator")
     summary = json.loads((folder / "agreement.json").read_text(encoding="utf-8"))
     assert summary["excerpts"] == len(second)
+
+
+def test_the_corpus_command_refuses_an_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert corpus.main(["build", "--extension"]) == 2  # a typo must not build without them
+    assert "unknown option --extension" in capsys.readouterr().err
