@@ -229,6 +229,8 @@ def test_evaluate_stance_side_by_side(config: ModelsConfig, tmp_path: Path) -> N
     assert trained.quote.n == 3 and trained.quote.covered == 2  # the French quote is NULL
     assert trained.quote.confusion["protective"]["NULL"] == 1
     assert trained.article.n == 2 and trained.relevance.n == 3
+    assert trained.article_ece is not None and 0.0 <= trained.article_ece <= 1.0
+    assert report.as_dict()["methods"][3]["article_stance_ece"] == round(trained.article_ece, 4)
     for m in report.methods[:4]:
         assert 0.0 <= m.quote.macro_f1 <= 1.0 and m.relevance is not None
     json.dumps(report.as_dict())

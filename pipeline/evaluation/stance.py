@@ -68,12 +68,14 @@ class MethodScores:
     article: Report | None = None
     relevance: BinaryScores | None = None
     quote_ece: float | None = None  # calibration of the quote stance scores (trained model)
+    article_ece: float | None = None  # calibration of the article stance scores (trained model)
 
     def as_dict(self) -> dict:
         """The scores as JSON-ready values."""
         return {
             "name": self.name,
             "quote_stance_ece": None if self.quote_ece is None else round(self.quote_ece, 4),
+            "article_stance_ece": None if self.article_ece is None else round(self.article_ece, 4),
             "quote_stance": self.quote.as_dict() if self.quote else None,
             "article_stance": self.article.as_dict() if self.article else None,
             "relevance": (
@@ -314,6 +316,16 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
         if stance_articles:
             pred_a = [items[i].article.stance for i in stance_articles]
             scores.article = classification_report(art_gold, pred_a, STANCES)
+            if name == TRAINED:
+                decided = [
+                    (items[i].article.stance_score, items[i].article.stance == g)
+                    for i, g in zip(stance_articles, art_gold, strict=True)
+                    if items[i].article.stance_score is not None
+                ]
+                if decided:
+                    scores.article_ece = expected_calibration_error(
+                        [c for c, _ in decided], [ok for _, ok in decided]
+                    )
         report.methods.append(scores)
         if name == TRAINED:
             report.methods.append(
@@ -439,6 +451,12 @@ def render_report(report: StanceReport, console: Console | None = None) -> None:
         console.print(
             f"Quote stance calibration (trained model): expected calibration error "
             f"{trained.quote_ece:.3f} (15 bins of stance_score)",
+            highlight=False,
+        )
+    if trained.article_ece is not None:
+        console.print(
+            f"Article stance calibration (trained model): expected calibration error "
+            f"{trained.article_ece:.3f} (15 bins of stance_score)",
             highlight=False,
         )
     for title, rep in (("quote stance", trained.quote), ("article stance", trained.article)):
