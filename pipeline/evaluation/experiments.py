@@ -459,7 +459,7 @@ def quote_role_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
     from pipeline.core.records import SPEAKER_ROLES
     from pipeline.quotes import analyse
     from pipeline.quotes.roles import assign_roles
-    from pipeline.quotes.speaker_match import COVERAGE, counted, covered
+    from pipeline.quotes.speaker_match import found_quote
 
     stance = TextClassifier.load("stance", config, progress=True)
     role_clf = TextClassifier.load("role", config, progress=True)
@@ -471,12 +471,8 @@ def quote_role_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
         for q in article.quotes:
             if q.stance is None:
                 continue
-            need = counted(article.text, q.start, q.end)
-            spans = [(f.quote.char_start, f.quote.char_end) for f in found]
-            cover = [covered(article.text, (q.start, q.end), span) for span in spans]
-            k = int(np.argmax(cover)) if cover else -1
-            ok = k >= 0 and need > 0 and cover[k] / need >= COVERAGE
-            refs.append((article, q, found[k].quote.speaker_role if ok else None))
+            match = found_quote(article.text, q.start, q.end, [f.quote for f in found])
+            refs.append((article, q, match.speaker_role if match else None))
     preds = stance.predict(
         [quote_input(q.text, g.text, q.start, q.end, stance.quote_context) for g, q, _ in refs],
         [g.language for g, _, _ in refs],

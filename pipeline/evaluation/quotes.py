@@ -20,7 +20,7 @@ from pipeline.core.gold import GoldArticle
 from pipeline.core.records import QUOTE_TYPES, Quote
 from pipeline.quotes import analyse
 from pipeline.quotes.roles import assign_roles
-from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
+from pipeline.quotes.speaker_match import covered, found_quote, same_speaker
 
 
 @dataclass(slots=True)
@@ -143,13 +143,8 @@ def evaluate(articles: Iterable[GoldArticle], extractor: Extractor | None = None
                         }
                     )
             for g in golds:
-                need = counted(text, g.start, g.end)
-                best, best_cov = None, 0
-                for p in ps:
-                    cov = covered(text, (g.start, g.end), (p.char_start, p.char_end))
-                    if cov > best_cov:
-                        best, best_cov = p, cov
-                if best is None or need == 0 or best_cov / need < COVERAGE:
+                best = found_quote(text, g.start, g.end, ps)
+                if best is None:
                     res.errors.append(
                         {
                             "article": art.id,

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pipeline.quotes.marks import QUOTE_CHARS
 from pipeline.quotes.orgs import Organisation, default_table
+
+if TYPE_CHECKING:
+    from pipeline.core.records import Quote
 
 # A gold quote is found when one predicted quote covers this share of its counted characters.
 COVERAGE = 0.8
@@ -26,6 +31,20 @@ def covered(text: str, gold: tuple[int, int], pred: tuple[int, int]) -> int:
     """Counted characters of the gold span that the predicted span covers."""
     s, e = max(gold[0], pred[0]), min(gold[1], pred[1])
     return counted(text, s, e) if e > s else 0
+
+
+def found_quote(text: str, start: int, end: int, predicted: Sequence[Quote]) -> Quote | None:
+    """The predicted quote that finds the gold span ``text[start:end]``: the one covering most
+    of its counted characters, if that is at least ``COVERAGE`` of them."""
+    need = counted(text, start, end)
+    best, best_cov = None, 0
+    for p in predicted:
+        cov = covered(text, (start, end), (p.char_start, p.char_end))
+        if cov > best_cov:
+            best, best_cov = p, cov
+    if best is None or need == 0 or best_cov / need < COVERAGE:
+        return None
+    return best
 
 
 def _norm_name(name: str | None) -> list[str]:
