@@ -22,6 +22,8 @@ from pipeline.quotes.find import Cue, FoundQuote, phrase_span
 from pipeline.quotes.lexicon import Lexicon
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Doc, Token
 
 RANKER_PATH = REFERENCE_DIR / "quotes" / "speaker_ranker.json"
@@ -307,35 +309,51 @@ def _continues_name(prev: Token, tok: Token) -> bool:
 _SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
 
 
+def _pronoun_cue(
+    doc: Doc, quote: FoundQuote, lex: Lexicon
+) -> tuple[tuple[str, str], int, int] | None:
+    """The (gender, number) of a one-word pronoun subject cueing ``quote`` ("he said", "ont-ils
+    dit"), the quote's first token and the pronoun's; None for any other cue."""
+    cue = quote.cue
+    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+        return None
+    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
+    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if pron is None or q_tok is None:
+        return None
+    return pron, q_tok.start, cue.subject[0]
+
+
+def _back_two_paragraphs(doc: Doc, start: int) -> Iterator[Token]:
+    """The tokens before token ``start``, nearest first, in its paragraph and the one before."""
+    paragraphs = 0
+    for i in range(start - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 1:
+                return
+        yield tok
+
+
 def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> int | None:
     """The person a "he said" / "a-t-elle dit" cue takes up: the last person named as a
     clause's subject (or in apposition to it) before the quote, in its paragraph or the one
     before, of the pronoun's gender or of unknown gender; people named otherwise (objects,
     possessives) are passed over. "José Rivera crossed into Mexico by raft. “...,” he said."
     None when there is no such person or no such cue."""
-    cue = quote.cue
-    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+    cued = _pronoun_cue(doc, quote, lex)
+    if cued is None or cued[0][0] not in {"m", "f"} or cued[0][1] != "sg":
         return None
-    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
-    if pron is None or pron[0] not in {"m", "f"} or pron[1] != "sg":
-        return None
-    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
-    if q_tok is None:
-        return None
-    paragraphs = 0
-    for i in range(q_tok.start - 1, -1, -1):
-        tok = doc[i]
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            paragraphs += 1
-            if paragraphs > 1:
-                return None
-        e = cands.by_token.get(i)
+    gender = cued[0][0]
+    for tok in _back_two_paragraphs(doc, cued[1]):
+        e = cands.by_token.get(tok.i)
         if e is None or cands.entities[e].kind != "person":
             continue
         head = tok
         while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
             head = head.head
-        if head.dep_ in _SUBJECT and cands.entities[e].gender in {pron[0], "x"}:
+        if head.dep_ in _SUBJECT and cands.entities[e].gender in {gender, "x"}:
             return e
     return None
 
@@ -345,22 +363,10 @@ def _plural_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexi
     verb before the quote, in its paragraph or the one before, when that subject is a plural
     phrase of people that names nobody ("Official sources said ... “...,” they said"). None
     otherwise (a named person or body, or no such cue)."""
-    cue = quote.cue
-    if cue.subject is None or cue.subject[1] - cue.subject[0] != 1 or cue.kind == "according":
+    cued = _pronoun_cue(doc, quote, lex)
+    if cued is None or cued[0][1] != "pl":
         return None
-    pron = lex.pronoun(doc[cue.subject[0]].text.lstrip("-"))
-    if pron is None or pron[1] != "pl":
-        return None
-    q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
-    if q_tok is None:
-        return None
-    paragraphs = 0
-    for i in range(min(q_tok.start, cue.subject[0]) - 1, -1, -1):
-        tok = doc[i]
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            paragraphs += 1
-            if paragraphs > 1:
-                return None
+    for tok in _back_two_paragraphs(doc, min(cued[1], cued[2])):
         if tok.dep_ not in _SUBJECT or tok.pos_ == "PRON":
             continue
         if tok.head.lemma_.lower() not in lex.speech_verbs:
