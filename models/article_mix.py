@@ -8,7 +8,9 @@ share of that quote weight each stance wins (argmax); whether there are quotes; 
 quotes). A multinomial logistic regression (L2, L-BFGS) maps them to the three stances. It is
 fitted on the training part of labelled articles with the served models' scores as features,
 and chosen against the hand-set weighting on the validation part (``python -m
-pipeline.evaluation.experiments article-mix``).
+pipeline.evaluation.experiments article-mix``). Its probabilities are then temperature-scaled
+on the validation part's articles (``calibrate_mix``): the raw mix's scores, pulled towards a
+third each by the L2 penalty, understate how often it is right on new text (docs/models.md).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from models.artifacts import SHIPPED_DIR
+from models.calibration import calibration_error, fit_temperature
 from models.inputs import (
     compose_article_text,
     quote_input,
@@ -72,24 +75,43 @@ def article_features(
 
 
 @dataclass(frozen=True, slots=True)
+class MixCalibration:
+    """The temperature of a fitted mix and how well its scores matched outcomes on the held-out
+    articles it was chosen on (expected calibration error, 15 bins, before and after)."""
+
+    articles: int
+    temperature: float
+    ece_before: float | None
+    ece_after: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleMix:
-    """Weights (one row per stance, in ``STANCES`` order) and biases of the fitted model."""
+    """Weights (one row per stance, in ``STANCES`` order) and biases of the fitted model, and
+    the temperature its probabilities are divided by (``calibration``; 1.0 without one)."""
 
     weights: tuple[tuple[float, ...], ...]
     bias: tuple[float, ...]
     version: str = ""  # ``article_mix-<hash10>`` (mix_version); recorded in model_version
+    calibration: MixCalibration | None = None
+
+    def logits(self, features: Sequence[Sequence[float]]) -> torch.Tensor:
+        """The uncalibrated logits of a batch of feature vectors (rows in ``STANCES`` order)."""
+        x = torch.tensor([list(f) for f in features], dtype=torch.float32)
+        return x @ torch.tensor(self.weights).T + torch.tensor(self.bias)
 
     def scores(self, features: Sequence[float]) -> dict[str, float]:
-        """The probability of each stance given the article's features."""
-        w = torch.tensor(self.weights)
-        logits = w @ torch.tensor(list(features), dtype=torch.float32) + torch.tensor(self.bias)
-        probs = torch.softmax(logits, dim=-1).tolist()
+        """The calibrated probability of each stance given the article's features."""
+        temperature = self.calibration.temperature if self.calibration else 1.0
+        probs = torch.softmax(self.logits([features])[0] / temperature, dim=-1).tolist()
         return dict(zip(STANCES, probs, strict=True))
 
     def save(self, path: Path) -> None:
-        """Write the weights to ``path`` as JSON."""
+        """Write the weights and the calibration to ``path`` as JSON."""
         data = {"features": list(FEATURES), "labels": list(STANCES),
-                "weights": self.weights, "bias": self.bias}  # fmt: skip
+                "weights": self.weights, "bias": self.bias,
+                "calibration": dataclasses.asdict(self.calibration) if self.calibration
+                else None}  # fmt: skip
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     @classmethod
@@ -99,7 +121,29 @@ class ArticleMix:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["features"] != list(FEATURES) or data["labels"] != list(STANCES):
             raise ValueError(f"{path}: written for other features or labels")
-        return cls(tuple(tuple(r) for r in data["weights"]), tuple(data["bias"]))
+        calibration = data.get("calibration")
+        return cls(
+            tuple(tuple(r) for r in data["weights"]),
+            tuple(data["bias"]),
+            calibration=MixCalibration(**calibration) if calibration else None,
+        )
+
+
+def calibrate_mix(
+    mix: ArticleMix, features: Sequence[Sequence[float]], labels: Sequence[str]
+) -> ArticleMix:
+    """``mix`` with the temperature that minimises the negative log-likelihood of held-out
+    articles' ``labels`` (temperature scaling: the argmax, so every label, stays the same)."""
+    logits = mix.logits(features) if features else torch.zeros((0, len(STANCES)))
+    targets = torch.tensor([STANCES.index(label) for label in labels], dtype=torch.long)
+    temperature = fit_temperature(logits, targets)
+    calibration = MixCalibration(
+        articles=len(labels),
+        temperature=round(temperature, 4),
+        ece_before=calibration_error(logits, targets, 1.0),
+        ece_after=calibration_error(logits, targets, round(temperature, 4)),
+    )
+    return dataclasses.replace(mix, calibration=calibration)
 
 
 def fit_mix(
@@ -130,7 +174,7 @@ def fit_mix(
 
 # --- fitting on labelled articles, cached like the classifiers --------------------------------
 
-MIX_VERSION = "1"  # bump when the features or the fit change
+MIX_VERSION = "2"  # bump when the features or the fit change (2: temperature scaling)
 MIX_FILE = "mix.json"
 
 
@@ -192,19 +236,31 @@ def load_article_mix(
     for folder in (SHIPPED_DIR / version, config.cache_dir / version):
         if (folder / MIX_FILE).exists():
             return dataclasses.replace(ArticleMix.load(folder / MIX_FILE), version=version)
-    gold = [
-        g
-        for path in config.article.data
-        for g in load_gold(path, "train")
-        if g.relevant and g.stance is not None
-    ]
+    gold = _labelled(config, "train")
     if not gold:
         raise ValueError(f"[article] data {config.article.data}: no relevant train articles")
     inputs = served_inputs(gold, stance, article)
     mix = fit_mix(
         [article_features(a, q) for a, q in inputs], [g.stance for g in gold], config.article.l2
     )
+    held = _labelled(config, "validation")
+    if held:
+        mix = calibrate_mix(
+            mix,
+            [article_features(a, q) for a, q in served_inputs(held, stance, article)],
+            [g.stance for g in held if g.stance is not None],
+        )
     folder = config.cache_dir / version
     folder.mkdir(parents=True, exist_ok=True)
     mix.save(folder / MIX_FILE)
     return dataclasses.replace(mix, version=version)
+
+
+def _labelled(config: ModelsConfig, split: str) -> list[GoldArticle]:
+    """The relevant articles with a stance label in ``split`` of the mix's data files."""
+    return [
+        g
+        for path in config.article.data
+        for g in load_gold(path)
+        if g.split == split and g.relevant and g.stance is not None
+    ]

@@ -13,6 +13,7 @@ import torch
 from test_models_helpers import STANCE_ROWS, make_config
 
 from models import classifier
+from models.calibration import fit_temperature
 from models.classifier import Prediction, TextClassifier
 from models.config import CUDA_BATCH_SIZE, ModelsConfig, ServingConfig
 from models.encoder import Encoder
@@ -21,7 +22,6 @@ from models.metrics import expected_calibration_error
 from models.training.train import (
     calibrate,
     ensure_trained,
-    fit_temperature,
     model_version,
     read_meta,
     train,

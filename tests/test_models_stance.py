@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+import torch
 from test_models_helpers import make_config, write_jsonl
 from typer.testing import CliRunner
 
@@ -231,6 +233,11 @@ def test_evaluate_stance_side_by_side(config: ModelsConfig, tmp_path: Path) -> N
     assert trained.article.n == 2 and trained.relevance.n == 3
     assert trained.article_ece is not None and 0.0 <= trained.article_ece <= 1.0
     assert report.as_dict()["methods"][3]["article_stance_ece"] == round(trained.article_ece, 4)
+    assert trained.article_mean_score is not None and 1 / 3 <= trained.article_mean_score <= 1
+    assert trained.quote_mean_score is not None and 1 / 3 <= trained.quote_mean_score <= 1
+    assert report.as_dict()["methods"][3]["article_stance_mean_score"] == round(
+        trained.article_mean_score, 4
+    )
     for m in report.methods[:4]:
         assert 0.0 <= m.quote.macro_f1 <= 1.0 and m.relevance is not None
     json.dumps(report.as_dict())
@@ -323,8 +330,9 @@ def test_learned_article_model_fits_once_and_decides(
                  "need safety.", "neutral": "The hearing is on Monday."}[side]  # fmt: skip
         rows.append({"id": f"m{i}", "title": "Border story", "text": f"Intro {i}. {quote}",
                      "language": "en", "relevant": True, "article_stance": side,
-                     "split": "train", "quotes": [{"text": quote, "quote_type": "direct",
-                                                   "stance": side}]})  # fmt: skip
+                     "split": "train" if i < 9 else "validation",
+                     "quotes": [{"text": quote, "quote_type": "direct",
+                                 "stance": side}]})  # fmt: skip
     data = write_jsonl(tmp_path / "corpus.jsonl", rows)
     base = make_config(tmp_path / "cfg")
     cfg = dataclasses.replace(
@@ -352,7 +360,39 @@ def test_learned_article_model_fits_once_and_decides(
     assert item.article.stance_score == pytest.approx(max(expected.values()), abs=1e-4)
     assert item.article.model_version.endswith("+" + version)  # the row names the mix
     assert mix.version == version
+    assert mix.calibration is not None and mix.calibration.articles == 3  # the validation rows
     assert article_mix.load_article_mix(base, stance, article) is None  # "weighted"
+
+
+def test_article_mix_temperature_keeps_labels_and_fits_held_out_articles(
+    tmp_path: Path,
+) -> None:
+    from models import article_mix
+
+    rng = torch.Generator().manual_seed(5)
+    features = torch.rand((60, len(article_mix.FEATURES)), generator=rng).tolist()
+    labels = [STANCES[int(torch.tensor(f[:3]).argmax())] for f in features]
+    mix = article_mix.fit_mix(features, labels, l2=1e-3)  # near-separable: very confident
+    noisy = [STANCES[(STANCES.index(lab) + (i % 3 == 0)) % 3] for i, lab in enumerate(labels)]
+    calibrated = article_mix.calibrate_mix(mix, features, noisy)  # right two times in three
+    cal = calibrated.calibration
+    assert cal is not None and cal.articles == 60 and cal.temperature > 1.5  # softened
+
+    def nll(m: article_mix.ArticleMix) -> float:
+        return -sum(math.log(m.scores(f)[g]) for f, g in zip(features, noisy, strict=True))
+
+    assert nll(calibrated) < nll(mix)
+    assert cal.ece_after is not None and cal.ece_before is not None
+    assert cal.ece_after < cal.ece_before
+    for f in features:  # the decision is the uncalibrated one
+        before, after = mix.scores(f), calibrated.scores(f)
+        assert max(before, key=before.__getitem__) == max(after, key=after.__getitem__)
+        assert max(after.values()) < max(before.values())
+    calibrated.save(tmp_path / "mix.json")
+    assert article_mix.ArticleMix.load(tmp_path / "mix.json") == calibrated
+    assert article_mix.calibrate_mix(mix, [], []).calibration == article_mix.MixCalibration(
+        0, 1.0, None, None
+    )
 
 
 def test_train_ship_copies_the_learned_article_model(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ from models.artifacts import (
     model_version,
     read_meta,
 )
+from models.calibration import calibration_error, fit_temperature
 from models.classifier import TextClassifier
 from models.config import (
     ENCODER_METHODS,
@@ -57,7 +58,7 @@ from models.config import (
 )
 from models.encoder import Encoder, configure_threads, pick_device, shared_encoder
 from models.head import Head, fit_logistic
-from models.metrics import classification_report, expected_calibration_error
+from models.metrics import classification_report
 from models.training.data import Example, load_examples, split_examples
 
 log = logging.getLogger(__name__)
@@ -325,32 +326,12 @@ def _validation_logits(
         return head(pooled).float()
 
 
-TEMPERATURES = torch.exp(torch.linspace(-1.5, 1.5, 61))  # about 0.22 to 4.5
-
-
-def fit_temperature(logits: torch.Tensor, targets: torch.Tensor) -> float:
-    """The temperature minimising validation negative log-likelihood (a 1-D grid search;
-    temperature scaling, Guo et al. 2017). 1.0 without validation data."""
-    if len(targets) == 0:
-        return 1.0
-    nll = [torch.nn.functional.cross_entropy(logits / t, targets).item() for t in TEMPERATURES]
-    return float(TEMPERATURES[int(np.argmin(nll))])
-
-
 def calibrate(head: Head, temperature: float) -> None:
     """Fold ``1 / temperature`` into the head's linear layer: the served probabilities become
     ``softmax(logits / temperature)``; the predicted labels do not change."""
     with torch.no_grad():
         head.linear.weight.div_(temperature)
         head.linear.bias.div_(temperature)
-
-
-def _ece(logits: torch.Tensor, targets: torch.Tensor, temperature: float) -> float | None:
-    if len(targets) == 0:
-        return None
-    probs = torch.softmax(logits / temperature, dim=-1)
-    conf, pred = probs.max(dim=-1)
-    return round(expected_calibration_error(conf.tolist(), (pred == targets).tolist()), 4)
 
 
 def train(
@@ -403,8 +384,8 @@ def train(
         seconds=round(time.perf_counter() - started, 2),
         weights_sha256=weights_sha,
         temperature=round(temperature, 4),
-        ece_before=_ece(logits, targets, 1.0),
-        ece_after=_ece(logits, targets, temperature),
+        ece_before=calibration_error(logits, targets, 1.0),
+        ece_after=calibration_error(logits, targets, temperature),
     )
     _save(result, task, head, encoder, weights)
     return result
