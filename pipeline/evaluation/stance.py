@@ -59,6 +59,10 @@ class GoldArticle:
     quotes: tuple[GoldQuote, ...]
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 @dataclass(slots=True)
 class MethodScores:
     """The scores of one method: quote and article stance, relevance and calibration."""
@@ -69,6 +73,8 @@ class MethodScores:
     relevance: BinaryScores | None = None
     quote_ece: float | None = None  # calibration of the quote stance scores (trained model)
     article_ece: float | None = None  # calibration of the article stance scores (trained model)
+    quote_mean_score: float | None = None  # mean stance_score of the scored quotes
+    article_mean_score: float | None = None  # mean stance_score of the decided articles
 
     def as_dict(self) -> dict:
         """The scores as JSON-ready values."""
@@ -76,6 +82,8 @@ class MethodScores:
             "name": self.name,
             "quote_stance_ece": None if self.quote_ece is None else round(self.quote_ece, 4),
             "article_stance_ece": None if self.article_ece is None else round(self.article_ece, 4),
+            "quote_stance_mean_score": _rounded(self.quote_mean_score),
+            "article_stance_mean_score": _rounded(self.article_mean_score),
             "quote_stance": self.quote.as_dict() if self.quote else None,
             "article_stance": self.article.as_dict() if self.article else None,
             "relevance": (
@@ -309,6 +317,7 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
                     scores.quote_ece = expected_calibration_error(
                         [c for c, _ in scored], [ok for _, ok in scored]
                     )
+                    scores.quote_mean_score = sum(c for c, _ in scored) / len(scored)
             if articles:
                 scores.relevance = binary_scores(
                     rel_gold, [items[i].article.is_relevant for i in articles]
@@ -326,6 +335,7 @@ def evaluate_gold(gold: list[GoldArticle], config: ModelsConfig, source: str) ->
                     scores.article_ece = expected_calibration_error(
                         [c for c, _ in decided], [ok for _, ok in decided]
                     )
+                    scores.article_mean_score = sum(c for c, _ in decided) / len(decided)
         report.methods.append(scores)
         if name == TRAINED:
             report.methods.append(
@@ -450,13 +460,15 @@ def render_report(report: StanceReport, console: Console | None = None) -> None:
     if trained.quote_ece is not None:
         console.print(
             f"Quote stance calibration (trained model): expected calibration error "
-            f"{trained.quote_ece:.3f} (15 bins of stance_score)",
+            f"{trained.quote_ece:.3f} (15 bins of stance_score); mean stance_score "
+            f"{trained.quote_mean_score:.3f}",
             highlight=False,
         )
     if trained.article_ece is not None:
         console.print(
             f"Article stance calibration (trained model): expected calibration error "
-            f"{trained.article_ece:.3f} (15 bins of stance_score)",
+            f"{trained.article_ece:.3f} (15 bins of stance_score); mean stance_score "
+            f"{trained.article_mean_score:.3f}",
             highlight=False,
         )
     for title, rep in (("quote stance", trained.quote), ("article stance", trained.article)):
