@@ -12,7 +12,7 @@ import pytest
 from pipeline.core.records import SPEAKER_ROLES
 from pipeline.quotes import analyse
 from pipeline.quotes.orgs import DEFAULT_PATH, OrgTable, default_table
-from pipeline.quotes.roles import assign_roles, rule_role
+from pipeline.quotes.roles import assign_roles, describe_speaker, rule_role
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLES_DATA = ROOT / "models" / "training_data" / "roles.jsonl"
@@ -291,3 +291,46 @@ def test_an_acronym_is_not_a_french_article() -> None:
     assert [e.name for e in cands.entities] == ["UN Refugee Agency"]
     (q,) = default_stage().analyse(text, "en")
     assert q.mention.org_role == "international"
+
+
+def test_a_title_cut_by_commas_continues_back_to_the_minister() -> None:
+    # "le ministre de X, des Y et de Z, Name": the portfolio list is one title.
+    text = (
+        "Le ministre de l'Agriculture, des Pêches et de l'Alimentation, Luc Ferrand, a "
+        "visité la ferme jeudi. « Nous allons aider les familles », a déclaré Luc Ferrand."
+    )
+    mention = describe_speaker(text, "Luc Ferrand", "person")
+    assert "ministre de l'Agriculture" in mention.description
+    assert mention.rule_role == "official"
+
+
+def test_a_bare_role_noun_opens_a_french_apposition() -> None:
+    # "Name, tête de liste du parti ..." has no article before the role noun.
+    text = (
+        "Sandrine Arnal, tête de liste du parti Horizon Commun aux élections régionales, "
+        "a tenu une réunion samedi. « Il faut fermer ce passage », a lancé Sandrine Arnal."
+    )
+    mention = describe_speaker(text, "Sandrine Arnal", "person")
+    assert "tête de liste du parti Horizon Commun" in mention.description
+    assert mention.rule_role == "politician"
+
+
+def test_the_classifier_reads_how_the_article_introduces_an_unsettled_speaker() -> None:
+    # No rule settles "une habituée du marché": the description the classifier reads is
+    # those words, not the bare name.
+    text = (
+        "Marion Léger, une habituée du marché de Noël, a ouvert la soirée. "
+        "« Le public est au rendez-vous », a dit Marion Léger."
+    )
+    mention = describe_speaker(text, "Marion Léger", "person")
+    assert mention.description == "Marion Léger, une habituée du marché de Noël"
+    assert mention.rule_score < 0.55  # left to the classifier
+
+
+def test_a_bare_role_noun_opens_an_apposition_the_classifier_reads() -> None:
+    text = (
+        "Marion Léger, coordonnatrice du festival des lanternes, a ouvert la soirée. "
+        "« Le public est au rendez-vous », a dit Marion Léger."
+    )
+    mention = describe_speaker(text, "Marion Léger", "person")
+    assert mention.description == "Marion Léger, coordonnatrice du festival des lanternes"

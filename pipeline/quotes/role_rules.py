@@ -54,6 +54,7 @@ class RoleRules:
     pre_cut: re.Pattern[str]
     post_cut: re.Pattern[str]
     appositive_start: re.Pattern[str]
+    title_continuation: re.Pattern[str]
     post_lead: re.Pattern[str]
     age: re.Pattern[str]
     people_split: re.Pattern[str]
@@ -150,6 +151,10 @@ def load_role_rules(path: Path | str | None = None) -> RoleRules:
         # Case respected: a capitalised word starts an appositive too ("X, Amnesty's ...").
         appositive_start=re.compile(
             rf"(?:{alt(ctx.get('appositive_starts'), 'appositive_starts')}|[A-ZÀ-Þ])(?:\s|\b)"
+            rf"|(?:{alt(ctx.get('apposition_nouns'), 'apposition_nouns')})\b",
+        ),
+        title_continuation=re.compile(
+            rf"(?:{alt(ctx.get('title_continuations'), 'title_continuations')})(?:\s|$|(?<=['’]))"
         ),
         post_lead=re.compile(
             rf"^(?:,|\s+(?:{alt(ctx.get('affiliation_after'), 'affiliation_after')})\s)"

@@ -189,11 +189,15 @@ def describe_speaker(
         # The description leaves the role open: how the article introduces the speaker
         # elsewhere ("The new head of the IOM, American Amy Pope") may settle it.
         found = _context_role(text, speaker, table, rules) if score < WEAK_RULE else None
-        if found is not None and found[2] > score:
+        if found is not None and found[2] >= WEAK_RULE and found[2] > score:
             role, score = found[0], min(found[2], CONTEXT_RULE)
             description = _merge_description(description, speaker, found[1])
             orgs = table.find_all(description) or orgs
             org_surface = org_surface or (orgs[0].surface if orgs else None)
+        elif found is not None and description == speaker:
+            # No rule settles it, but the role classifier reads how the article introduces
+            # the person ("Jane Roe, tête de liste du parti") rather than a bare name.
+            description = found[1]
     if kind == "person" and role == "other" and score < 0.5:
         # Nothing in the description: what the article says the person did ("fled Ghana",
         # "has been waiting three years for a decision") can still show they are affected.
@@ -286,10 +290,21 @@ def _pre_window(text: str, start: int, rules: RoleRules, end: int | None = None)
         and len(pre.split()) <= 2
     ):
         # "The new head of the IOM, American Amy Pope": the phrase before the comma.
-        pre = f"{clauses[-2].strip()} {pre}".strip()
-    cut = rules.pre_cut.match(pre)
+        k = len(clauses) - 2
+        pre = f"{clauses[k].strip()} {pre}".strip()
+        # "le ministre de l'Immigration, des Réfugiés et de la Citoyenneté, Marc Miller": a
+        # title the commas cut continues back (two clauses at most).
+        while (
+            k >= 1
+            and k >= len(clauses) - 4
+            and rules.title_continuation.match(clauses[k].strip())
+            and f"{clauses[k - 1]},{clauses[k]}" in seg
+        ):
+            k -= 1
+            pre = f"{clauses[k].strip()}, {pre}"
+    cut = rules.pre_cut.match(pre + " ")  # "said Jane Roe": "said" ends the window too
     if cut:
-        pre = pre[cut.end() :]
+        pre = pre[cut.end() :].strip()
     return " ".join(pre.split()[-14:])
 
 
@@ -320,17 +335,20 @@ def _context_role(
     text: str, speaker: str, table: OrgTable, rules: RoleRules
 ) -> tuple[str, str, float] | None:
     """(role, context description, confidence) from the words around other mentions of the
-    speaker; the most confident one, earliest first; None when none says anything."""
+    speaker: the most confident one that reaches ``WEAK_RULE``, earliest first; else the first
+    context with what the rules make of it; None when no mention has words around it."""
     best: tuple[str, str, float] | None = None
+    first: tuple[str, str, float] | None = None
     for s, e in _occurrences(text, speaker, rules):
         pre, post = _pre_window(text, s, rules, e), _post_window(text, e, rules)
         if not pre and not post:
             continue
         ctx = f"{pre} {speaker}".strip() + (f", {post}" if post else "")
         role, score = rule_role(ctx, table.find_all(ctx), "person", rules)
+        first = first or (role, ctx, score)
         if score >= WEAK_RULE and (best is None or score > best[2]):
             best = (role, ctx, score)
-    return best
+    return best or first
 
 
 def _merge_description(description: str, speaker: str, ctx: str) -> str:
