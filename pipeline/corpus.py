@@ -223,6 +223,15 @@ def build(
     return [r for r in rows if r["id"] not in conflicts], dropped
 
 
+def train_only_rows(batch_paths: Sequence[Path], extension_paths: Sequence[Path]) -> list[dict]:
+    """The rows of ``extension_paths`` that ``build`` keeps beside ``batch_paths``: exclusion
+    checked, none of a held-out outlet or story, each with ``split`` "train". For training
+    data read beside ``news.jsonl`` (the role classifier's lines) without rebuilding it."""
+    wanted = {row["id"] for row in read_rows(extension_paths)}
+    rows, _ = build([*batch_paths, *extension_paths])
+    return [row for row in rows if row["id"] in wanted]
+
+
 # --- counting -------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import corpus
-from pipeline.core.gold import SPLITS, load_gold
+from pipeline.core.gold import SPLITS, gold_articles, load_gold
 from pipeline.core.records import QUOTE_TYPES, SPEAKER_ROLES, STANCES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,6 +136,28 @@ def test_train_only_batches_add_rows_without_moving_any() -> None:
     assert {k: after[k] for k in before} == before  # nothing earlier moved
     assert after[f"{batch}-001"] == after[f"{batch}-002"] == "train"
     assert corpus.held_out_conflicts(first + added, after) == {f"{batch}-002"}
+
+
+def test_train_only_rows_are_the_extension_rows_a_build_keeps(tmp_path: Path) -> None:
+    first = [
+        {"id": f"b{k}-1", "outlet": f"Outlet {k}", "url": f"https://site{k}.example/a",
+         "language": "en", "text": f"Story number {k} about the border.", "quotes": []}
+        for k in range(40)
+    ]  # fmt: skip
+    held = next(r for r in first if corpus.assign_splits(first)[r["id"]] == "validation")
+    batch = sorted(corpus.TRAIN_ONLY_BATCHES)[0]
+    added = [
+        {"id": f"{batch}-001", "outlet": "A New Outlet", "url": "https://new.example/b",
+         "language": "en", "text": "A story from an outlet the corpus never had.", "quotes": []},
+        {"id": f"{batch}-002", "outlet": held["outlet"], "url": "https://other.example/c",
+         "language": "en", "text": "Another story, from a validation outlet.", "quotes": []},
+    ]  # fmt: skip
+    corpus.write_rows(first, tmp_path / "base.jsonl")
+    corpus.write_rows(added, tmp_path / "ext.jsonl")
+    kept = corpus.train_only_rows([tmp_path / "base.jsonl"], [tmp_path / "ext.jsonl"])
+    assert [(r["id"], r["split"]) for r in kept] == [(f"{batch}-001", "train")]
+    (article,) = gold_articles(kept, tmp_path / "ext.jsonl")
+    assert article.split == "train" and article.outlet == "A New Outlet"
 
 
 def test_cohen_kappa_and_quote_pairing() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,12 @@ def _article(obj: Any, path: Path, n: int) -> GoldArticle:
     )
     _locate(art, path, n)
     return art
+
+
+def gold_articles(rows: Iterable[Any], source: Path) -> list[GoldArticle]:
+    """Gold articles from rows already read (JSON objects in the JSONL format); errors name
+    ``source`` and the row's number."""
+    return [_article(obj, source, n) for n, obj in enumerate(rows, 1)]
 
 
 def load_jsonl(path: Path) -> list[GoldArticle]:

@@ -2,6 +2,7 @@
 
     python -m pipeline.quotes.role_data            # write models/training_data/roles_corpus.jsonl
     python -m pipeline.quotes.role_data --show     # print each line with the rules' verdict
+    python -m pipeline.quotes.role_data --extensions   # also the corpus's train-only batches
 
 The role classifier reads the description the quote stage builds for a speaker
 (:func:`pipeline.quotes.roles.describe_speaker`). Team-written descriptions teach it how a
@@ -10,7 +11,9 @@ real news, in English and French. For every quote the stage finds that matches a
 with the right speaker (the evaluator's own matching), the speaker's description becomes one
 line labelled with the gold role, once per article, speaker and description. Lines keep their
 article's split: ``train`` trains, ``validation`` calibrates and chooses; the corpus's ``test``
-part is never read here.
+part is never read here. ``--extensions`` adds the train-only batches
+(``data/corpus/extensions/``) as train lines, as ``python -m pipeline.corpus build
+--extensions`` would keep them (none from a held-out outlet or story).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.gold import GoldArticle, load_gold
+from pipeline.core.gold import GoldArticle, gold_articles, load_gold
 from pipeline.core.paths import PROJECT_ROOT, REFERENCE_DIR
 from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
 from pipeline.quotes.stage import Attributed, QuoteStage
@@ -97,6 +100,17 @@ def role_lines(stage: QuoteStage, articles: Iterable[GoldArticle]) -> Iterator[R
             )
 
 
+def extension_articles() -> list[GoldArticle]:
+    """The corpus's train-only batches as train articles (``pipeline.corpus``)."""
+    from pipeline import corpus
+
+    rows = corpus.train_only_rows(
+        sorted((corpus.CORPUS_DIR / "batches").glob("*.jsonl")),
+        sorted(corpus.EXTENSIONS_DIR.glob("*.jsonl")),
+    )
+    return gold_articles(rows, corpus.EXTENSIONS_DIR)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the training lines to ``--output`` (or print them with ``--show``) and report
     their count per split and language on stderr; returns the exit status."""
@@ -104,9 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, default=CORPUS, help="gold corpus (JSONL)")
     ap.add_argument("--output", type=Path, default=OUTPUT, help="where to write the lines")
     ap.add_argument("--show", action="store_true", help="print lines instead of writing")
+    ap.add_argument(
+        "--extensions", action="store_true", help="also the train-only batches, as train lines"
+    )
     args = ap.parse_args(argv)
+    articles = load_gold(args.gold)
+    if args.extensions:
+        articles += extension_articles()
     stage = QuoteStage.load()
-    lines = list(role_lines(stage, load_gold(args.gold)))
+    lines = list(role_lines(stage, articles))
     if args.show:
         for line in lines:
             agree = "=" if line.rule_role == line.label else "x"
