@@ -437,3 +437,19 @@ def test_they_said_takes_up_the_group_that_spoke_before() -> None:
     assert got["They were arrested in different towns and handed over to the border police"] == (
         "Official sources"
     )
+
+
+def test_person_the_cue_names_beats_the_last_subject() -> None:
+    # The French ranker weighs the last subject about as much as the cue's own subject: a
+    # cue that names a person ("a assuré le Premier ministre", introduced as "le Premier
+    # ministre Paul Girard") decides.
+    text = (
+        "La secrétaire d'État Claire Dumontet a maintenu vendredi sa décision. Elle l'a "
+        "indiqué lors d'une conférence de presse organisée avec le Premier ministre Paul "
+        "Girard.\n\n"
+        "Mardi, Claire Dumontet avait annoncé que les familles resteraient prioritaires. Cette "
+        "décision a suscité un tollé chez les partenaires de la majorité.\n\n"
+        '"Nous avons entendu les inquiétudes", a justifié Claire Dumontet. "Nous faisons tout '
+        'pour que cela dure peu", a assuré le Premier ministre.'
+    )
+    assert _speakers(text, "fr")["Nous faisons tout pour que cela dure peu"] == "Paul Girard"

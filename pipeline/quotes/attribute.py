@@ -575,13 +575,13 @@ def attribute(
             best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
             out.append((best, 0.5))
             continue
-        taken_up = _pronoun_antecedent(doc, q, cands, lex)
+        named = _named_by(doc, cands, q.cue.subject)
+        taken_up = named[0] if named else _pronoun_antecedent(doc, q, cands, lex)
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
             if found:
                 best_score, best = found[0]
         out.append((best, best_score))
-        named = _named_by(doc, cands, q.cue.subject)
         if named:
             prev = named[0]
             named_speaker[prev] = named_speaker.get(prev, 0) + 1
