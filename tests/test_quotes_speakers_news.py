@@ -453,3 +453,17 @@ def test_person_the_cue_names_beats_the_last_subject() -> None:
         'pour que cela dure peu", a assuré le Premier ministre.'
     )
     assert _speakers(text, "fr")["Nous faisons tout pour que cela dure peu"] == "Paul Girard"
+
+
+def test_title_the_recogniser_takes_for_a_person_is_its_bearer() -> None:
+    # The recogniser tags "Home Secretary" alone as a person; the article gave that title to
+    # one person ("Home Secretary Jane Holloway"), who is the speaker.
+    text = (
+        "Home Secretary Jane Holloway wrote in the Sun on Sunday that the new law would be "
+        "tough. Prime Minister Tom Baxter backed the plan.\n\n"
+        '"Enough is enough," Holloway wrote.\n\n'
+        'Speaking to reporters, the Home Secretary continued: "If you come here illegally you '
+        'will be detained and removed."'
+    )
+    got = _speakers(text)
+    assert got["If you come here illegally you will be detained and removed."] == "Jane Holloway"

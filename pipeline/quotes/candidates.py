@@ -290,6 +290,7 @@ def find_candidates(
             ent_obj.gender = gender
     _add_unrecognised_speakers(doc, lex, entities, by_token, person_index, quoted)
     _merge_surnames(entities, by_token, table)
+    _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
 
@@ -312,6 +313,38 @@ def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: Org
         for tok, idx in by_token.items():
             if idx == i:
                 by_token[tok] = person
+
+
+def _title_bearer(entities: list[Entity], i: int) -> int | None:
+    """The one other person whose title ends with the words of person ``i``'s whole name: the
+    recogniser's "Home Secretary" after "Home Secretary Jane Roe"."""
+    words = entities[i].name.lower().split()
+    found = {
+        j
+        for j, ent in enumerate(entities)
+        if j != i
+        and ent.kind == "person"
+        and ent.mentions
+        and any(t.lower().split()[-len(words) :] == words for t in ent.titles)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _merge_titles(entities: list[Entity], by_token: dict[int, int]) -> None:
+    """A "person" whose name is a title another person of the article bears ("the Home
+    Secretary said" after "Home Secretary Jane Roe", "the Opposition Leader" after "Opposition
+    Leader John Roe") is that person: its mentions move to them."""
+    for i, ent in enumerate(entities):
+        if ent.kind != "person" or not ent.mentions:
+            continue
+        bearer = _title_bearer(entities, i)
+        if bearer is None:
+            continue
+        entities[bearer].mentions = sorted(entities[bearer].mentions + ent.mentions)
+        ent.mentions = []
+        for tok, idx in by_token.items():
+            if idx == i:
+                by_token[tok] = bearer
 
 
 def _add_unrecognised_speakers(
