@@ -467,3 +467,27 @@ def test_title_the_recogniser_takes_for_a_person_is_its_bearer() -> None:
     )
     got = _speakers(text)
     assert got["If you come here illegally you will be detained and removed."] == "Jane Holloway"
+
+
+def test_description_takes_up_the_person_its_fuller_form_named() -> None:
+    # "la secrétaire d'État" takes up its last fuller use, which named the person.
+    text = (
+        "Le gouvernement a maintenu vendredi l'instruction de la secrétaire d'État à l'Asile "
+        "et à la Migration Claire Dumontet (CDH) de ne plus loger les hommes seuls. Le Premier "
+        "ministre Paul Girard l'a soutenue.\n\n"
+        "Mardi, la secrétaire d'État a annoncé que les hommes seuls pourront toujours déposer "
+        "une demande."
+    )
+    got = _speakers(text, "fr")
+    assert got["les hommes seuls pourront toujours déposer une demande"] == "Claire Dumontet"
+
+
+def test_description_skips_a_fuller_title_with_words_it_lacks() -> None:
+    # "le ministre" is not "Le premier ministre Jean Roy", though that use is nearer.
+    text = (
+        "(Ottawa) Le ministre de la Sécurité, des Frontières et de l'Accueil, Paul Lemieux, a "
+        "refusé mardi de donner un calendrier. Le premier ministre Jean Roy l'a soutenu.\n\n"
+        "M. Lemieux a rencontré l'ambassadeur la veille. « C'est un partenaire essentiel », a "
+        "insisté le ministre."
+    )
+    assert _speakers(text, "fr")["C'est un partenaire essentiel"] == "Paul Lemieux"
