@@ -491,3 +491,15 @@ def test_description_skips_a_fuller_title_with_words_it_lacks() -> None:
         "insisté le ministre."
     )
     assert _speakers(text, "fr")["C'est un partenaire essentiel"] == "Paul Lemieux"
+
+
+def test_surname_with_a_typographic_apostrophe_is_a_person() -> None:
+    # The English tagger reads "O’Gorman" (curly apostrophe) as a common noun and the
+    # recogniser misses it; as the subject of a speech verb it is a person, whom a later
+    # "he said" takes up.
+    text = (
+        "Presenter Vivienne Clarke asked about the camps.\n\n"
+        "Speaking on local radio, Mr O\u2019Gorman said he could not rule out that people would "
+        "sleep outside. The night shelter will also be used, he said."
+    )
+    assert _speakers(text)["The night shelter will also be used"] == "O\u2019Gorman"

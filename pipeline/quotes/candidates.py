@@ -10,6 +10,7 @@ Legault"), and its gender where a title, a French determiner or a pronoun shows 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -347,6 +348,16 @@ def _merge_titles(entities: list[Entity], by_token: dict[int, int]) -> None:
                 by_token[tok] = bearer
 
 
+# "O’Gorman", "D’Souza": a surname with an apostrophe after its first capital, which the
+# English tagger reads as a common noun when the apostrophe is typographic.
+_APOSTROPHE_NAME = re.compile(r"[A-Z][’'][A-Z][a-z]+")
+
+
+def _proper(tok: Token) -> bool:
+    """Whether ``tok`` is a proper noun: tagged so, or a name with an apostrophe."""
+    return tok.pos_ == "PROPN" or _APOSTROPHE_NAME.fullmatch(tok.text) is not None
+
+
 def _add_unrecognised_speakers(
     doc: Doc,
     lex: Lexicon,
@@ -364,11 +375,7 @@ def _add_unrecognised_speakers(
         if any(s <= verb.idx < e for s, e in quoted):
             continue
         for subj in verb.children:
-            if (
-                subj.dep_ not in {"nsubj", "nsubj:pass"}
-                or subj.pos_ != "PROPN"
-                or subj.i in by_token
-            ):
+            if subj.dep_ not in {"nsubj", "nsubj:pass"} or not _proper(subj) or subj.i in by_token:
                 continue
             if _is_dateline(doc, doc[subj.i : subj.i + 1]):
                 continue
@@ -378,7 +385,7 @@ def _add_unrecognised_speakers(
                     *(
                         c
                         for c in subj.children
-                        if c.dep_ in {"compound", "flat:name", "flat"} and c.pos_ == "PROPN"
+                        if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
                     ),
                 ],
                 key=lambda t: t.i,
