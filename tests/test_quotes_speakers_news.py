@@ -503,3 +503,18 @@ def test_surname_with_a_typographic_apostrophe_is_a_person() -> None:
         "sleep outside. The night shelter will also be used, he said."
     )
     assert _speakers(text)["The night shelter will also be used"] == "O\u2019Gorman"
+
+
+def test_pronoun_cue_never_takes_a_person_of_the_other_gender() -> None:
+    # The ranker may still prefer the last speaker, a man, for "Elle affirme"; a candidate
+    # whose gender does not clash with the pronoun goes first.
+    from pipeline.quotes.attribute import FEATURES, Candidate, _best_of_pronoun_gender
+
+    def cand(name: str, clash: bool) -> Candidate:
+        f = dict.fromkeys(FEATURES, 0.0)
+        f["pronoun_gender_clash"] = float(clash)
+        return Candidate(name, "person", None, f)
+
+    he, she = cand("Gérald Roux", True), cand("Fanélie Marchetti", False)
+    assert _best_of_pronoun_gender([(0.5, he), (0.3, she)], 0.5, he) == (0.3, she)
+    assert _best_of_pronoun_gender([(0.5, he)], 0.5, he) == (0.5, he)

@@ -605,6 +605,16 @@ def candidates_for(
     return out
 
 
+def _best_of_pronoun_gender(
+    scored: list[tuple[float, Candidate]], best_score: float, best: Candidate
+) -> tuple[float, Candidate]:
+    """For a "she said" / "a-t-il dit" cue whose best candidate is a person of the other
+    gender: the best candidate whose gender does not clash, if any ("Elle affirme" is not
+    Gérald Roe)."""
+    fitting = [sc for sc in scored if not sc[1].features["pronoun_gender_clash"]]
+    return max(fitting, key=lambda sc: sc[0]) if fitting else (best_score, best)
+
+
 def attribute(
     doc: Doc, quotes: list[FoundQuote], cands: Candidates, lex: Lexicon, ranker: Ranker
 ) -> list[tuple[Candidate | None, float]]:
@@ -630,6 +640,8 @@ def attribute(
             found = [sc for sc in scored if sc[1].entity == taken_up]
             if found:
                 best_score, best = found[0]
+        elif best.features["pronoun_gender_clash"]:
+            best_score, best = _best_of_pronoun_gender(scored, best_score, best)
         out.append((best, best_score))
         if named:
             prev = named[0]
