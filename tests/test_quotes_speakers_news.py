@@ -518,3 +518,33 @@ def test_pronoun_cue_never_takes_a_person_of_the_other_gender() -> None:
     he, she = cand("Gérald Roux", True), cand("Fanélie Marchetti", False)
     assert _best_of_pronoun_gender([(0.5, he), (0.3, she)], 0.5, he) == (0.3, she)
     assert _best_of_pronoun_gender([(0.5, he)], 0.5, he) == (0.5, he)
+
+
+@pytest.mark.parametrize(
+    ("words", "spaces", "ents", "name"),
+    [
+        (
+            ["Jeanne", "Carrey", "-", "Conte", ",", "secrétaire"],
+            [True, False, False, False, True, False],
+            ["B-PER", "I-PER", "O", "O", "O", "O"],
+            "Jeanne Carrey-Conte",
+        ),
+        (
+            ["lance", "France", "-", "Isabelle", "Roe", "."],
+            [True, False, False, True, False, False],
+            ["O", "O", "O", "B-PER", "I-PER", "O"],
+            "France-Isabelle Roe",
+        ),
+    ],
+)
+def test_hyphenated_name_the_recogniser_cut_is_whole(
+    words: list[str], spaces: list[bool], ents: list[str], name: str
+) -> None:
+    # The French recogniser cuts names at a hyphen ("Jeanne Carrey", "Isabelle Roe").
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from pipeline.quotes.candidates import _extend_name
+
+    doc = Doc(Vocab(), words=words, spaces=spaces, ents=ents)
+    assert _extend_name(doc, doc.ents[0]).text == name

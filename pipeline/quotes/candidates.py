@@ -180,9 +180,27 @@ def _is_portfolio_head(tok: Token, lex: Lexicon) -> bool:
     return tok.lemma_.lower() in lex.portfolio_heads or tok.text.lower() in lex.portfolio_heads
 
 
+def _hyphen_part(doc: Doc, hyphen: int, part: int) -> bool:
+    """Whether token ``hyphen`` is a hyphen joining token ``part``, a capitalised word, to the
+    name without a space ("Carrey-Conte", "France-Isabelle")."""
+    if not (0 <= hyphen < len(doc) and 0 <= part < len(doc)) or doc[hyphen].text != "-":
+        return False
+    first, second = (doc[part], doc[hyphen]) if part < hyphen else (doc[hyphen], doc[part])
+    return not first.whitespace_ and not second.whitespace_ and doc[part].text[:1].isupper()
+
+
 def _extend_name(doc: Doc, ent: Span) -> Span:
-    """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi"): the
-    capitalised proper nouns right after it belong to it."""
+    """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi", "Jeanne
+    Carrey" of "Jeanne Carrey-Conte", "Isabelle Roe" of "France-Isabelle Roe"): the
+    capitalised proper nouns right after it and the capitalised words a hyphen joins to
+    either end belong to it."""
+    start = ent.start
+    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ in {"", ent.label_}:
+        start -= 2
+    if start < ent.start:
+        ent = doc[start : ent.end]
+    while _hyphen_part(doc, ent.end, ent.end + 1):
+        ent = doc[ent.start : ent.end + 2]
     end = ent.end
     while end < len(doc) and end - ent.end < 3:
         tok = doc[end]
