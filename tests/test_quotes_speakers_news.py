@@ -548,3 +548,11 @@ def test_hyphenated_name_the_recogniser_cut_is_whole(
 
     doc = Doc(Vocab(), words=words, spaces=spaces, ents=ents)
     assert _extend_name(doc, doc.ents[0]).text == name
+
+
+def test_refugee_board_full_french_name_is_in_the_table() -> None:
+    # The board's French name is often written with "du Canada"; the speaker "Commission ...
+    # du Canada" and "la CISR" are then one body.
+    org = default_table().lookup("Commission de l'immigration et du statut de réfugié du Canada")
+    assert org is not None and org.name == "Immigration and Refugee Board of Canada"
+    assert same_speaker("la CISR", "Commission de l'immigration et du statut de réfugié du Canada")
