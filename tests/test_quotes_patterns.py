@@ -269,3 +269,52 @@ def test_a_phrase_of_time_is_no_subject(
     span = _subject_span(doc, verb, load_lexicon(lang))
     assert span is not None
     assert doc[span[0] : span[1]].text == speaker
+
+
+def _inverted(
+    words: list[str], heads: list[int], deps: list[str], pos: list[str], **kw: object
+) -> str | None:
+    """The inverted subject ``_inverted_subject`` reads after the ROOT verb of a parse given
+    by hand (the parses the French model makes of these sentences)."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from pipeline.quotes.find import _inverted_subject
+    from pipeline.quotes.lexicon import load_lexicon
+
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, **kw)  # type: ignore[arg-type]
+    verb = next(t for t in doc if t.dep_ == "ROOT")
+    span = _inverted_subject(doc, verb, load_lexicon("fr"))
+    return None if span is None else doc[span[0] : span[1]].text
+
+
+def test_person_apposed_to_the_listener_is_the_inverted_subject() -> None:
+    # "a commenté auprès de l'AFP Serge Roux, professeur": the parser hangs the name on the
+    # listener as an apposition.
+    words = ["a", "commenté", "auprès", "de", "l'", "AFP", "Serge", "Roux", ",", "professeur"]
+    heads = [1, 1, 1, 5, 5, 2, 5, 6, 5, 5]
+    deps = [
+        "aux",
+        "ROOT",
+        "advmod",
+        "case",
+        "det",
+        "obl:arg",
+        "appos",
+        "flat:name",
+        "punct",
+        "appos",
+    ]
+    pos = ["AUX", "VERB", "ADV", "ADP", "DET", "NOUN", "PROPN", "PROPN", "PUNCT", "NOUN"]
+    ents = ["O", "O", "O", "O", "O", "B-ORG", "B-PER", "I-PER", "O", "O"]
+    assert _inverted(words, heads, deps, pos, ents=ents) == "Serge Roux"
+
+
+def test_gerund_between_verb_and_inverted_subject() -> None:
+    # "affirme en riant Marco, gérant ...": the gérondif is no end of the clause.
+    text = (
+        "Les commerçants sont ravis. « Nous allons tripler notre chiffre d’affaires », affirme "
+        "en riant Marco, gérant d’une station-service."
+    )
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker == "Marco"

@@ -437,3 +437,122 @@ def test_they_said_takes_up_the_group_that_spoke_before() -> None:
     assert got["They were arrested in different towns and handed over to the border police"] == (
         "Official sources"
     )
+
+
+def test_person_the_cue_names_beats_the_last_subject() -> None:
+    # The French ranker weighs the last subject about as much as the cue's own subject: a
+    # cue that names a person ("a assuré le Premier ministre", introduced as "le Premier
+    # ministre Paul Girard") decides.
+    text = (
+        "La secrétaire d'État Claire Dumontet a maintenu vendredi sa décision. Elle l'a "
+        "indiqué lors d'une conférence de presse organisée avec le Premier ministre Paul "
+        "Girard.\n\n"
+        "Mardi, Claire Dumontet avait annoncé que les familles resteraient prioritaires. Cette "
+        "décision a suscité un tollé chez les partenaires de la majorité.\n\n"
+        '"Nous avons entendu les inquiétudes", a justifié Claire Dumontet. "Nous faisons tout '
+        'pour que cela dure peu", a assuré le Premier ministre.'
+    )
+    assert _speakers(text, "fr")["Nous faisons tout pour que cela dure peu"] == "Paul Girard"
+
+
+def test_title_the_recogniser_takes_for_a_person_is_its_bearer() -> None:
+    # The recogniser tags "Home Secretary" alone as a person; the article gave that title to
+    # one person ("Home Secretary Jane Holloway"), who is the speaker.
+    text = (
+        "Home Secretary Jane Holloway wrote in the Sun on Sunday that the new law would be "
+        "tough. Prime Minister Tom Baxter backed the plan.\n\n"
+        '"Enough is enough," Holloway wrote.\n\n'
+        'Speaking to reporters, the Home Secretary continued: "If you come here illegally you '
+        'will be detained and removed."'
+    )
+    got = _speakers(text)
+    assert got["If you come here illegally you will be detained and removed."] == "Jane Holloway"
+
+
+def test_description_takes_up_the_person_its_fuller_form_named() -> None:
+    # "la secrétaire d'État" takes up its last fuller use, which named the person.
+    text = (
+        "Le gouvernement a maintenu vendredi l'instruction de la secrétaire d'État à l'Asile "
+        "et à la Migration Claire Dumontet (CDH) de ne plus loger les hommes seuls. Le Premier "
+        "ministre Paul Girard l'a soutenue.\n\n"
+        "Mardi, la secrétaire d'État a annoncé que les hommes seuls pourront toujours déposer "
+        "une demande."
+    )
+    got = _speakers(text, "fr")
+    assert got["les hommes seuls pourront toujours déposer une demande"] == "Claire Dumontet"
+
+
+def test_description_skips_a_fuller_title_with_words_it_lacks() -> None:
+    # "le ministre" is not "Le premier ministre Jean Roy", though that use is nearer.
+    text = (
+        "(Ottawa) Le ministre de la Sécurité, des Frontières et de l'Accueil, Paul Lemieux, a "
+        "refusé mardi de donner un calendrier. Le premier ministre Jean Roy l'a soutenu.\n\n"
+        "M. Lemieux a rencontré l'ambassadeur la veille. « C'est un partenaire essentiel », a "
+        "insisté le ministre."
+    )
+    assert _speakers(text, "fr")["C'est un partenaire essentiel"] == "Paul Lemieux"
+
+
+def test_surname_with_a_typographic_apostrophe_is_a_person() -> None:
+    # The English tagger reads "O’Gorman" (curly apostrophe) as a common noun and the
+    # recogniser misses it; as the subject of a speech verb it is a person, whom a later
+    # "he said" takes up.
+    text = (
+        "Presenter Vivienne Clarke asked about the camps.\n\n"
+        "Speaking on local radio, Mr O\u2019Gorman said he could not rule out that people would "
+        "sleep outside. The night shelter will also be used, he said."
+    )
+    assert _speakers(text)["The night shelter will also be used"] == "O\u2019Gorman"
+
+
+def test_pronoun_cue_never_takes_a_person_of_the_other_gender() -> None:
+    # The ranker may still prefer the last speaker, a man, for "Elle affirme"; a candidate
+    # whose gender does not clash with the pronoun goes first.
+    from pipeline.quotes.attribute import FEATURES, Candidate, _best_of_pronoun_gender
+
+    def cand(name: str, clash: bool) -> Candidate:
+        f = dict.fromkeys(FEATURES, 0.0)
+        f["pronoun_gender_clash"] = float(clash)
+        return Candidate(name, "person", None, f)
+
+    he, she = cand("Gérald Roux", True), cand("Fanélie Marchetti", False)
+    assert _best_of_pronoun_gender([(0.5, he), (0.3, she)], 0.5, he) == (0.3, she)
+    assert _best_of_pronoun_gender([(0.5, he)], 0.5, he) == (0.5, he)
+
+
+@pytest.mark.parametrize(
+    ("words", "spaces", "ents", "name"),
+    [
+        (
+            ["Jeanne", "Carrey", "-", "Conte", ",", "secrétaire"],
+            [True, False, False, False, True, False],
+            ["B-PER", "I-PER", "O", "O", "O", "O"],
+            "Jeanne Carrey-Conte",
+        ),
+        (
+            ["lance", "France", "-", "Isabelle", "Roe", "."],
+            [True, False, False, True, False, False],
+            ["O", "O", "O", "B-PER", "I-PER", "O"],
+            "France-Isabelle Roe",
+        ),
+    ],
+)
+def test_hyphenated_name_the_recogniser_cut_is_whole(
+    words: list[str], spaces: list[bool], ents: list[str], name: str
+) -> None:
+    # The French recogniser cuts names at a hyphen ("Jeanne Carrey", "Isabelle Roe").
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from pipeline.quotes.candidates import _extend_name
+
+    doc = Doc(Vocab(), words=words, spaces=spaces, ents=ents)
+    assert _extend_name(doc, doc.ents[0]).text == name
+
+
+def test_refugee_board_full_french_name_is_in_the_table() -> None:
+    # The board's French name is often written with "du Canada"; the speaker "Commission ...
+    # du Canada" and "la CISR" are then one body.
+    org = default_table().lookup("Commission de l'immigration et du statut de réfugié du Canada")
+    assert org is not None and org.name == "Immigration and Refugee Board of Canada"
+    assert same_speaker("la CISR", "Commission de l'immigration et du statut de réfugié du Canada")

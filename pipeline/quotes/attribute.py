@@ -158,14 +158,63 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             if e is not None and e not in found:
                 found.append(e)
     if not found:
-        e = (
-            _named_after_head(doc, cands, span, head)
-            or _apposed_after(doc, cands, span)
-            or _described_person(doc, cands, span)
+        # The first rule that finds one (entity 0 is an answer, not a miss).
+        rules = (
+            lambda: _named_after_head(doc, cands, span, head),
+            lambda: _apposed_after(doc, cands, span),
+            lambda: _earlier_named(doc, cands, span),
+            lambda: _described_person(doc, cands, span),
         )
+        e = next((e for e in (rule() for rule in rules) if e is not None), None)
         if e is not None:
             found.append(e)
     return found
+
+
+def _definite_singular_noun(doc: Doc, span: tuple[int, int]) -> Token | None:
+    """The head of a definite singular description ("le ministre", "the agency"), else None."""
+    head = doc[span[0] : span[1]].root
+    if (
+        head.pos_ != "NOUN"
+        or "Plur" in head.morph.get("Number")
+        or doc[span[0]].text.lower() not in _DEFINITE
+    ):
+        return None
+    return head
+
+
+def _earlier_named(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | None:
+    """The person a definite description takes up from its last fuller use, when that use
+    named them: "le ministre" after "Le ministre de l'Immigration, Marc Roe, a refusé",
+    "la secrétaire d'État" after "la secrétaire d'État à l'Asile Jeanne Roe". Only the
+    nearest earlier phrase with the same head noun, all the words of the description and no
+    word before that noun the description lacks ("le premier ministre" is another title) is
+    read."""
+    head = _definite_singular_noun(doc, span)
+    if head is None:
+        return None
+    words = _content_words(_phrase_text(doc, span))
+    for tok in reversed(doc[: span[0]]):
+        if tok.lemma_ != head.lemma_ or tok.pos_ != "NOUN":
+            continue
+        earlier = phrase_span(doc, tok)
+        before = _content_words(doc[earlier[0] : tok.i].text)
+        if not words <= _content_words(doc[earlier[0] : earlier[1]].text) or not before <= words:
+            continue
+        inside = _person_in_title(cands, earlier, tok.i)
+        return inside if inside is not None else _apposed_after(doc, cands, earlier)
+    return None
+
+
+def _person_in_title(cands: Candidates, span: tuple[int, int], head: int) -> int | None:
+    """The one person named inside a phrase after its head noun ("la secrétaire d'État à
+    l'Asile Jeanne Roe")."""
+    found = {
+        cands.by_token[i]
+        for i in range(head + 1, span[1])
+        if i in cands.by_token and cands.entities[cands.by_token[i]].kind == "person"
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _described_person(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | None:
@@ -556,6 +605,16 @@ def candidates_for(
     return out
 
 
+def _best_of_pronoun_gender(
+    scored: list[tuple[float, Candidate]], best_score: float, best: Candidate
+) -> tuple[float, Candidate]:
+    """For a "she said" / "a-t-il dit" cue whose best candidate is a person of the other
+    gender: the best candidate whose gender does not clash, if any ("Elle affirme" is not
+    Gérald Roe)."""
+    fitting = [sc for sc in scored if not sc[1].features["pronoun_gender_clash"]]
+    return max(fitting, key=lambda sc: sc[0]) if fitting else (best_score, best)
+
+
 def attribute(
     doc: Doc, quotes: list[FoundQuote], cands: Candidates, lex: Lexicon, ranker: Ranker
 ) -> list[tuple[Candidate | None, float]]:
@@ -575,13 +634,15 @@ def attribute(
             best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
             out.append((best, 0.5))
             continue
-        taken_up = _pronoun_antecedent(doc, q, cands, lex)
+        named = _named_by(doc, cands, q.cue.subject)
+        taken_up = named[0] if named else _pronoun_antecedent(doc, q, cands, lex)
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
             if found:
                 best_score, best = found[0]
+        elif best.features["pronoun_gender_clash"]:
+            best_score, best = _best_of_pronoun_gender(scored, best_score, best)
         out.append((best, best_score))
-        named = _named_by(doc, cands, q.cue.subject)
         if named:
             prev = named[0]
             named_speaker[prev] = named_speaker.get(prev, 0) + 1

@@ -10,6 +10,7 @@ Legault"), and its gender where a title, a French determiner or a pronoun shows 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -179,9 +180,27 @@ def _is_portfolio_head(tok: Token, lex: Lexicon) -> bool:
     return tok.lemma_.lower() in lex.portfolio_heads or tok.text.lower() in lex.portfolio_heads
 
 
+def _hyphen_part(doc: Doc, hyphen: int, part: int) -> bool:
+    """Whether token ``hyphen`` is a hyphen joining token ``part``, a capitalised word, to the
+    name without a space ("Carrey-Conte", "France-Isabelle")."""
+    if not (0 <= hyphen < len(doc) and 0 <= part < len(doc)) or doc[hyphen].text != "-":
+        return False
+    first, second = (doc[part], doc[hyphen]) if part < hyphen else (doc[hyphen], doc[part])
+    return not first.whitespace_ and not second.whitespace_ and doc[part].text[:1].isupper()
+
+
 def _extend_name(doc: Doc, ent: Span) -> Span:
-    """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi"): the
-    capitalised proper nouns right after it belong to it."""
+    """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi", "Jeanne
+    Carrey" of "Jeanne Carrey-Conte", "Isabelle Roe" of "France-Isabelle Roe"): the
+    capitalised proper nouns right after it and the capitalised words a hyphen joins to
+    either end belong to it."""
+    start = ent.start
+    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ in {"", ent.label_}:
+        start -= 2
+    if start < ent.start:
+        ent = doc[start : ent.end]
+    while _hyphen_part(doc, ent.end, ent.end + 1):
+        ent = doc[ent.start : ent.end + 2]
     end = ent.end
     while end < len(doc) and end - ent.end < 3:
         tok = doc[end]
@@ -290,6 +309,7 @@ def find_candidates(
             ent_obj.gender = gender
     _add_unrecognised_speakers(doc, lex, entities, by_token, person_index, quoted)
     _merge_surnames(entities, by_token, table)
+    _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
 
@@ -314,6 +334,48 @@ def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: Org
                 by_token[tok] = person
 
 
+def _title_bearer(entities: list[Entity], i: int) -> int | None:
+    """The one other person whose title ends with the words of person ``i``'s whole name: the
+    recogniser's "Home Secretary" after "Home Secretary Jane Roe"."""
+    words = entities[i].name.lower().split()
+    found = {
+        j
+        for j, ent in enumerate(entities)
+        if j != i
+        and ent.kind == "person"
+        and ent.mentions
+        and any(t.lower().split()[-len(words) :] == words for t in ent.titles)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _merge_titles(entities: list[Entity], by_token: dict[int, int]) -> None:
+    """A "person" whose name is a title another person of the article bears ("the Home
+    Secretary said" after "Home Secretary Jane Roe", "the Opposition Leader" after "Opposition
+    Leader John Roe") is that person: its mentions move to them."""
+    for i, ent in enumerate(entities):
+        if ent.kind != "person" or not ent.mentions:
+            continue
+        bearer = _title_bearer(entities, i)
+        if bearer is None:
+            continue
+        entities[bearer].mentions = sorted(entities[bearer].mentions + ent.mentions)
+        ent.mentions = []
+        for tok, idx in by_token.items():
+            if idx == i:
+                by_token[tok] = bearer
+
+
+# "O’Gorman", "D’Souza": a surname with an apostrophe after its first capital, which the
+# English tagger reads as a common noun when the apostrophe is typographic.
+_APOSTROPHE_NAME = re.compile(r"[A-Z][’'][A-Z][a-z]+")
+
+
+def _proper(tok: Token) -> bool:
+    """Whether ``tok`` is a proper noun: tagged so, or a name with an apostrophe."""
+    return tok.pos_ == "PROPN" or _APOSTROPHE_NAME.fullmatch(tok.text) is not None
+
+
 def _add_unrecognised_speakers(
     doc: Doc,
     lex: Lexicon,
@@ -331,11 +393,7 @@ def _add_unrecognised_speakers(
         if any(s <= verb.idx < e for s, e in quoted):
             continue
         for subj in verb.children:
-            if (
-                subj.dep_ not in {"nsubj", "nsubj:pass"}
-                or subj.pos_ != "PROPN"
-                or subj.i in by_token
-            ):
+            if subj.dep_ not in {"nsubj", "nsubj:pass"} or not _proper(subj) or subj.i in by_token:
                 continue
             if _is_dateline(doc, doc[subj.i : subj.i + 1]):
                 continue
@@ -345,7 +403,7 @@ def _add_unrecognised_speakers(
                     *(
                         c
                         for c in subj.children
-                        if c.dep_ in {"compound", "flat:name", "flat"} and c.pos_ == "PROPN"
+                        if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
                     ),
                 ],
                 key=lambda t: t.i,

@@ -149,6 +149,8 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
     for tok in doc[verb.i + 1 : min(verb.i + 10, len(doc))]:
         if tok.is_punct or tok.is_quote or tok.text in {"«", "»"}:
             return None
+        if _gerund(doc, tok) or tok.i + 1 < len(doc) and _gerund(doc, doc[tok.i + 1]):
+            continue  # "affirme en riant X": the manner, not the clause's end
         if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "mark":
             return None
         if tok.pos_ not in {"PROPN", "NOUN", "NUM"} or tok.ent_type_ in _NOT_SPEAKER_ENTS:
@@ -156,7 +158,12 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
         if _names_time(tok, lex):
             continue
         head = tok
-        while head.head.i != head.i and head.head.i > verb.i and head.dep_ in _NP_INNER:
+        while (
+            head.head.i != head.i
+            and head.head.i > verb.i
+            and head.dep_ in _NP_INNER
+            and not _person_apposed_to_other(head)
+        ):
             head = head.head
         if any(c.dep_ == "case" or c.tag_ == "IN" for c in head.children) or head.dep_ in {
             "pobj",
@@ -173,6 +180,27 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
     return None
 
 
+def _gerund(doc: Doc, tok: Token) -> bool:
+    """A French gérondif, "en riant": a participle right after "en"."""
+    return (
+        tok.pos_ in {"VERB", "AUX"}
+        and "Part" in tok.morph.get("VerbForm")
+        and tok.i > 0
+        and doc[tok.i - 1].lower_ == "en"
+    )
+
+
+def _person_apposed_to_other(tok: Token) -> bool:
+    """A person's name the parser hung as an apposition on something else ("a commenté
+    auprès de l'AFP Serge Roe": the name, not the listener, is the inverted subject)."""
+    return (
+        tok.dep_ == "appos"
+        and tok.ent_type_ in _PERSON_ENTS
+        and tok.head.ent_type_ not in _PERSON_ENTS
+    )
+
+
+_PERSON_ENTS = frozenset({"PER", "PERSON"})
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des", "du"})
 _NOT_SPEAKER_ENTS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
