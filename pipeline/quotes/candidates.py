@@ -325,13 +325,17 @@ def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: Org
         if ent.kind != "org" or " " in ent.name or ent.org is not None or table.lookup(ent.name):
             continue
         person = surnames.get(ent.name)
-        if person is None:
-            continue
-        entities[person].mentions = sorted(entities[person].mentions + ent.mentions)
-        ent.mentions = []
-        for tok, idx in by_token.items():
-            if idx == i:
-                by_token[tok] = person
+        if person is not None:
+            _move_mentions(entities, by_token, i, person)
+
+
+def _move_mentions(entities: list[Entity], by_token: dict[int, int], src: int, dst: int) -> None:
+    """Entity ``src``'s mentions (and the tokens pointing at it) become entity ``dst``'s."""
+    entities[dst].mentions = sorted(entities[dst].mentions + entities[src].mentions)
+    entities[src].mentions = []
+    for tok, idx in by_token.items():
+        if idx == src:
+            by_token[tok] = dst
 
 
 def _title_bearer(entities: list[Entity], i: int) -> int | None:
@@ -357,13 +361,8 @@ def _merge_titles(entities: list[Entity], by_token: dict[int, int]) -> None:
         if ent.kind != "person" or not ent.mentions:
             continue
         bearer = _title_bearer(entities, i)
-        if bearer is None:
-            continue
-        entities[bearer].mentions = sorted(entities[bearer].mentions + ent.mentions)
-        ent.mentions = []
-        for tok, idx in by_token.items():
-            if idx == i:
-                by_token[tok] = bearer
+        if bearer is not None:
+            _move_mentions(entities, by_token, i, bearer)
 
 
 # "O’Gorman", "D’Souza": a surname with an apostrophe after its first capital, which the
