@@ -293,44 +293,34 @@ def test_an_acronym_is_not_a_french_article() -> None:
     assert q.mention.org_role == "international"
 
 
-def test_a_title_cut_by_commas_continues_back_to_the_minister() -> None:
-    # "le ministre de X, des Y et de Z, Name": the portfolio list is one title.
-    text = (
-        "Le ministre de l'Agriculture, des Pêches et de l'Alimentation, Luc Ferrand, a "
-        "visité la ferme jeudi. « Nous allons aider les familles », a déclaré Luc Ferrand."
-    )
-    mention = describe_speaker(text, "Luc Ferrand", "person")
-    assert "ministre de l'Agriculture" in mention.description
-    assert mention.rule_role == "official"
-
-
-def test_a_bare_role_noun_opens_a_french_apposition() -> None:
-    # "Name, tête de liste du parti ..." has no article before the role noun.
-    text = (
-        "Sandrine Arnal, tête de liste du parti Horizon Commun aux élections régionales, "
-        "a tenu une réunion samedi. « Il faut fermer ce passage », a lancé Sandrine Arnal."
-    )
-    mention = describe_speaker(text, "Sandrine Arnal", "person")
-    assert "tête de liste du parti Horizon Commun" in mention.description
-    assert mention.rule_role == "politician"
-
-
-def test_the_classifier_reads_how_the_article_introduces_an_unsettled_speaker() -> None:
-    # No rule settles "une habituée du marché": the description the classifier reads is
-    # those words, not the bare name.
-    text = (
-        "Marion Léger, une habituée du marché de Noël, a ouvert la soirée. "
-        "« Le public est au rendez-vous », a dit Marion Léger."
-    )
-    mention = describe_speaker(text, "Marion Léger", "person")
-    assert mention.description == "Marion Léger, une habituée du marché de Noël"
-    assert mention.rule_score < 0.55  # left to the classifier
-
-
-def test_a_bare_role_noun_opens_an_apposition_the_classifier_reads() -> None:
-    text = (
-        "Marion Léger, coordonnatrice du festival des lanternes, a ouvert la soirée. "
-        "« Le public est au rendez-vous », a dit Marion Léger."
-    )
-    mention = describe_speaker(text, "Marion Léger", "person")
-    assert mention.description == "Marion Léger, coordonnatrice du festival des lanternes"
+@pytest.mark.parametrize(
+    ("text", "speaker", "words", "role"),
+    [
+        # "le ministre de X, des Y et de Z, Name": the portfolio list is one title.
+        ("Le ministre de l'Agriculture, des Pêches et de l'Alimentation, Luc Ferrand, a "
+         "visité la ferme jeudi. « Nous aiderons les familles », a déclaré Luc Ferrand.",
+         "Luc Ferrand", "ministre de l'Agriculture", "official"),
+        # "Name, tête de liste du parti ...": no article before the role noun.
+        ("Sandrine Arnal, tête de liste du parti Horizon Commun aux élections régionales, "
+         "a tenu une réunion samedi. « Il faut fermer ce passage », a lancé Sandrine Arnal.",
+         "Sandrine Arnal", "tête de liste du parti Horizon Commun", "politician"),
+        # A bare role noun the rules do not settle: the classifier reads the apposition.
+        ("Marion Léger, coordonnatrice du festival des lanternes, a ouvert la soirée. "
+         "« Le public est au rendez-vous », a dit Marion Léger.",
+         "Marion Léger", "Marion Léger, coordonnatrice du festival des lanternes", None),
+        # No rule settles "une habituée du marché": those words, not the bare name, are the
+        # classifier's input.
+        ("Marion Léger, une habituée du marché de Noël, a ouvert la soirée. "
+         "« Le public est au rendez-vous », a dit Marion Léger.",
+         "Marion Léger", "Marion Léger, une habituée du marché de Noël", None),
+    ],
+)  # fmt: skip
+def test_how_another_mention_introduces_a_speaker_reaches_the_role_step(
+    text: str, speaker: str, words: str, role: str | None
+) -> None:
+    mention = describe_speaker(text, speaker, "person")
+    assert words in mention.description
+    if role is not None:
+        assert mention.rule_role == role
+    else:
+        assert mention.description == words
