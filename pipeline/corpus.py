@@ -183,6 +183,11 @@ def held_out_conflicts(rows: Sequence[dict[str, Any]], parts: dict[str, str]) ->
 
 def _exclusion_overlaps() -> Any:
     tools = SHARED_DIR / "tools"
+    if not (tools / "exclusion_check.py").is_file():
+        raise SystemExit(
+            f"{tools / 'exclusion_check.py'}: not found; every corpus row is checked against "
+            "the evaluation sets, so a build needs ../shared beside the checkout"
+        )
     sys.path.insert(0, str(tools))
     try:
         from exclusion_check import overlaps  # ../shared/tools: no stubs, no package

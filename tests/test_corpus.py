@@ -138,6 +138,7 @@ def test_train_only_batches_add_rows_without_moving_any() -> None:
     assert corpus.held_out_conflicts(first + added, after) == {f"{batch}-002"}
 
 
+@pytest.mark.skipif(not EXCLUSION.exists(), reason="../shared/tools/exclusion_check.py is absent")
 def test_train_only_rows_are_the_extension_rows_a_build_keeps(tmp_path: Path) -> None:
     first = [
         {"id": f"b{k}-1", "outlet": f"Outlet {k}", "url": f"https://site{k}.example/a",

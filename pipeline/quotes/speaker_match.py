@@ -1,7 +1,7 @@
 """Matching predictions to gold: whether a predicted quote covers a gold one and whether a
 predicted speaker names the gold speaker. The rules the quote evaluation
 (:mod:`pipeline.evaluation.quotes`), the speaker ranker's training (:mod:`pipeline.quotes.train`),
-the role lines (:mod:`pipeline.quotes.role_data`) and the corpus agreement
+the role lines (:mod:`pipeline.role_data`) and the corpus agreement
 (:mod:`pipeline.corpus`) share."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Role-classifier training lines from the corpus: how the quote stage describes real speakers.
 
-    python -m pipeline.quotes.role_data            # write models/training_data/roles_corpus.jsonl
-    python -m pipeline.quotes.role_data --show     # print each line with the rules' verdict
-    python -m pipeline.quotes.role_data --extensions   # also the corpus's train-only batches
+    python -m pipeline.role_data            # write models/training_data/roles_corpus.jsonl
+    python -m pipeline.role_data --show     # print each line with the rules' verdict
+    python -m pipeline.role_data --extensions   # also the corpus's train-only batches
 
 The role classifier reads the description the quote stage builds for a speaker
 (:func:`pipeline.quotes.roles.describe_speaker`). Team-written descriptions teach it how a
