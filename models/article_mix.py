@@ -248,7 +248,7 @@ def load_article_mix(
         mix = calibrate_mix(
             mix,
             [article_features(a, q) for a, q in served_inputs(held, stance, article)],
-            [g.stance for g in held if g.stance is not None],
+            [g.stance or "" for g in held],  # _labelled keeps labelled articles only
         )
     folder = config.cache_dir / version
     folder.mkdir(parents=True, exist_ok=True)

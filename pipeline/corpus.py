@@ -181,10 +181,14 @@ def held_out_conflicts(rows: Sequence[dict[str, Any]], parts: dict[str, str]) ->
 # --- building -------------------------------------------------------------------------------
 
 
+class CorpusError(RuntimeError):
+    """The corpus cannot be built here; the message says why in one line."""
+
+
 def _exclusion_overlaps() -> Any:
     tools = SHARED_DIR / "tools"
     if not (tools / "exclusion_check.py").is_file():
-        raise SystemExit(
+        raise CorpusError(
             f"{tools / 'exclusion_check.py'}: not found; every corpus row is checked against "
             "the evaluation sets, so a build needs ../shared beside the checkout"
         )
@@ -535,7 +539,11 @@ def main(argv: Sequence[str]) -> int:
         batches += sorted(EXTENSIONS_DIR.glob("*.jsonl"))
     agreement_dir = CORPUS_DIR / "agreement"
     if argv[0] == "build":
-        rows, dropped = build(batches, sorted(agreement_dir.glob("adjudicated_*.jsonl")))
+        try:
+            rows, dropped = build(batches, sorted(agreement_dir.glob("adjudicated_*.jsonl")))
+        except CorpusError as exc:
+            print(f"python -m pipeline.corpus build: {exc}", file=sys.stderr)
+            return 2
         write_rows(rows, news)
         for line in dropped:
             print("dropped", line)

@@ -25,8 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import corpus
 from pipeline.core.gold import GoldArticle, gold_articles, load_gold
 from pipeline.core.paths import PROJECT_ROOT, REFERENCE_DIR
+from pipeline.corpus import CorpusError
 from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
 from pipeline.quotes.stage import Attributed, QuoteStage
 
@@ -102,8 +104,6 @@ def role_lines(stage: QuoteStage, articles: Iterable[GoldArticle]) -> Iterator[R
 
 def extension_articles() -> list[GoldArticle]:
     """The corpus's train-only batches as train articles (``pipeline.corpus``)."""
-    from pipeline import corpus
-
     rows = corpus.train_only_rows(
         sorted((corpus.CORPUS_DIR / "batches").glob("*.jsonl")),
         sorted(corpus.EXTENSIONS_DIR.glob("*.jsonl")),
@@ -124,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     articles = load_gold(args.gold)
     if args.extensions:
-        articles += extension_articles()
+        try:
+            articles += extension_articles()
+        except CorpusError as exc:
+            print(f"python -m pipeline.role_data: {exc}", file=sys.stderr)
+            return 2
     stage = QuoteStage.load()
     lines = list(role_lines(stage, articles))
     if args.show:

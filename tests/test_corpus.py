@@ -218,3 +218,14 @@ def test_the_agreement_files_are_a_blind_second_annotation_of_corpus_rows(rows: 
 def test_the_corpus_command_refuses_an_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert corpus.main(["build", "--extension"]) == 2  # a typo must not build without them
     assert "unknown option --extension" in capsys.readouterr().err
+
+
+def test_a_build_without_the_exclusion_tool_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(corpus, "SHARED_DIR", tmp_path)  # no tools/exclusion_check.py here
+    before = NEWS.read_bytes()
+    assert corpus.main(["build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "exclusion_check.py: not found" in err
+    assert NEWS.read_bytes() == before  # nothing written
