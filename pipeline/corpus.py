@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.gold import GoldArticle, gold_articles
 from pipeline.core.paths import REFERENCE_DIR, SHARED_DIR
 from pipeline.core.records import SPEAKER_ROLES
 
@@ -239,6 +240,16 @@ def train_only_rows(batch_paths: Sequence[Path], extension_paths: Sequence[Path]
     wanted = {row["id"] for row in read_rows(extension_paths)}
     rows, _ = build([*batch_paths, *extension_paths])
     return [row for row in rows if row["id"] in wanted]
+
+
+def extension_articles() -> list[GoldArticle]:
+    """The train-only batches (``extensions/``) as train articles, as ``build --extensions``
+    keeps them beside the committed batches: training data for the role classifier and the
+    speaker ranker that needs no rebuilt ``news.jsonl``."""
+    rows = train_only_rows(
+        sorted((CORPUS_DIR / "batches").glob("*.jsonl")), sorted(EXTENSIONS_DIR.glob("*.jsonl"))
+    )
+    return gold_articles(rows, EXTENSIONS_DIR)
 
 
 # --- counting -------------------------------------------------------------------------------

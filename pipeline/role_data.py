@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import corpus
-from pipeline.core.gold import GoldArticle, gold_articles, load_gold
+from pipeline.core.gold import GoldArticle, load_gold
 from pipeline.core.paths import PROJECT_ROOT, REFERENCE_DIR
 from pipeline.corpus import CorpusError
 from pipeline.quotes.speaker_match import COVERAGE, counted, covered, same_speaker
@@ -102,15 +102,6 @@ def role_lines(stage: QuoteStage, articles: Iterable[GoldArticle]) -> Iterator[R
             )
 
 
-def extension_articles() -> list[GoldArticle]:
-    """The corpus's train-only batches as train articles (``pipeline.corpus``)."""
-    rows = corpus.train_only_rows(
-        sorted((corpus.CORPUS_DIR / "batches").glob("*.jsonl")),
-        sorted(corpus.EXTENSIONS_DIR.glob("*.jsonl")),
-    )
-    return gold_articles(rows, corpus.EXTENSIONS_DIR)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Write the training lines to ``--output`` (or print them with ``--show``) and report
     their count per split and language on stderr; returns the exit status."""
@@ -125,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_gold(args.gold)
     if args.extensions:
         try:
-            articles += extension_articles()
+            articles += corpus.extension_articles()
         except CorpusError as exc:
             print(f"python -m pipeline.role_data: {exc}", file=sys.stderr)
             return 2

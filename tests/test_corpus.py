@@ -161,6 +161,14 @@ def test_train_only_rows_are_the_extension_rows_a_build_keeps(tmp_path: Path) ->
     assert article.split == "train" and article.outlet == "A New Outlet"
 
 
+@pytest.mark.skipif(not EXCLUSION.exists(), reason="../shared/tools/exclusion_check.py is absent")
+def test_extension_articles_are_train_articles_of_the_committed_batches() -> None:
+    articles = corpus.extension_articles()
+    ids = {row["id"] for row in corpus.read_rows(sorted(corpus.EXTENSIONS_DIR.glob("*.jsonl")))}
+    assert articles and {a.split for a in articles} == {"train"}
+    assert {a.id for a in articles} <= ids
+
+
 def test_cohen_kappa_and_quote_pairing() -> None:
     assert corpus.cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
     assert corpus.cohen_kappa([("a", "b"), ("b", "a")]) == -1.0
