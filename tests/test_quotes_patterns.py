@@ -318,3 +318,74 @@ def test_gerund_between_verb_and_inverted_subject() -> None:
     )
     (q,) = extract_quotes(text, "fr")
     assert q.speaker == "Marco"
+
+
+def _candidates(
+    lang: str, words: list[str], ents: list[str], spaces: list[bool] | None = None
+) -> list[tuple[str, str, list[str]]]:
+    """(name, kind, titles) of the entities ``find_candidates`` makes of a flat parse given by
+    hand (every word hangs on the last one) with the recogniser's tags ``ents``."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    root = len(words) - 1
+    heads = [root] * len(words)
+    deps = ["dep"] * root + ["ROOT"]
+    vocab = spacy.blank(lang).vocab
+    doc = Doc(vocab, words=words, spaces=spaces, heads=heads, deps=deps, ents=ents)
+    cands = find_candidates(doc, load_lexicon(lang), default_table())
+    return [(e.name, e.kind, e.titles) for e in cands.entities if e.mentions]
+
+
+def test_a_day_the_recogniser_tags_as_a_person_is_nobody() -> None:
+    words = ["Mardi", ",", "Paule", "Brossard", "a", "répondu"]
+    ents = ["B-PER", "O", "B-PER", "I-PER", "O", "O"]
+    assert [c[0] for c in _candidates("fr", words, ents)] == ["Paule Brossard"]
+    words = ["After", "Saint", "Brendan", "’s", "Day", ",", "Tim", "Oakes", "replied"]
+    ents = ["O", "B-PERSON", "I-PERSON", "I-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O"]
+    assert [c[0] for c in _candidates("en", words, ents)] == ["Tim Oakes"]
+
+
+def test_a_name_after_an_article_or_a_body_noun_is_an_organisation() -> None:
+    # "au Gazettier": no person's name takes an article; "l'association Horizon 12": the
+    # body's name, its number included, and the noun the article later takes it up by.
+    words = ["Dans", "un", "entretien", "au", "Gazettier", ",", "Paule", "Brossard", "a", "parlé"]
+    ents = ["O", "O", "O", "O", "B-PER", "O", "B-PER", "I-PER", "O", "O"]
+    assert _candidates("fr", words, ents) == [
+        ("Gazettier", "org", []),
+        ("Paule Brossard", "person", []),
+    ]
+    words = ["l'", "association", "Horizon", "12", "a", "dénoncé"]
+    ents = ["O", "O", "B-PER", "O", "O", "O"]
+    assert _candidates("fr", words, ents) == [("Horizon 12", "org", ["association"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        # A public body's definite phrase that names no entity of the article is the speaker,
+        # not the body named before.
+        (
+            "L’association Horizon Solidaire a dénoncé l’opération. La préfecture précise que "
+            "« 80 personnes ont accepté une mise à l’abri ».",
+            "80 personnes ont accepté une mise à l’abri",
+            "La préfecture",
+        ),
+        # A phrase that names no speaker, subject of a verb that is no speech verb, gives way
+        # to the person.
+        (
+            "Julie Marchetti a présenté son projet de loi pour refondre « l’ensemble du droit "
+            "des étrangers ».",
+            "l’ensemble du droit des étrangers",
+            "Julie Marchetti",
+        ),
+    ],
+)
+def test_the_cue_phrase_or_an_entity(text: str, quote: str, speaker: str) -> None:
+    found = [q for q in extract_quotes(text, "fr") if q.text == quote]
+    assert found, [q.text for q in extract_quotes(text, "fr")]
+    assert found[0].speaker == speaker

@@ -615,6 +615,52 @@ def _best_of_pronoun_gender(
     return max(fitting, key=lambda sc: sc[0]) if fitting else (best_score, best)
 
 
+def _phrase_or_entity(
+    doc: Doc,
+    quote: FoundQuote,
+    lex: Lexicon,
+    scored: list[tuple[float, Candidate]],
+    best_score: float,
+    best: Candidate,
+) -> tuple[float, Candidate]:
+    """Where the cue's own phrase and the ranker disagree:
+
+    - a phrase that names no speaker, the subject of a verb that is no speech verb ("son
+      projet de loi pour refondre « ... »", "des sanctions pénales seront prévues pour
+      « ... »"), gives way to the best person or body;
+    - an indefinite phrase naming a speaker ("un policier a dit", "a police source said")
+      or a definite one headed by a public body's noun ("la préfecture précise que"), whose
+      words the article uses for no named entity, is the speaker: the ranker's person or
+      body is somebody else ("the official", "l'homme" take up a named person, and stay
+      the ranker's).
+    """
+    phrase = next((sc for sc in scored if sc[1].entity is None), None)
+    entities = [sc for sc in scored if sc[1].entity is not None]
+    if phrase is None or quote.cue.subject is None:
+        return best_score, best
+    f = phrase[1].features
+    if best is phrase[1]:
+        if quote.cue.kind == "governing" and f["phrase_not_speaker"] and entities:
+            return max(entities, key=lambda sc: sc[0])
+        return best_score, best
+    phrase_toks = doc[quote.cue.subject[0] : quote.cue.subject[1]]
+    head = phrase_toks.root
+    if (
+        quote.cue.kind not in {"verb", "incise", "colon"}
+        or not f["phrase_speaker_noun"]
+        or f["phrase_resolvable"]
+        or head.pos_ != "NOUN"
+        or any("Yes" in t.morph.get("Poss") or t.tag_ == "PRP$" for t in phrase_toks)
+    ):
+        return best_score, best  # "his government": the person it belongs to
+    if f["phrase_indefinite"] or (
+        f["phrase_definite"]
+        and (head.lemma_.lower() in lex.institution_nouns or head.lower_ in lex.institution_nouns)
+    ):
+        return phrase
+    return best_score, best
+
+
 def attribute(
     doc: Doc, quotes: list[FoundQuote], cands: Candidates, lex: Lexicon, ranker: Ranker
 ) -> list[tuple[Candidate | None, float]]:
@@ -642,6 +688,8 @@ def attribute(
                 best_score, best = found[0]
         elif best.features["pronoun_gender_clash"]:
             best_score, best = _best_of_pronoun_gender(scored, best_score, best)
+        else:
+            best_score, best = _phrase_or_entity(doc, q, lex, scored, best_score, best)
         out.append((best, best_score))
         if named:
             prev = named[0]

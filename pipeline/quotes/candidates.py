@@ -91,6 +91,20 @@ def is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
 
 
+def _body_before(doc: Doc, ent: Span, lex: Lexicon) -> str:
+    """The word right before a name the recogniser tagged as a person, lower case, when it
+    makes the name a body's: an article ("au Nieuwsblad", "the Guardian"; no person's name
+    takes one) or a noun that introduces a body ("l'association Utopia", "the charity Safe
+    Harbour"); "" otherwise."""
+    if ent.start == 0:
+        return ""
+    prev = doc[ent.start - 1]
+    word = prev.text.lower()
+    if "\n" in prev.whitespace_ or prev.is_sent_end:
+        return ""
+    return word if word in lex.name_articles or word in lex.body_nouns else ""
+
+
 def _org_key(name: str, table: OrgTable) -> tuple[str, Organisation | None]:
     org = table.lookup(name)
     if org is not None:
@@ -231,14 +245,25 @@ def find_candidates(
     for ent in doc.ents:
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
+        body_noun = _body_before(doc, ent, lex)
         if ent.label_ in PERSON_LABELS:
             ent = _extend_name(doc, ent)
             toks = _name_tokens(ent, lex)
             words = [t.text for t in toks if t.is_alpha or "-" in t.text or "'" in t.text]
             if not words:
                 continue
+            if words[-1].lower() in lex.time_nouns:
+                continue  # "Lundi", "St Patrick's Day": a date, nobody
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
+            if body_noun:
+                # "au Nieuwsblad", "l'association Utopia 56": a body the recogniser took for a
+                # person; a number right after is part of its name.
+                kind = "org"
+                if ent.end < len(doc) and doc[ent.end].like_num and doc[ent.end].is_digit:
+                    ent = doc[ent.start : ent.end + 1]
+                    name = _clean(ent, lex, org=True)
+                words = name.split()
         elif ent.label_ in ORG_LABELS:
             if _portfolio(ent, lex):
                 continue
@@ -300,6 +325,8 @@ def find_candidates(
         for i in range(ent.start, ent.end):
             by_token[i] = idx
         titles, descriptions, gender = _describe(doc, ent, lex)
+        if body_noun in lex.body_nouns and body_noun not in titles:
+            titles.append(body_noun)  # "l'association": what "L'association a dit" takes up
         for t in titles:
             if t not in ent_obj.titles:
                 ent_obj.titles.append(t)

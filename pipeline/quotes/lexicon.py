@@ -43,6 +43,12 @@ class Lexicon:
     # Titles and bodies whose complement is a portfolio, not a speaker ("ministre de
     # l'Intérieur", "Home Affairs Commissioner").
     portfolio_heads: frozenset[str] = frozenset()
+    # Words right before a name that make it no person's: an article ("au Nieuwsblad") or a
+    # noun that introduces a body ("l'association Utopia 56", "the charity Safe Harbour").
+    name_articles: frozenset[str] = frozenset()
+    body_nouns: frozenset[str] = frozenset()
+    # Public bodies a definite phrase names on its own ("la préfecture précise que").
+    institution_nouns: frozenset[str] = frozenset()
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
         """The gender and number of the pronoun ``word`` (case ignored); None when the lists
@@ -103,4 +109,7 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
         term_cues=terms,
         portfolio_heads=frozenset(_strings(path, {"p": data.get("portfolio_heads", [])}, "p")),
+        name_articles=frozenset(_strings(path, {"p": data.get("name_articles", [])}, "p")),
+        body_nouns=frozenset(_strings(path, {"p": data.get("body_nouns", [])}, "p")),
+        institution_nouns=frozenset(_strings(path, {"p": data.get("institution_nouns", [])}, "p")),
     )
