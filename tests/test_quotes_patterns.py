@@ -364,6 +364,14 @@ def test_a_name_after_an_article_or_a_body_noun_is_an_organisation() -> None:
     assert _candidates("fr", words, ents) == [("Horizon 12", "org", ["association"])]
 
 
+def test_a_first_name_joined_by_a_hyphen_to_a_place_name_is_the_persons() -> None:
+    # The recogniser tags "France" of "France-Isabelle Roux" as a place.
+    words = ["a", "lancé", "France", "-", "Isabelle", "Roux"]
+    ents = ["O", "O", "B-LOC", "O", "B-PER", "I-PER"]
+    spaces = [True, True, False, False, True, False]
+    assert [c[0] for c in _candidates("fr", words, ents, spaces)] == ["France-Isabelle Roux"]
+
+
 @pytest.mark.parametrize(
     ("text", "quote", "speaker"),
     [
@@ -389,3 +397,35 @@ def test_the_cue_phrase_or_an_entity(text: str, quote: str, speaker: str) -> Non
     found = [q for q in extract_quotes(text, "fr") if q.text == quote]
     assert found, [q.text for q in extract_quotes(text, "fr")]
     assert found[0].speaker == speaker
+
+
+def test_a_speaking_name_the_recogniser_tags_misc_is_a_person() -> None:
+    # The recogniser may tag a hyphenated first name and its surname as MISC.
+    words = ["«", "Non", "»", ",", "lance", "France", "-", "Isabelle", "Roux", "."]
+    spaces = [True, False, True, False, True, False, False, True, False, False]
+    heads = [4, 4, 4, 4, 4, 7, 7, 4, 7, 4]
+    deps = ["punct", "obj", "punct", "punct", "ROOT", "flat:name", "flat:name", "obl:agent"]
+    deps += ["flat:name", "punct"]
+    pos = ["PUNCT", "ADV", "PUNCT", "PUNCT", "VERB", "PROPN", "PROPN", "PROPN", "PROPN", "PUNCT"]
+    lemmas = ["«", "non", "»", ",", "lancer", "France", "-", "Isabelle", "Roux", "."]
+    ents = ["O", "O", "O", "O", "O", "B-MISC", "I-MISC", "I-MISC", "I-MISC", "O"]
+
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    doc = Doc(
+        spacy.blank("fr").vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    cands = find_candidates(doc, load_lexicon("fr"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [("France-Isabelle Roux", "person")]

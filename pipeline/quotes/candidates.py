@@ -207,9 +207,10 @@ def _extend_name(doc: Doc, ent: Span) -> Span:
     """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi", "Jeanne
     Carrey" of "Jeanne Carrey-Conte", "Isabelle Roe" of "France-Isabelle Roe"): the
     capitalised proper nouns right after it and the capitalised words a hyphen joins to
-    either end belong to it."""
+    either end belong to it, whatever the recogniser made of a first part (the place
+    "France" of "France-Isabelle") unless it took it for an organisation's name."""
     start = ent.start
-    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ in {"", ent.label_}:
+    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ not in ORG_LABELS:
         start -= 2
     if start < ent.start:
         ent = doc[start : ent.end]
@@ -419,20 +420,29 @@ def _add_unrecognised_speakers(
         if any(s <= verb.idx < e for s, e in quoted):
             continue
         for subj in verb.children:
-            if subj.dep_ not in {"nsubj", "nsubj:pass"} or not _proper(subj) or subj.i in by_token:
+            if (
+                subj.dep_ not in {"nsubj", "nsubj:pass", "obl:agent"}
+                or not _proper(subj)
+                or subj.i in by_token
+            ):
                 continue
             if _is_dateline(doc, doc[subj.i : subj.i + 1]):
                 continue
-            toks = sorted(
-                [
-                    subj,
-                    *(
-                        c
-                        for c in subj.children
-                        if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
-                    ),
-                ],
-                key=lambda t: t.i,
+            misc = _misc_name(doc, subj)
+            toks = (
+                list(misc)
+                if misc is not None
+                else sorted(
+                    [
+                        subj,
+                        *(
+                            c
+                            for c in subj.children
+                            if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
+                        ),
+                    ],
+                    key=lambda t: t.i,
+                )
             )
             start, end = toks[0].i, toks[-1].i + 1
             if any(i in by_token for i in range(start, end)):
@@ -445,7 +455,8 @@ def _add_unrecognised_speakers(
             idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
             if idx is None:
                 kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
-                entities.append(Entity(name=" ".join(words), kind=kind))
+                name = _clean(span, lex) if misc is not None else " ".join(words)
+                entities.append(Entity(name=name, kind=kind))
                 idx = len(entities) - 1
                 for w in words:
                     person_index.setdefault(w.lower(), []).append(idx)
@@ -458,6 +469,18 @@ def _add_unrecognised_speakers(
                 entities[idx].add_description(d)
             if gender != "x":
                 entities[idx].gender = gender
+
+
+def _misc_name(doc: Doc, tok: Token) -> Span | None:
+    """The name a speaking proper noun is part of when the recogniser tagged it neither
+    person nor organisation ("lance France-Isabelle Roe" tagged MISC): the entity's span, if
+    it is all capitalised proper nouns and hyphens."""
+    if not tok.ent_type_ or tok.ent_type_ in PERSON_LABELS | ORG_LABELS:
+        return None
+    span = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    if span is None or not all(t.text == "-" or _proper(t) and t.text[:1].isupper() for t in span):
+        return None
+    return span
 
 
 def _learn_genders(
