@@ -399,6 +399,35 @@ def test_the_cue_phrase_or_an_entity(text: str, quote: str, speaker: str) -> Non
     assert found[0].speaker == speaker
 
 
+def test_celui_ci_takes_up_the_person_named_last_whatever_their_role() -> None:
+    text = (
+        "Le collectif a interpellé le ministre de l’Intérieur, Paul Garnier, sur les expulsions."
+        " Celui-ci s’est exprimé lundi à la radio. Il était l’invité de Julien Marchand.\n\n"
+        "« Nous ferons tout notre possible », a-t-il expliqué."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Nous ferons")]
+    assert q.speaker == "Paul Garnier"
+
+
+def test_a_demonstrative_description_takes_up_the_person_named_last() -> None:
+    text = (
+        "Le journal a rencontré Lucie Barral, 52 ans, au palais de justice. Cette "
+        "avocate de Laval affirme que « les délais sont beaucoup plus longs ici »."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("les délais")]
+    assert q.speaker == "Lucie Barral"
+
+
+def test_a_pronoun_takes_up_the_one_person_its_paragraph_names_as_an_object() -> None:
+    text = (
+        "« Les files sont longues », raconte Marc Tessier, chauffeur de taxi.\n\n"
+        "Plus loin, le journal a rencontré Lucie Barral, 52 ans, devant sa voiture. "
+        "« Nous attendons depuis trois heures », dit-elle."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Nous attendons")]
+    assert q.speaker == "Lucie Barral"
+
+
 def test_a_speaking_name_the_recogniser_tags_misc_is_a_person() -> None:
     # The recogniser may tag a hyphenated first name and its surname as MISC.
     words = ["«", "Non", "»", ",", "lance", "France", "-", "Isabelle", "Roux", "."]

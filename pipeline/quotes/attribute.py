@@ -141,7 +141,9 @@ def _span_entities(cands: Candidates, span: tuple[int, int] | None) -> list[int]
     return seen
 
 
-def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list[int]:
+def _named_by(
+    doc: Doc, cands: Candidates, span: tuple[int, int] | None, lex: Lexicon | None = None
+) -> list[int]:
     """Entities the phrase is a name of: its head's ("Immigration Minister Marc Miller") or an
     apposition's ("le ministre François Legault"), not names inside a description ("a CBSA
     spokesperson", "Abrego Garcia's lawyers")."""
@@ -164,11 +166,35 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             lambda: _apposed_after(doc, cands, span),
             lambda: _earlier_named(doc, cands, span),
             lambda: _described_person(doc, cands, span),
+            lambda: _demonstrative_person(doc, cands, span, lex),
         )
         e = next((e for e in (rule() for rule in rules) if e is not None), None)
         if e is not None:
             found.append(e)
     return found
+
+
+def _demonstrative_person(
+    doc: Doc, cands: Candidates, span: tuple[int, int], lex: Lexicon | None
+) -> int | None:
+    """The person a demonstrative description of a person takes up: the last one named
+    before it, of the noun's gender ("La Presse a rencontré Gloria Roe. ... Cette résidante
+    de Laval affirme que ..."). Bodies ("cette association") and groups are left alone."""
+    if lex is None or doc[span[0]].text.lower() not in lex.demonstrative_determiners:
+        return None
+    head = doc[span[0] : span[1]].root
+    lemma = head.lemma_.lower()
+    if (
+        head.pos_ != "NOUN"
+        or "Plur" in head.morph.get("Number")
+        or lemma not in lex.speaker_nouns
+        or lemma in lex.group_nouns
+        or lemma in lex.body_nouns
+        or lemma in lex.institution_nouns
+    ):
+        return None
+    gender = {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
+    return _last_person(doc, span[0], cands, gender)
 
 
 def _definite_singular_noun(doc: Doc, span: tuple[int, int]) -> Token | None:
@@ -355,7 +381,8 @@ def _continues_name(prev: Token, tok: Token) -> bool:
     )
 
 
-_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
+# The agent of a passive ("a été dénoncé par X") is who acts, as a subject is.
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass", "obl:agent"})
 
 
 def _pronoun_cue(
@@ -373,14 +400,15 @@ def _pronoun_cue(
     return pron, q_tok.start, cue.subject[0]
 
 
-def _back_two_paragraphs(doc: Doc, start: int) -> Iterator[Token]:
-    """The tokens before token ``start``, nearest first, in its paragraph and the one before."""
+def _back_two_paragraphs(doc: Doc, start: int, back: int = 1) -> Iterator[Token]:
+    """The tokens before token ``start``, nearest first, in its paragraph and the one before
+    (the ``back`` ones before)."""
     paragraphs = 0
     for i in range(start - 1, -1, -1):
         tok = doc[i]
         if "\n" in tok.text or "\n" in tok.whitespace_:
             paragraphs += 1
-            if paragraphs > 1:
+            if paragraphs > back:
                 return
         yield tok
 
@@ -390,19 +418,63 @@ def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lex
     clause's subject (or in apposition to it) before the quote, in its paragraph or the one
     before, of the pronoun's gender or of unknown gender; people named otherwise (objects,
     possessives) are passed over. "José Rivera crossed into Mexico by raft. “...,” he said."
-    None when there is no such person or no such cue."""
+    When the quote's paragraph names no subject person but one person as an object, that
+    person. None when there is no such person or no such cue."""
     cued = _pronoun_cue(doc, quote, lex)
     if cued is None or cued[0][0] not in {"m", "f"} or cued[0][1] != "sg":
         return None
     gender = cued[0][0]
+    here: set[int] = set()  # people named in the quote's paragraph, none as a subject
+    in_paragraph = True
     for tok in _back_two_paragraphs(doc, cued[1]):
+        if in_paragraph and ("\n" in tok.text or "\n" in tok.whitespace_):
+            in_paragraph = False
+            if len(here) == 1:
+                # "La Presse a rencontré Gloria Roe, 60 ans. « ... », dit-elle.": the one
+                # person the paragraph names, an object, before a subject further back.
+                return here.pop()
+        demo = lex.demonstratives.get(_glued(doc, tok.i))
+        if demo is not None and tok.dep_ in _SUBJECT and demo[0] in {gender, "x"}:
+            # "... appelé le secrétaire d'État, Jean Roe. Celui-ci s'est exprimé ... « ... »,
+            # a-t-il expliqué": the person "Celui-ci" takes up, whatever their role.
+            found = _last_person(doc, tok.i, cands, demo[0])
+            if found is not None:
+                return found
         e = cands.by_token.get(tok.i)
         if e is None or cands.entities[e].kind != "person":
             continue
         head = tok
         while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
             head = head.head
-        if head.dep_ in _SUBJECT and cands.entities[e].gender in {gender, "x"}:
+        if cands.entities[e].gender not in {gender, "x"}:
+            continue
+        if head.dep_ in _SUBJECT:
+            return e
+        if in_paragraph and head.dep_ in _OBJECT and tok.i < cued[2]:
+            here.add(e)
+    return here.pop() if in_paragraph and len(here) == 1 else None
+
+
+# What a verb does something to or with: "a rencontré Gloria Roe", "met with Gloria Roe".
+_OBJECT = frozenset({"obj", "dobj", "iobj", "obl", "obl:arg", "pobj", "dative"})
+
+
+def _glued(doc: Doc, i: int, most: int = 3) -> str:
+    """Token ``i`` and the tokens written on to it without a space (at most ``most`` in all),
+    lower case: "celui-ci", which the French tokenizer cuts in three."""
+    j = i
+    while j + 1 < len(doc) and j + 1 - i < most and not doc[j].whitespace_:
+        j += 1
+    return doc[i : j + 1].text.lower()
+
+
+def _last_person(doc: Doc, start: int, cands: Candidates, gender: str) -> int | None:
+    """The last person named before token ``start`` (in its paragraph or the two before: a
+    heading may stand between), in any role, of ``gender`` or of unknown gender."""
+    for tok in _back_two_paragraphs(doc, start, back=2):
+        e = cands.by_token.get(tok.i)
+        ent = cands.entities[e] if e is not None else None
+        if ent is not None and ent.kind == "person" and ent.gender in {gender, "x"}:
             return e
     return None
 
@@ -473,7 +545,7 @@ def candidates_for(
     q0 = q_tok.start if q_tok is not None else 0
     q1 = q_tok.end if q_tok is not None else 0
     sent = doc[q0].sent if q_tok is not None and len(doc) else None
-    subject_ents = _named_by(doc, cands, cue.subject)
+    subject_ents = _named_by(doc, cands, cue.subject, lex)
     listener_ents = set(_span_entities(cands, cue.listener))
     subj_word = doc[cue.subject[0]].text.lstrip("-").lower() if cue.subject else ""
     pronoun = (
@@ -680,7 +752,7 @@ def attribute(
             best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
             out.append((best, 0.5))
             continue
-        named = _named_by(doc, cands, q.cue.subject)
+        named = _named_by(doc, cands, q.cue.subject, lex)
         taken_up = named[0] if named else _pronoun_antecedent(doc, q, cands, lex)
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
