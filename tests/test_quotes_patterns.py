@@ -458,3 +458,29 @@ def test_a_speaking_name_the_recogniser_tags_misc_is_a_person() -> None:
     )
     cands = find_candidates(doc, load_lexicon("fr"), default_table())
     assert [(e.name, e.kind) for e in cands.entities] == [("France-Isabelle Roux", "person")]
+
+
+def test_a_misc_name_after_a_comma_closing_a_long_inverted_subject_is_the_speaker() -> None:
+    # "« Oui », a expliqué la vice-présidente à la Section, Jeanne Roe.": the recogniser
+    # tags the name MISC and the parse hangs the complement on the verb.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.attribute import _apposed_after
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["«", "Oui", "»", ",", "a", "expliqué", "la", "vice-présidente", "à", "la"]
+    words += ["Section", ",", "Jeanne", "Roe", "."]
+    heads = [1, 5, 1, 5, 5, 5, 7, 5, 10, 10, 5, 12, 10, 12, 5]
+    deps = ["punct", "obj", "punct", "punct", "aux:tense", "ROOT", "det", "nsubj", "case"]
+    deps += ["det", "obl:arg", "punct", "appos", "flat:name", "punct"]
+    pos = ["PUNCT", "ADV", "PUNCT", "PUNCT", "AUX", "VERB", "DET", "NOUN", "ADP", "DET"]
+    pos += ["NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT"]
+    ents = ["O"] * 12 + ["B-MISC", "I-MISC", "O"]
+    doc = Doc(spacy.blank("fr").vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+    cands = find_candidates(doc, load_lexicon("fr"), default_table())
+    found = _apposed_after(doc, cands, (6, 8))
+    assert found is not None
+    assert cands.entities[found].name == "Jeanne Roe"

@@ -292,6 +292,7 @@ def _named_after_head(
     return None
 
 
+_RUN_ON_TOKENS = 15  # the most tokens between a subject and the comma before its name
 _CLAUSE_END = frozenset({".", ",", ";", ":", "!", "?", "»", "«", "“", "”", '"', ")", "—", "–"})
 
 
@@ -300,6 +301,16 @@ def _apposed_after(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | 
     of the migration office, Jean Bonheur." The parse often misses this apposition when the
     description is a long inverted subject ("a déclaré le chef du bureau ..., X.")."""
     comma = span[1]
+    # An inverted subject may run on in complements the parse hung on the verb ("a expliqué
+    # la vice-présidente à la Section de la Commission, Jeanne Roe."): the first comma of
+    # the clause, with no verb or quotation mark before it.
+    while (
+        comma < min(span[1] + _RUN_ON_TOKENS, len(doc))
+        and doc[comma].text not in _CLAUSE_END
+        and doc[comma].pos_ not in {"VERB", "AUX"}
+        and "\n" not in doc[comma].text
+    ):
+        comma += 1
     if comma + 1 >= len(doc) or doc[comma].text != ",":
         return None
     e = cands.by_token.get(comma + 1)
@@ -310,6 +321,9 @@ def _apposed_after(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | 
         end += 1
     if end < len(doc) and doc[end].text not in _CLAUSE_END and "\n" not in doc[end].text:
         return None
+    if comma > span[1]:
+        # The description the parse did not hang on the name is what says who they are.
+        cands.entities[e].add_description(doc[span[0] : comma].text)
     return e
 
 

@@ -247,7 +247,7 @@ def find_candidates(
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
         body_noun = _body_before(doc, ent, lex)
-        if ent.label_ in PERSON_LABELS:
+        if ent.label_ in PERSON_LABELS or _apposed_misc_name(doc, ent, body_noun):
             ent = _extend_name(doc, ent)
             toks = _name_tokens(ent, lex)
             words = [t.text for t in toks if t.is_alpha or "-" in t.text or "'" in t.text]
@@ -469,6 +469,21 @@ def _add_unrecognised_speakers(
                 entities[idx].add_description(d)
             if gender != "x":
                 entities[idx].gender = gender
+
+
+def _apposed_misc_name(doc: Doc, ent: Span, body_noun: str) -> bool:
+    """Whether an entity the recogniser tagged MISC is a person's name in apposition after a
+    comma ("a expliqué la vice-présidente de la Section, Shereen Roe."): two to four
+    capitalised proper nouns, no article or body noun before, hung as an apposition."""
+    if ent.label_ in PERSON_LABELS | ORG_LABELS or body_noun or ent.start == 0:
+        return False
+    words = [t for t in ent if t.text != "-"]
+    return (
+        doc[ent.start - 1].text == ","
+        and 2 <= len(words) <= 4
+        and all(_proper(t) and t.text[:1].isupper() for t in words)
+        and any(t.dep_ == "appos" for t in ent)
+    )
 
 
 def _misc_name(doc: Doc, tok: Token) -> Span | None:
