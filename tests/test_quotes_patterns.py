@@ -484,3 +484,13 @@ def test_a_misc_name_after_a_comma_closing_a_long_inverted_subject_is_the_speake
     found = _apposed_after(doc, cands, (6, 8))
     assert found is not None
     assert cands.entities[found].name == "Jeanne Roe"
+
+
+def test_elle_after_l_organisation_takes_up_the_body_named_before() -> None:
+    text = (
+        "« Les lits manquent », rapporte Lina Dubé, présidente du Cercle d’accueil.\n\n"
+        "Dans son rapport, le Cercle d’accueil dénonce la situation. L’organisation avait "
+        "prévenu les autorités. « Les visites seront insuffisantes », explique-t-elle."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Les visites")]
+    assert q.speaker == "Cercle d’accueil"

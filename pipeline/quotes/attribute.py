@@ -473,6 +473,42 @@ def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lex
 _OBJECT = frozenset({"obj", "dobj", "iobj", "obl", "obl:arg", "pobj", "dative"})
 
 
+def _body_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> int | None:
+    """The organisation an "a-t-elle expliqué" cue takes up when the last subject of the
+    pronoun's grammatical gender that could speak, before any person named as a subject, is
+    a definite noun that introduces a body: "L'organisation avait prévenu ... « ... »,
+    explique-t-elle" is the body the article named last before that noun. None otherwise
+    (English nouns have no gender: never)."""
+    cued = _pronoun_cue(doc, quote, lex)
+    if cued is None or cued[0][0] not in {"m", "f"} or cued[0][1] != "sg":
+        return None
+    gender = {"m": "Masc", "f": "Fem"}[cued[0][0]]
+    for tok in _back_two_paragraphs(doc, cued[1]):
+        e = cands.by_token.get(tok.i)
+        if e is not None and cands.entities[e].kind == "person" and tok.dep_ in _SUBJECT:
+            return None  # a person first: the person rule's
+        if tok.dep_ not in _SUBJECT or tok.pos_ != "NOUN":
+            continue
+        span = phrase_span(doc, tok)
+        lemma = tok.lemma_.lower()
+        if gender not in tok.morph.get("Gender"):
+            continue
+        if (
+            lemma not in lex.body_nouns
+            or doc[span[0]].text.lower() not in _DEFINITE
+            or any(i in cands.by_token for i in range(*span))
+        ):
+            if lemma in lex.speaker_nouns:
+                return None  # "le ministre": somebody the pronoun may stand for
+            continue  # "la zone d'hébergement « a rarement dépassé ... »": nobody
+        for prev in _back_two_paragraphs(doc, span[0]):
+            o = cands.by_token.get(prev.i)
+            if o is not None and cands.entities[o].kind == "org":
+                return o
+        return None
+    return None
+
+
 def _glued(doc: Doc, i: int, most: int = 3) -> str:
     """Token ``i`` and the tokens written on to it without a space (at most ``most`` in all),
     lower case: "celui-ci", which the French tokenizer cuts in three."""
@@ -551,8 +587,10 @@ def candidates_for(
     lex: Lexicon,
     prev_speaker: int | None,
     named_speaker: dict[int, int] | None = None,
+    body: int | None = None,
 ) -> list[Candidate]:
-    """The candidates for ``quote`` with their features."""
+    """The candidates for ``quote`` with their features (``body``: an organisation a
+    gendered pronoun takes up, kept among them; :func:`_body_antecedent`)."""
     cue: Cue = quote.cue
     named_speaker = named_speaker or {}
     q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
@@ -602,7 +640,8 @@ def candidates_for(
         for i, ent in enumerate(cands.entities)
         if i not in last_before and any(q1 <= m[0] < q1 + LOOK_AHEAD_TOKENS for m in ent.mentions)
     ]
-    pool = list(dict.fromkeys(order[:MAX_ENTITY_CANDIDATES] + subject_ents + soon))
+    extra = [body] if body is not None else []
+    pool = list(dict.fromkeys(order[:MAX_ENTITY_CANDIDATES] + subject_ents + soon + extra))
     best_overlap = 0.0
     out: list[Candidate] = []
     for idx in pool:
@@ -612,6 +651,7 @@ def candidates_for(
             and pronoun[0] in {"m", "f"}
             and pronoun[1] == "sg"
             and ent.kind != "person"
+            and idx != body
         ):
             continue  # "he said", "she said": a person
         if plural and ent.kind == "person":
@@ -755,7 +795,8 @@ def attribute(
     prev: int | None = None
     named_speaker: dict[int, int] = {}  # entity -> quotes whose cue named it so far
     for q in quotes:
-        options = candidates_for(doc, q, cands, lex, prev, named_speaker)
+        body = _body_antecedent(doc, q, cands, lex)
+        options = candidates_for(doc, q, cands, lex, prev, named_speaker, body)
         if not options:
             out.append((None, 0.0))
             continue
@@ -767,7 +808,13 @@ def attribute(
             out.append((best, 0.5))
             continue
         named = _named_by(doc, cands, q.cue.subject, lex)
-        taken_up = named[0] if named else _pronoun_antecedent(doc, q, cands, lex)
+        taken_up = (
+            named[0]
+            if named
+            else body
+            if body is not None
+            else _pronoun_antecedent(doc, q, cands, lex)
+        )
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
             if found:
