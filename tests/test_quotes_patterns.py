@@ -318,3 +318,179 @@ def test_gerund_between_verb_and_inverted_subject() -> None:
     )
     (q,) = extract_quotes(text, "fr")
     assert q.speaker == "Marco"
+
+
+def _candidates(
+    lang: str, words: list[str], ents: list[str], spaces: list[bool] | None = None
+) -> list[tuple[str, str, list[str]]]:
+    """(name, kind, titles) of the entities ``find_candidates`` makes of a flat parse given by
+    hand (every word hangs on the last one) with the recogniser's tags ``ents``."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    root = len(words) - 1
+    heads = [root] * len(words)
+    deps = ["dep"] * root + ["ROOT"]
+    vocab = spacy.blank(lang).vocab
+    doc = Doc(vocab, words=words, spaces=spaces, heads=heads, deps=deps, ents=ents)
+    cands = find_candidates(doc, load_lexicon(lang), default_table())
+    return [(e.name, e.kind, e.titles) for e in cands.entities if e.mentions]
+
+
+def test_a_day_the_recogniser_tags_as_a_person_is_nobody() -> None:
+    words = ["Mardi", ",", "Paule", "Brossard", "a", "répondu"]
+    ents = ["B-PER", "O", "B-PER", "I-PER", "O", "O"]
+    assert [c[0] for c in _candidates("fr", words, ents)] == ["Paule Brossard"]
+    words = ["After", "Saint", "Brendan", "’s", "Day", ",", "Tim", "Oakes", "replied"]
+    ents = ["O", "B-PERSON", "I-PERSON", "I-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O"]
+    assert [c[0] for c in _candidates("en", words, ents)] == ["Tim Oakes"]
+
+
+def test_a_name_after_an_article_or_a_body_noun_is_an_organisation() -> None:
+    # "au Gazettier": no person's name takes an article; "l'association Horizon 12": the
+    # body's name, its number included, and the noun the article later takes it up by.
+    words = ["Dans", "un", "entretien", "au", "Gazettier", ",", "Paule", "Brossard", "a", "parlé"]
+    ents = ["O", "O", "O", "O", "B-PER", "O", "B-PER", "I-PER", "O", "O"]
+    assert _candidates("fr", words, ents) == [
+        ("Gazettier", "org", []),
+        ("Paule Brossard", "person", []),
+    ]
+    words = ["l'", "association", "Horizon", "12", "a", "dénoncé"]
+    ents = ["O", "O", "B-PER", "O", "O", "O"]
+    assert _candidates("fr", words, ents) == [("Horizon 12", "org", ["association"])]
+
+
+def test_a_first_name_joined_by_a_hyphen_to_a_place_name_is_the_persons() -> None:
+    # The recogniser tags "France" of "France-Isabelle Roux" as a place.
+    words = ["a", "lancé", "France", "-", "Isabelle", "Roux"]
+    ents = ["O", "O", "B-LOC", "O", "B-PER", "I-PER"]
+    spaces = [True, True, False, False, True, False]
+    assert [c[0] for c in _candidates("fr", words, ents, spaces)] == ["France-Isabelle Roux"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        # A public body's definite phrase that names no entity of the article is the speaker,
+        # not the body named before.
+        (
+            "L’association Horizon Solidaire a dénoncé l’opération. La préfecture précise que "
+            "« 80 personnes ont accepté une mise à l’abri ».",
+            "80 personnes ont accepté une mise à l’abri",
+            "La préfecture",
+        ),
+        # A phrase that names no speaker, subject of a verb that is no speech verb, gives way
+        # to the person.
+        (
+            "Julie Marchetti a présenté son projet de loi pour refondre « l’ensemble du droit "
+            "des étrangers ».",
+            "l’ensemble du droit des étrangers",
+            "Julie Marchetti",
+        ),
+    ],
+)
+def test_the_cue_phrase_or_an_entity(text: str, quote: str, speaker: str) -> None:
+    found = [q for q in extract_quotes(text, "fr") if q.text == quote]
+    assert found, [q.text for q in extract_quotes(text, "fr")]
+    assert found[0].speaker == speaker
+
+
+def test_celui_ci_takes_up_the_person_named_last_whatever_their_role() -> None:
+    text = (
+        "Le collectif a interpellé le ministre de l’Intérieur, Paul Garnier, sur les expulsions."
+        " Celui-ci s’est exprimé lundi à la radio. Il était l’invité de Julien Marchand.\n\n"
+        "« Nous ferons tout notre possible », a-t-il expliqué."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Nous ferons")]
+    assert q.speaker == "Paul Garnier"
+
+
+def test_a_demonstrative_description_takes_up_the_person_named_last() -> None:
+    text = (
+        "Le journal a rencontré Lucie Barral, 52 ans, au palais de justice. Cette "
+        "avocate de Laval affirme que « les délais sont beaucoup plus longs ici »."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("les délais")]
+    assert q.speaker == "Lucie Barral"
+
+
+def test_a_pronoun_takes_up_the_one_person_its_paragraph_names_as_an_object() -> None:
+    text = (
+        "« Les files sont longues », raconte Marc Tessier, chauffeur de taxi.\n\n"
+        "Plus loin, le journal a rencontré Lucie Barral, 52 ans, devant sa voiture. "
+        "« Nous attendons depuis trois heures », dit-elle."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Nous attendons")]
+    assert q.speaker == "Lucie Barral"
+
+
+def test_a_speaking_name_the_recogniser_tags_misc_is_a_person() -> None:
+    # The recogniser may tag a hyphenated first name and its surname as MISC.
+    words = ["«", "Non", "»", ",", "lance", "France", "-", "Isabelle", "Roux", "."]
+    spaces = [True, False, True, False, True, False, False, True, False, False]
+    heads = [4, 4, 4, 4, 4, 7, 7, 4, 7, 4]
+    deps = ["punct", "obj", "punct", "punct", "ROOT", "flat:name", "flat:name", "obl:agent"]
+    deps += ["flat:name", "punct"]
+    pos = ["PUNCT", "ADV", "PUNCT", "PUNCT", "VERB", "PROPN", "PROPN", "PROPN", "PROPN", "PUNCT"]
+    lemmas = ["«", "non", "»", ",", "lancer", "France", "-", "Isabelle", "Roux", "."]
+    ents = ["O", "O", "O", "O", "O", "B-MISC", "I-MISC", "I-MISC", "I-MISC", "O"]
+
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    doc = Doc(
+        spacy.blank("fr").vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    cands = find_candidates(doc, load_lexicon("fr"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [("France-Isabelle Roux", "person")]
+
+
+def test_a_misc_name_after_a_comma_closing_a_long_inverted_subject_is_the_speaker() -> None:
+    # "« Oui », a expliqué la vice-présidente à la Section, Jeanne Roe.": the recogniser
+    # tags the name MISC and the parse hangs the complement on the verb.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.attribute import _apposed_after
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["«", "Oui", "»", ",", "a", "expliqué", "la", "vice-présidente", "à", "la"]
+    words += ["Section", ",", "Jeanne", "Roe", "."]
+    heads = [1, 5, 1, 5, 5, 5, 7, 5, 10, 10, 5, 12, 10, 12, 5]
+    deps = ["punct", "obj", "punct", "punct", "aux:tense", "ROOT", "det", "nsubj", "case"]
+    deps += ["det", "obl:arg", "punct", "appos", "flat:name", "punct"]
+    pos = ["PUNCT", "ADV", "PUNCT", "PUNCT", "AUX", "VERB", "DET", "NOUN", "ADP", "DET"]
+    pos += ["NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT"]
+    ents = ["O"] * 12 + ["B-MISC", "I-MISC", "O"]
+    doc = Doc(spacy.blank("fr").vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+    cands = find_candidates(doc, load_lexicon("fr"), default_table())
+    found = _apposed_after(doc, cands, (6, 8))
+    assert found is not None
+    assert cands.entities[found].name == "Jeanne Roe"
+
+
+def test_elle_after_l_organisation_takes_up_the_body_named_before() -> None:
+    text = (
+        "« Les lits manquent », rapporte Lina Dubé, présidente du Cercle d’accueil.\n\n"
+        "Dans son rapport, le Cercle d’accueil dénonce la situation. L’organisation avait "
+        "prévenu les autorités. « Les visites seront insuffisantes », explique-t-elle."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Les visites")]
+    assert q.speaker == "Cercle d’accueil"

@@ -161,3 +161,17 @@ def test_the_french_politician_list_reads_de_l_opposition(description: str) -> N
 def test_the_united_nations_in_either_case(description: str) -> None:
     """Without the organisation table's help: the rules' own list, in either case."""
     assert rule_role(description, [], "person")[0] == "international"
+
+
+def test_in_french_text_a_after_a_name_is_the_verb_not_an_article() -> None:
+    from pipeline.quotes.roles import _post_window
+
+    rules = default_role_rules()
+    fr = (
+        "La file d’attente s’allonge devant le centre et les familles attendent dans le froid. "
+        "Jeanne Roe, 45 ans, a fui le pays en 2019 avec ses enfants."
+    )
+    assert _post_window(fr, fr.index("Jeanne Roe") + len("Jeanne Roe"), rules) == ""
+    en = "The queue grows and families wait in the cold. Jeanne Roe, 45, a lawyer, said so."
+    end = en.index("Jeanne Roe") + len("Jeanne Roe")
+    assert _post_window(en, end, rules) == "a lawyer"

@@ -141,7 +141,9 @@ def _span_entities(cands: Candidates, span: tuple[int, int] | None) -> list[int]
     return seen
 
 
-def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list[int]:
+def _named_by(
+    doc: Doc, cands: Candidates, span: tuple[int, int] | None, lex: Lexicon | None = None
+) -> list[int]:
     """Entities the phrase is a name of: its head's ("Immigration Minister Marc Miller") or an
     apposition's ("le ministre François Legault"), not names inside a description ("a CBSA
     spokesperson", "Abrego Garcia's lawyers")."""
@@ -164,11 +166,35 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None) -> list
             lambda: _apposed_after(doc, cands, span),
             lambda: _earlier_named(doc, cands, span),
             lambda: _described_person(doc, cands, span),
+            lambda: _demonstrative_person(doc, cands, span, lex),
         )
         e = next((e for e in (rule() for rule in rules) if e is not None), None)
         if e is not None:
             found.append(e)
     return found
+
+
+def _demonstrative_person(
+    doc: Doc, cands: Candidates, span: tuple[int, int], lex: Lexicon | None
+) -> int | None:
+    """The person a demonstrative description of a person takes up: the last one named
+    before it, of the noun's gender ("La Presse a rencontré Gloria Roe. ... Cette résidante
+    de Laval affirme que ..."). Bodies ("cette association") and groups are left alone."""
+    if lex is None or doc[span[0]].text.lower() not in lex.demonstrative_determiners:
+        return None
+    head = doc[span[0] : span[1]].root
+    lemma = head.lemma_.lower()
+    if (
+        head.pos_ != "NOUN"
+        or "Plur" in head.morph.get("Number")
+        or lemma not in lex.speaker_nouns
+        or lemma in lex.group_nouns
+        or lemma in lex.body_nouns
+        or lemma in lex.institution_nouns
+    ):
+        return None
+    gender = {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
+    return _last_person(doc, span[0], cands, gender)
 
 
 def _definite_singular_noun(doc: Doc, span: tuple[int, int]) -> Token | None:
@@ -266,6 +292,7 @@ def _named_after_head(
     return None
 
 
+_RUN_ON_TOKENS = 15  # the most tokens between a subject and the comma before its name
 _CLAUSE_END = frozenset({".", ",", ";", ":", "!", "?", "»", "«", "“", "”", '"', ")", "—", "–"})
 
 
@@ -274,6 +301,16 @@ def _apposed_after(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | 
     of the migration office, Jean Bonheur." The parse often misses this apposition when the
     description is a long inverted subject ("a déclaré le chef du bureau ..., X.")."""
     comma = span[1]
+    # An inverted subject may run on in complements the parse hung on the verb ("a expliqué
+    # la vice-présidente à la Section de la Commission, Jeanne Roe."): the first comma of
+    # the clause, with no verb or quotation mark before it.
+    while (
+        comma < min(span[1] + _RUN_ON_TOKENS, len(doc))
+        and doc[comma].text not in _CLAUSE_END
+        and doc[comma].pos_ not in {"VERB", "AUX"}
+        and "\n" not in doc[comma].text
+    ):
+        comma += 1
     if comma + 1 >= len(doc) or doc[comma].text != ",":
         return None
     e = cands.by_token.get(comma + 1)
@@ -284,6 +321,9 @@ def _apposed_after(doc: Doc, cands: Candidates, span: tuple[int, int]) -> int | 
         end += 1
     if end < len(doc) and doc[end].text not in _CLAUSE_END and "\n" not in doc[end].text:
         return None
+    if comma > span[1]:
+        # The description the parse did not hang on the name is what says who they are.
+        cands.entities[e].add_description(doc[span[0] : comma].text)
     return e
 
 
@@ -355,7 +395,8 @@ def _continues_name(prev: Token, tok: Token) -> bool:
     )
 
 
-_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
+# The agent of a passive ("a été dénoncé par X") is who acts, as a subject is.
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "nsubjpass", "obl:agent"})
 
 
 def _pronoun_cue(
@@ -373,14 +414,15 @@ def _pronoun_cue(
     return pron, q_tok.start, cue.subject[0]
 
 
-def _back_two_paragraphs(doc: Doc, start: int) -> Iterator[Token]:
-    """The tokens before token ``start``, nearest first, in its paragraph and the one before."""
+def _back_two_paragraphs(doc: Doc, start: int, back: int = 1) -> Iterator[Token]:
+    """The tokens before token ``start``, nearest first, in its paragraph and the one before
+    (the ``back`` ones before)."""
     paragraphs = 0
     for i in range(start - 1, -1, -1):
         tok = doc[i]
         if "\n" in tok.text or "\n" in tok.whitespace_:
             paragraphs += 1
-            if paragraphs > 1:
+            if paragraphs > back:
                 return
         yield tok
 
@@ -390,19 +432,99 @@ def _pronoun_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lex
     clause's subject (or in apposition to it) before the quote, in its paragraph or the one
     before, of the pronoun's gender or of unknown gender; people named otherwise (objects,
     possessives) are passed over. "José Rivera crossed into Mexico by raft. “...,” he said."
-    None when there is no such person or no such cue."""
+    When the quote's paragraph names no subject person but one person as an object, that
+    person. None when there is no such person or no such cue."""
     cued = _pronoun_cue(doc, quote, lex)
     if cued is None or cued[0][0] not in {"m", "f"} or cued[0][1] != "sg":
         return None
     gender = cued[0][0]
+    here: set[int] = set()  # people named in the quote's paragraph, none as a subject
+    in_paragraph = True
     for tok in _back_two_paragraphs(doc, cued[1]):
+        if in_paragraph and ("\n" in tok.text or "\n" in tok.whitespace_):
+            in_paragraph = False
+            if len(here) == 1:
+                # "La Presse a rencontré Gloria Roe, 60 ans. « ... », dit-elle.": the one
+                # person the paragraph names, an object, before a subject further back.
+                return here.pop()
+        demo = lex.demonstratives.get(_glued(doc, tok.i))
+        if demo is not None and tok.dep_ in _SUBJECT and demo[0] in {gender, "x"}:
+            # "... appelé le secrétaire d'État, Jean Roe. Celui-ci s'est exprimé ... « ... »,
+            # a-t-il expliqué": the person "Celui-ci" takes up, whatever their role.
+            found = _last_person(doc, tok.i, cands, demo[0])
+            if found is not None:
+                return found
         e = cands.by_token.get(tok.i)
         if e is None or cands.entities[e].kind != "person":
             continue
         head = tok
         while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
             head = head.head
-        if head.dep_ in _SUBJECT and cands.entities[e].gender in {gender, "x"}:
+        if cands.entities[e].gender not in {gender, "x"}:
+            continue
+        if head.dep_ in _SUBJECT:
+            return e
+        if in_paragraph and head.dep_ in _OBJECT and tok.i < cued[2]:
+            here.add(e)
+    return here.pop() if in_paragraph and len(here) == 1 else None
+
+
+# What a verb does something to or with: "a rencontré Gloria Roe", "met with Gloria Roe".
+_OBJECT = frozenset({"obj", "dobj", "iobj", "obl", "obl:arg", "pobj", "dative"})
+
+
+def _body_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> int | None:
+    """The organisation an "a-t-elle expliqué" cue takes up when the last subject of the
+    pronoun's grammatical gender that could speak, before any person named as a subject, is
+    a definite noun that introduces a body: "L'organisation avait prévenu ... « ... »,
+    explique-t-elle" is the body the article named last before that noun. None otherwise
+    (English nouns have no gender: never)."""
+    cued = _pronoun_cue(doc, quote, lex)
+    if cued is None or cued[0][0] not in {"m", "f"} or cued[0][1] != "sg":
+        return None
+    gender = {"m": "Masc", "f": "Fem"}[cued[0][0]]
+    for tok in _back_two_paragraphs(doc, cued[1]):
+        e = cands.by_token.get(tok.i)
+        if e is not None and cands.entities[e].kind == "person" and tok.dep_ in _SUBJECT:
+            return None  # a person first: the person rule's
+        if tok.dep_ not in _SUBJECT or tok.pos_ != "NOUN":
+            continue
+        span = phrase_span(doc, tok)
+        lemma = tok.lemma_.lower()
+        if gender not in tok.morph.get("Gender"):
+            continue
+        if (
+            lemma not in lex.body_nouns
+            or doc[span[0]].text.lower() not in _DEFINITE
+            or any(i in cands.by_token for i in range(*span))
+        ):
+            if lemma in lex.speaker_nouns:
+                return None  # "le ministre": somebody the pronoun may stand for
+            continue  # "la zone d'hébergement « a rarement dépassé ... »": nobody
+        for prev in _back_two_paragraphs(doc, span[0]):
+            o = cands.by_token.get(prev.i)
+            if o is not None and cands.entities[o].kind == "org":
+                return o
+        return None
+    return None
+
+
+def _glued(doc: Doc, i: int, most: int = 3) -> str:
+    """Token ``i`` and the tokens written on to it without a space (at most ``most`` in all),
+    lower case: "celui-ci", which the French tokenizer cuts in three."""
+    j = i
+    while j + 1 < len(doc) and j + 1 - i < most and not doc[j].whitespace_:
+        j += 1
+    return doc[i : j + 1].text.lower()
+
+
+def _last_person(doc: Doc, start: int, cands: Candidates, gender: str) -> int | None:
+    """The last person named before token ``start`` (in its paragraph or the two before: a
+    heading may stand between), in any role, of ``gender`` or of unknown gender."""
+    for tok in _back_two_paragraphs(doc, start, back=2):
+        e = cands.by_token.get(tok.i)
+        ent = cands.entities[e] if e is not None else None
+        if ent is not None and ent.kind == "person" and ent.gender in {gender, "x"}:
             return e
     return None
 
@@ -465,15 +587,17 @@ def candidates_for(
     lex: Lexicon,
     prev_speaker: int | None,
     named_speaker: dict[int, int] | None = None,
+    body: int | None = None,
 ) -> list[Candidate]:
-    """The candidates for ``quote`` with their features."""
+    """The candidates for ``quote`` with their features (``body``: an organisation a
+    gendered pronoun takes up, kept among them; :func:`_body_antecedent`)."""
     cue: Cue = quote.cue
     named_speaker = named_speaker or {}
     q_tok = doc.char_span(quote.start, quote.end, alignment_mode="expand")
     q0 = q_tok.start if q_tok is not None else 0
     q1 = q_tok.end if q_tok is not None else 0
     sent = doc[q0].sent if q_tok is not None and len(doc) else None
-    subject_ents = _named_by(doc, cands, cue.subject)
+    subject_ents = _named_by(doc, cands, cue.subject, lex)
     listener_ents = set(_span_entities(cands, cue.listener))
     subj_word = doc[cue.subject[0]].text.lstrip("-").lower() if cue.subject else ""
     pronoun = (
@@ -516,7 +640,8 @@ def candidates_for(
         for i, ent in enumerate(cands.entities)
         if i not in last_before and any(q1 <= m[0] < q1 + LOOK_AHEAD_TOKENS for m in ent.mentions)
     ]
-    pool = list(dict.fromkeys(order[:MAX_ENTITY_CANDIDATES] + subject_ents + soon))
+    extra = [body] if body is not None else []
+    pool = list(dict.fromkeys(order[:MAX_ENTITY_CANDIDATES] + subject_ents + soon + extra))
     best_overlap = 0.0
     out: list[Candidate] = []
     for idx in pool:
@@ -526,6 +651,7 @@ def candidates_for(
             and pronoun[0] in {"m", "f"}
             and pronoun[1] == "sg"
             and ent.kind != "person"
+            and idx != body
         ):
             continue  # "he said", "she said": a person
         if plural and ent.kind == "person":
@@ -615,6 +741,52 @@ def _best_of_pronoun_gender(
     return max(fitting, key=lambda sc: sc[0]) if fitting else (best_score, best)
 
 
+def _phrase_or_entity(
+    doc: Doc,
+    quote: FoundQuote,
+    lex: Lexicon,
+    scored: list[tuple[float, Candidate]],
+    best_score: float,
+    best: Candidate,
+) -> tuple[float, Candidate]:
+    """Where the cue's own phrase and the ranker disagree:
+
+    - a phrase that names no speaker, the subject of a verb that is no speech verb ("son
+      projet de loi pour refondre « ... »", "des sanctions pénales seront prévues pour
+      « ... »"), gives way to the best person or body;
+    - an indefinite phrase naming a speaker ("un policier a dit", "a police source said")
+      or a definite one headed by a public body's noun ("la préfecture précise que"), whose
+      words the article uses for no named entity, is the speaker: the ranker's person or
+      body is somebody else ("the official", "l'homme" take up a named person, and stay
+      the ranker's).
+    """
+    phrase = next((sc for sc in scored if sc[1].entity is None), None)
+    entities = [sc for sc in scored if sc[1].entity is not None]
+    if phrase is None or quote.cue.subject is None:
+        return best_score, best
+    f = phrase[1].features
+    if best is phrase[1]:
+        if quote.cue.kind == "governing" and f["phrase_not_speaker"] and entities:
+            return max(entities, key=lambda sc: sc[0])
+        return best_score, best
+    phrase_toks = doc[quote.cue.subject[0] : quote.cue.subject[1]]
+    head = phrase_toks.root
+    if (
+        quote.cue.kind not in {"verb", "incise", "colon"}
+        or not f["phrase_speaker_noun"]
+        or f["phrase_resolvable"]
+        or head.pos_ != "NOUN"
+        or any("Yes" in t.morph.get("Poss") or t.tag_ == "PRP$" for t in phrase_toks)
+    ):
+        return best_score, best  # "his government": the person it belongs to
+    if f["phrase_indefinite"] or (
+        f["phrase_definite"]
+        and (head.lemma_.lower() in lex.institution_nouns or head.lower_ in lex.institution_nouns)
+    ):
+        return phrase
+    return best_score, best
+
+
 def attribute(
     doc: Doc, quotes: list[FoundQuote], cands: Candidates, lex: Lexicon, ranker: Ranker
 ) -> list[tuple[Candidate | None, float]]:
@@ -623,7 +795,8 @@ def attribute(
     prev: int | None = None
     named_speaker: dict[int, int] = {}  # entity -> quotes whose cue named it so far
     for q in quotes:
-        options = candidates_for(doc, q, cands, lex, prev, named_speaker)
+        body = _body_antecedent(doc, q, cands, lex)
+        options = candidates_for(doc, q, cands, lex, prev, named_speaker, body)
         if not options:
             out.append((None, 0.0))
             continue
@@ -634,14 +807,22 @@ def attribute(
             best = Candidate(group, "group", None, dict.fromkeys(FEATURES, 0.0))
             out.append((best, 0.5))
             continue
-        named = _named_by(doc, cands, q.cue.subject)
-        taken_up = named[0] if named else _pronoun_antecedent(doc, q, cands, lex)
+        named = _named_by(doc, cands, q.cue.subject, lex)
+        taken_up = (
+            named[0]
+            if named
+            else body
+            if body is not None
+            else _pronoun_antecedent(doc, q, cands, lex)
+        )
         if taken_up is not None and best.entity != taken_up:
             found = [sc for sc in scored if sc[1].entity == taken_up]
             if found:
                 best_score, best = found[0]
         elif best.features["pronoun_gender_clash"]:
             best_score, best = _best_of_pronoun_gender(scored, best_score, best)
+        else:
+            best_score, best = _phrase_or_entity(doc, q, lex, scored, best_score, best)
         out.append((best, best_score))
         if named:
             prev = named[0]

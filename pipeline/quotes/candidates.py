@@ -91,6 +91,20 @@ def is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
 
 
+def _body_before(doc: Doc, ent: Span, lex: Lexicon) -> str:
+    """The word right before a name the recogniser tagged as a person, lower case, when it
+    makes the name a body's: an article ("au Nieuwsblad", "the Guardian"; no person's name
+    takes one) or a noun that introduces a body ("l'association Utopia", "the charity Safe
+    Harbour"); "" otherwise."""
+    if ent.start == 0:
+        return ""
+    prev = doc[ent.start - 1]
+    word = prev.text.lower()
+    if "\n" in prev.whitespace_ or prev.is_sent_end:
+        return ""
+    return word if word in lex.name_articles or word in lex.body_nouns else ""
+
+
 def _org_key(name: str, table: OrgTable) -> tuple[str, Organisation | None]:
     org = table.lookup(name)
     if org is not None:
@@ -193,9 +207,10 @@ def _extend_name(doc: Doc, ent: Span) -> Span:
     """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi", "Jeanne
     Carrey" of "Jeanne Carrey-Conte", "Isabelle Roe" of "France-Isabelle Roe"): the
     capitalised proper nouns right after it and the capitalised words a hyphen joins to
-    either end belong to it."""
+    either end belong to it, whatever the recogniser made of a first part (the place
+    "France" of "France-Isabelle") unless it took it for an organisation's name."""
     start = ent.start
-    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ in {"", ent.label_}:
+    while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ not in ORG_LABELS:
         start -= 2
     if start < ent.start:
         ent = doc[start : ent.end]
@@ -231,14 +246,25 @@ def find_candidates(
     for ent in doc.ents:
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
-        if ent.label_ in PERSON_LABELS:
+        body_noun = _body_before(doc, ent, lex)
+        if ent.label_ in PERSON_LABELS or _apposed_misc_name(doc, ent, body_noun):
             ent = _extend_name(doc, ent)
             toks = _name_tokens(ent, lex)
             words = [t.text for t in toks if t.is_alpha or "-" in t.text or "'" in t.text]
             if not words:
                 continue
+            if words[-1].lower() in lex.time_nouns:
+                continue  # "Lundi", "St Patrick's Day": a date, nobody
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
+            if body_noun:
+                # "au Nieuwsblad", "l'association Utopia 56": a body the recogniser took for a
+                # person; a number right after is part of its name.
+                kind = "org"
+                if ent.end < len(doc) and doc[ent.end].like_num and doc[ent.end].is_digit:
+                    ent = doc[ent.start : ent.end + 1]
+                    name = _clean(ent, lex, org=True)
+                words = name.split()
         elif ent.label_ in ORG_LABELS:
             if _portfolio(ent, lex):
                 continue
@@ -300,6 +326,8 @@ def find_candidates(
         for i in range(ent.start, ent.end):
             by_token[i] = idx
         titles, descriptions, gender = _describe(doc, ent, lex)
+        if body_noun in lex.body_nouns and body_noun not in titles:
+            titles.append(body_noun)  # "l'association": what "L'association a dit" takes up
         for t in titles:
             if t not in ent_obj.titles:
                 ent_obj.titles.append(t)
@@ -392,20 +420,29 @@ def _add_unrecognised_speakers(
         if any(s <= verb.idx < e for s, e in quoted):
             continue
         for subj in verb.children:
-            if subj.dep_ not in {"nsubj", "nsubj:pass"} or not _proper(subj) or subj.i in by_token:
+            if (
+                subj.dep_ not in {"nsubj", "nsubj:pass", "obl:agent"}
+                or not _proper(subj)
+                or subj.i in by_token
+            ):
                 continue
             if _is_dateline(doc, doc[subj.i : subj.i + 1]):
                 continue
-            toks = sorted(
-                [
-                    subj,
-                    *(
-                        c
-                        for c in subj.children
-                        if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
-                    ),
-                ],
-                key=lambda t: t.i,
+            misc = _misc_name(doc, subj)
+            toks = (
+                list(misc)
+                if misc is not None
+                else sorted(
+                    [
+                        subj,
+                        *(
+                            c
+                            for c in subj.children
+                            if c.dep_ in {"compound", "flat:name", "flat"} and _proper(c)
+                        ),
+                    ],
+                    key=lambda t: t.i,
+                )
             )
             start, end = toks[0].i, toks[-1].i + 1
             if any(i in by_token for i in range(start, end)):
@@ -418,7 +455,8 @@ def _add_unrecognised_speakers(
             idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
             if idx is None:
                 kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
-                entities.append(Entity(name=" ".join(words), kind=kind))
+                name = _clean(span, lex) if misc is not None else " ".join(words)
+                entities.append(Entity(name=name, kind=kind))
                 idx = len(entities) - 1
                 for w in words:
                     person_index.setdefault(w.lower(), []).append(idx)
@@ -431,6 +469,33 @@ def _add_unrecognised_speakers(
                 entities[idx].add_description(d)
             if gender != "x":
                 entities[idx].gender = gender
+
+
+def _apposed_misc_name(doc: Doc, ent: Span, body_noun: str) -> bool:
+    """Whether an entity the recogniser tagged MISC is a person's name in apposition after a
+    comma ("a expliqué la vice-présidente de la Section, Shereen Roe."): two to four
+    capitalised proper nouns, no article or body noun before, hung as an apposition."""
+    if ent.label_ in PERSON_LABELS | ORG_LABELS or body_noun or ent.start == 0:
+        return False
+    words = [t for t in ent if t.text != "-"]
+    return (
+        doc[ent.start - 1].text == ","
+        and 2 <= len(words) <= 4
+        and all(_proper(t) and t.text[:1].isupper() for t in words)
+        and any(t.dep_ == "appos" for t in ent)
+    )
+
+
+def _misc_name(doc: Doc, tok: Token) -> Span | None:
+    """The name a speaking proper noun is part of when the recogniser tagged it neither
+    person nor organisation ("lance France-Isabelle Roe" tagged MISC): the entity's span, if
+    it is all capitalised proper nouns and hyphens."""
+    if not tok.ent_type_ or tok.ent_type_ in PERSON_LABELS | ORG_LABELS:
+        return None
+    span = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    if span is None or not all(t.text == "-" or _proper(t) and t.text[:1].isupper() for t in span):
+        return None
+    return span
 
 
 def _learn_genders(

@@ -7,7 +7,7 @@ the TOML file and reruns the evaluation. Unknown languages fall back to English 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.paths import REFERENCE_DIR
@@ -43,6 +43,16 @@ class Lexicon:
     # Titles and bodies whose complement is a portfolio, not a speaker ("ministre de
     # l'Intérieur", "Home Affairs Commissioner").
     portfolio_heads: frozenset[str] = frozenset()
+    # Words right before a name that make it no person's: an article ("au Nieuwsblad") or a
+    # noun that introduces a body ("l'association Utopia 56", "the charity Safe Harbour").
+    name_articles: frozenset[str] = frozenset()
+    body_nouns: frozenset[str] = frozenset()
+    # Public bodies a definite phrase names on its own ("la préfecture précise que").
+    institution_nouns: frozenset[str] = frozenset()
+    # Determiners of a description that takes up somebody named before ("cette résidante").
+    demonstrative_determiners: frozenset[str] = frozenset()
+    # Demonstratives that take up the person last named, whatever their role ("Celui-ci").
+    demonstratives: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
         """The gender and number of the pronoun ``word`` (case ignored); None when the lists
@@ -81,6 +91,11 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         if not (isinstance(pair, list) and len(pair) == 2 and pair[1] in ("sg", "pl")):
             raise LexiconError(f"{path}: pronouns.{word} must be [gender, sg|pl]")
         pronouns[word.lower()] = (str(pair[0]), str(pair[1]))
+    demonstratives: dict[str, tuple[str, str]] = {}
+    for word, pair in (data.get("demonstratives") or {}).items():
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[1] in ("sg", "pl")):
+            raise LexiconError(f"{path}: demonstratives.{word} must be [gender, sg|pl]")
+        demonstratives[word.lower()] = (str(pair[0]), str(pair[1]))
     titles = data.get("titles") or {}
     if not all(isinstance(v, str) for v in titles.values()):
         raise LexiconError(f"{path}: titles values must be strings")
@@ -103,4 +118,11 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
         term_cues=terms,
         portfolio_heads=frozenset(_strings(path, {"p": data.get("portfolio_heads", [])}, "p")),
+        name_articles=frozenset(_strings(path, {"p": data.get("name_articles", [])}, "p")),
+        body_nouns=frozenset(_strings(path, {"p": data.get("body_nouns", [])}, "p")),
+        demonstratives=demonstratives,
+        demonstrative_determiners=frozenset(
+            _strings(path, {"p": data.get("demonstrative_determiners", [])}, "p")
+        ),
+        institution_nouns=frozenset(_strings(path, {"p": data.get("institution_nouns", [])}, "p")),
     )

@@ -54,6 +54,9 @@ class RoleRules:
     pre_cut: re.Pattern[str]
     post_cut: re.Pattern[str]
     appositive_start: re.Pattern[str]
+    # French starts only: in French text "a" after "Jeanne Roe, 45 ans," is the verb
+    # ("a fui le pays"), not the English article.
+    appositive_start_fr: re.Pattern[str]
     title_continuation: re.Pattern[str]
     post_lead: re.Pattern[str]
     age: re.Pattern[str]
@@ -74,6 +77,11 @@ def _words(path: Path, table: object, key: str) -> list[str]:
             raise RoleRulesError(f"{path}: {key}.{lang} must be a list of phrases")
         out.extend(value)
     return out
+
+
+def _only_fr(table: object) -> object:
+    """The French list of an ``en``/``fr`` table (the table itself when it is no table)."""
+    return {"fr": table.get("fr", [])} if isinstance(table, dict) else table
 
 
 def _alternation(path: Path, phrases: list[str], key: str) -> str:
@@ -152,6 +160,10 @@ def load_role_rules(path: Path | str | None = None) -> RoleRules:
         appositive_start=re.compile(
             rf"(?:{alt(ctx.get('appositive_starts'), 'appositive_starts')}|[A-ZÀ-Þ])(?:\s|\b)"
             rf"|(?:{alt(ctx.get('apposition_nouns'), 'apposition_nouns')})\b",
+        ),
+        appositive_start_fr=re.compile(
+            rf"(?:{alt(_only_fr(ctx.get('appositive_starts')), 'appositive_starts')}|[A-ZÀ-Þ])"
+            rf"(?:\s|\b)|(?:{alt(_only_fr(ctx.get('apposition_nouns')), 'apposition_nouns')})\b",
         ),
         title_continuation=re.compile(
             rf"(?:{alt(ctx.get('title_continuations'), 'title_continuations')})(?:\s|$|(?<=['’]))"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.records import SPEAKER_ROLES, Quote
@@ -326,9 +327,17 @@ def _post_window(text: str, end: int, rules: RoleRules) -> str:
     post = clauses[0]
     if rules.age.fullmatch(post) and len(clauses) >= 2:
         post = clauses[1]  # "Ibrahima Sow, 31, from Senegal"
-    if not rules.appositive_start.match(post):
+    starts = rules.appositive_start_fr if _french(text, rules) else rules.appositive_start
+    if not starts.match(post):
         return ""  # "Jane Roe, 41, was arrested by ...": a predicate, not a description
     return " ".join(post.split()[:20])
+
+
+@lru_cache(maxsize=16)
+def _french(text: str, rules: RoleRules) -> bool:
+    """Whether an article reads as French: more French than English hint words in its
+    first 3,000 characters."""
+    return _guess_langs([text[:3000]], rules)[0] == "fr"
 
 
 def _context_role(
