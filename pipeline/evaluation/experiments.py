@@ -8,6 +8,7 @@
     python -m pipeline.evaluation.experiments quote-prior  # shift the quote stance priors?
     python -m pipeline.evaluation.experiments article-cv   # article model settings, by outlet
     python -m pipeline.evaluation.experiments quote-role   # does the speaker's role help?
+    python -m pipeline.evaluation.experiments quote-ensemble  # average several quote models?
 
 ``demo-half`` splits the demo site's article files in two by a hash of the file name, trains
 the stance model once on the committed statements alone and once with the quotes of the first
@@ -29,7 +30,9 @@ rule is scored beside it on the same articles. ``quote-role`` runs the quote sta
 validation articles and stacks the quote stance model's log-probabilities with the speaker's
 role (the stage's predicted role of the quote found at the gold span, or the annotators' role
 as a ceiling) in a class-balanced logistic regression, scored by five-fold cross-validation
-by outlet on the validation quotes. None reads the devset or the corpus's test part.
+by outlet on the validation quotes. ``quote-ensemble`` scores quote stance models of the round-one
+comparison alone and averaged in declared ensembles on the validation quotes. None reads the
+devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -520,6 +523,79 @@ def quote_role_check(config: ModelsConfig, corpus: Path = CORPUS) -> None:
             print(f"| {name} | {c} | " + " | ".join(f"{v:.3f}" for v in cells) + " |")
 
 
+# Quote stance models already compared one by one (docs/models.md, round one), as
+# ``(base, method, stance settings)``; the ensembles below average their probabilities.
+ENSEMBLE_MEMBERS: dict[str, tuple[str, str, dict]] = {
+    "e5 LoRA 5e-4 (shipped)": ("e5-small", "lora", {"learning_rate": 5e-4}),
+    "e5 LoRA 1e-3": ("e5-small", "lora", {"learning_rate": 1e-3}),
+    "e5 full fine-tune": ("e5-small", "finetune", {"learning_rate": 1e-4}),
+    "MiniLM full fine-tune (en)": ("minilm", "finetune", {"learning_rate": 1e-4}),
+    "mpnet frozen head (en)": ("mpnet", "head", {"learning_rate": 1e-4}),
+    "mpnet full fine-tune (en)": ("mpnet", "finetune", {"learning_rate": 5e-5}),
+}
+# Declared before any ensemble was scored: the three e5 recipes (both languages), the shipped
+# model with the cheapest English model of another family, and every member.
+ENSEMBLES: dict[str, tuple[str, ...]] = {
+    "three e5 recipes": ("e5 LoRA 5e-4 (shipped)", "e5 LoRA 1e-3", "e5 full fine-tune"),
+    "shipped + MiniLM (en)": ("e5 LoRA 5e-4 (shipped)", "MiniLM full fine-tune (en)"),
+    "shipped + mpnet fine-tune (en)": ("e5 LoRA 5e-4 (shipped)", "mpnet full fine-tune (en)"),
+    "every member": tuple(ENSEMBLE_MEMBERS),
+}
+
+
+def quote_ensemble_check(
+    config: ModelsConfig, corpus: Path = CORPUS, split: str = "validation"
+) -> None:
+    """Each member alone and each declared ensemble (the mean of the probabilities of the
+    members that read the quote's language) on the corpus's ``split`` quotes, the classifier
+    alone (no off-topic rule), English and French apart. Members missing from the model
+    cache are trained first (``compare``'s settings); a member that cannot be loaded is
+    reported and left out of every ensemble that names it."""
+    import numpy as np
+
+    from models.inputs import quote_input
+
+    gold = gold_data.load_gold(corpus, split)
+    refs = [(g, q) for g in gold for q in g.quotes if q.stance is not None]
+    langs = [g.language or "" for g, _ in refs]
+    labels = list(STANCES)
+    gold_y = [str(q.stance) for _, q in refs]
+    probs: dict[str, np.ndarray] = {}  # member -> (quotes, 3), NaN rows where unread
+    for name, (base, method, settings) in ENSEMBLE_MEMBERS.items():
+        member = TextClassifier.load(
+            "stance", variant_config(config, base, method, settings), progress=True
+        )
+        preds = member.predict(
+            [quote_input(q.text, g.text, q.start, q.end, member.quote_context) for g, q in refs],
+            langs,
+        )
+        probs[name] = np.array(
+            [[p.scores[s] for s in labels] if p else [np.nan] * 3 for p in preds]
+        )
+        print(f"{name}: {member.version}", flush=True)
+
+    def decide(names: Sequence[str]) -> list[str | None]:
+        stacked = np.stack([probs[n] for n in names])
+        read = ~np.isnan(stacked[:, :, 0])
+        total = np.where(read[:, :, None], stacked, 0.0).sum(axis=0)
+        return [labels[int(np.argmax(t))] if read[:, i].any() else None
+                for i, t in enumerate(total)]  # fmt: skip
+
+    print(f"{split} quotes {len(refs)}")
+    print("| quote stance from | en | fr | all |")
+    print("| --- | --- | --- | --- |")
+    rows = [(n, (n,)) for n in ENSEMBLE_MEMBERS] + list(ENSEMBLES.items())
+    for name, names in rows:
+        decided = decide(names)
+        scores = _macro_f1_by_language(gold_y, decided, langs)
+        read = [
+            any(d for d, x in zip(decided, langs, strict=True) if lang in (None, x))
+            for lang in ("en", "fr", None)
+        ]
+        cells = [f"{f1:.3f}" if ok else "NULL" for f1, ok in zip(scores, read, strict=True)]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m pipeline.evaluation.experiments``: run one of the experiments."""
     parser = argparse.ArgumentParser(
@@ -535,6 +611,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "quote-prior",
             "article-cv",
             "quote-role",
+            "quote-ensemble",
         ),
     )
     parser.add_argument("--config", type=Path, default=None, help="models config")
@@ -557,6 +634,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.check == "quote-role":
         quote_role_check(config)
+        return
+    if args.check == "quote-ensemble":
+        quote_ensemble_check(config)
         return
     if args.check == "demo-half":
         demo_half(config)
