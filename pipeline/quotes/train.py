@@ -2,7 +2,6 @@
 
     python -m pipeline.quotes.train                      # fit on train, write the weights
     python -m pipeline.quotes.train --c 0.3 --dry-run    # try a setting without writing
-    python -m pipeline.quotes.train --extensions         # also the corpus's train-only batches
 
 Each quote the stage finds that matches a gold quote becomes one ranking problem: its candidates
 (features from :mod:`pipeline.quotes.attribute`) labelled by whether they name the gold speaker
@@ -10,8 +9,9 @@ Each quote the stage finds that matches a gold quote becomes one ranking problem
 candidates teach nothing and are counted apart. The previous speaker feature is teacher-forced
 (the gold speaker of the previous quote) while training. Only the ``train`` split is read for
 fitting; ``validation`` chooses the regularisation; the ``test`` split is never read here.
-``--extensions`` adds the train-only batches (``data/corpus/extensions/``) to the fitting data,
-as ``python -m pipeline.corpus build --extensions`` would keep them.
+To fit on the train-only batches too, build the corpus with them first (``python -m
+pipeline.corpus build --extensions``; ``build`` alone puts it back): this module may not read
+``pipeline.corpus``, which reads the quote package.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline import corpus
 from pipeline.core.gold import GoldArticle, GoldQuote, load_gold
 from pipeline.core.paths import REFERENCE_DIR
 from pipeline.quotes.attribute import (
@@ -111,15 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, nargs="*", default=[0.03, 0.1, 0.3, 1.0, 3.0])
     ap.add_argument("--out", type=Path, default=RANKER_PATH)
     ap.add_argument("--dry-run", action="store_true")
-    ap.add_argument("--extensions", action="store_true", help="also fit on the train-only batches")
     args = ap.parse_args(argv)
     train = load_gold(args.gold, split="train")
-    if args.extensions:
-        try:
-            train += corpus.extension_articles()
-        except corpus.CorpusError as exc:
-            print(f"python -m pipeline.quotes.train: {exc}", file=sys.stderr)
-            return 2
     stage = QuoteStage.load()
     val = load_gold(args.gold, split="validation")
     by_language: dict[str, dict[str, float]] = {}
@@ -148,9 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         data = {
             "version": "ranker-2-" + "-".join(f"{k}C{v['C']}" for k, v in chosen.items()),
-            "trained_on": "data/corpus/news.jsonl split=train"
-            + (" and data/corpus/extensions/" if args.extensions else "")
-            + "; C chosen on split=validation",
+            "trained_on": "data/corpus/news.jsonl split=train; C chosen on split=validation",
             "chosen": chosen,
             "weights": by_language,
         }
