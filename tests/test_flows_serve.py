@@ -79,7 +79,8 @@ def test_serve_registers_schedules_runs_and_stops_cleanly(tiny_site: Path, tmp_p
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO,
         )  # fmt: skip
         lines: queue.Queue = queue.Queue()
-        threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+        reader = threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True)
+        reader.start()
         seen: list[str] = []
         try:
             ui = _wait_for(lines, r"Prefect UI: (http://127\.0\.0\.1:\d+)", STARTUP, seen).group(1)
@@ -102,7 +103,11 @@ def test_serve_registers_schedules_runs_and_stops_cleanly(tiny_site: Path, tmp_p
                 proc.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                raise
+                proc.wait()
+                reader.join(timeout=10)
+                while not lines.empty():
+                    seen.append(lines.get())
+                pytest.fail("serve did not stop 90 s after SIGINT; it printed:\n" + "".join(seen))
             while not lines.empty():
                 seen.append(lines.get())
     assert proc.returncode == 0, "".join(seen)
