@@ -42,6 +42,13 @@ STARTUP = 240  # seconds for the server to answer on a busy two-core machine
 TZ = "America/Toronto"
 
 
+def _default_sigint() -> None:
+    # A suite started in the background (`make test &`, nohup) inherits SIGINT ignored, and
+    # Python then never turns it into KeyboardInterrupt: serve must see Ctrl-C as a terminal
+    # would deliver it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _reader(stream, lines: queue.Queue) -> None:  # type: ignore[no-untyped-def]
     for line in stream:
         lines.put(line)
@@ -77,6 +84,7 @@ def test_serve_registers_schedules_runs_and_stops_cleanly(tiny_site: Path, tmp_p
              "--reports-dir", str(reports), "--no-delays", "--no-models", "--timezone", TZ,
              "--monitor-cron", "0 */6 * * *", "--report-cron", "0 6 * * 1"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO,
+            preexec_fn=_default_sigint,
         )  # fmt: skip
         lines: queue.Queue = queue.Queue()
         reader = threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True)
