@@ -141,9 +141,7 @@ def _span_entities(cands: Candidates, span: tuple[int, int] | None) -> list[int]
     return seen
 
 
-def _named_by(
-    doc: Doc, cands: Candidates, span: tuple[int, int] | None, lex: Lexicon | None = None
-) -> list[int]:
+def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None, lex: Lexicon) -> list[int]:
     """Entities the phrase is a name of: its head's ("Immigration Minister Marc Miller") or an
     apposition's ("le ministre François Legault"), not names inside a description ("a CBSA
     spokesperson", "Abrego Garcia's lawyers")."""
@@ -175,12 +173,12 @@ def _named_by(
 
 
 def _demonstrative_person(
-    doc: Doc, cands: Candidates, span: tuple[int, int], lex: Lexicon | None
+    doc: Doc, cands: Candidates, span: tuple[int, int], lex: Lexicon
 ) -> int | None:
     """The person a demonstrative description of a person takes up: the last one named
     before it, of the noun's gender ("La Presse a rencontré Gloria Roe. ... Cette résidante
     de Laval affirme que ..."). Bodies ("cette association") and groups are left alone."""
-    if lex is None or doc[span[0]].text.lower() not in lex.demonstrative_determiners:
+    if doc[span[0]].text.lower() not in lex.demonstrative_determiners:
         return None
     head = doc[span[0] : span[1]].root
     lemma = head.lemma_.lower()

@@ -29,6 +29,7 @@ from pipeline.quotes.attribute import (
     RANKER_PATH,
     Candidate,
     Ranker,
+    _body_antecedent,
     _named_by,
     candidates_for,
 )
@@ -63,8 +64,9 @@ def problems(
         named_speaker: dict[int, int] = {}
         for q in quotes:
             gold = _match(q.start, q.end, q.quote_type, art.quotes)
-            options = candidates_for(doc, q, cands, lex, prev, named_speaker)
-            named = _named_by(doc, cands, q.cue.subject)
+            body = _body_antecedent(doc, q, cands, lex)
+            options = candidates_for(doc, q, cands, lex, prev, named_speaker, body)
+            named = _named_by(doc, cands, q.cue.subject, lex)
             if named:
                 named_speaker[named[0]] = named_speaker.get(named[0], 0) + 1
             if gold is None:
