@@ -24,7 +24,8 @@ METHODS = ("head", "finetune", "setfit", "lora")
 ENCODER_METHODS = ("finetune", "setfit")  # methods whose trained model includes the encoder
 # LoRA (peft): rank-r updates of the attention query and value projections, trained with the
 # head; the trained model is the head plus a small adapter over the unchanged base encoder.
-LORA_TARGETS = ("query", "value")
+# The projections' module names by the encoder's ``model_type`` (peft's own table has no MPNet).
+LORA_TARGETS: dict[str, tuple[str, ...]] = {"bert": ("query", "value"), "mpnet": ("q", "v")}
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 CUDA_BATCH_SIZE = 1024  # serving batch size on CUDA when [serving] batch_size is 0

@@ -22,6 +22,7 @@ from models.metrics import expected_calibration_error
 from models.training.train import (
     calibrate,
     ensure_trained,
+    lora_config,
     model_version,
     read_meta,
     train,
@@ -356,3 +357,30 @@ def test_input_prefix_is_read_in_training_and_serving(tmp_path: Path) -> None:
         expected = torch.softmax(clf.head(vector), -1)[0]
     assert served is not None
     assert served.score == pytest.approx(float(expected.max()), abs=1e-5)
+
+
+@pytest.mark.parametrize("model_type", ["bert", "mpnet"])
+def test_lora_targets_the_attention_projections_of_each_encoder_family(model_type: str) -> None:
+    import transformers
+    from peft import get_peft_model
+
+    from models.config import TaskConfig
+
+    small = {"hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
+             "intermediate_size": 32, "vocab_size": 50}  # fmt: skip
+    model = transformers.AutoModel.from_config(
+        transformers.AutoConfig.for_model(model_type, **small)
+    )
+    task = TaskConfig(name="stance", data=Path("unused.jsonl"), labels=STANCES, method="lora")
+    adapted = get_peft_model(model, lora_config(task, model.config.model_type))
+    lora = [n for n, _ in adapted.named_parameters() if "lora_A" in n]
+    assert len(lora) == 2  # query and value of the one layer
+
+
+def test_lora_names_the_encoder_type_it_cannot_adapt() -> None:
+    from models.config import TaskConfig
+    from pipeline.core.config import ConfigError
+
+    task = TaskConfig(name="stance", data=Path("unused.jsonl"), labels=STANCES, method="lora")
+    with pytest.raises(ConfigError, match="'stance'.*'gpt2'"):
+        lora_config(task, "gpt2")

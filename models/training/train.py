@@ -60,6 +60,7 @@ from models.encoder import Encoder, configure_threads, pick_device, shared_encod
 from models.head import Head, fit_logistic
 from models.metrics import classification_report
 from models.training.data import Example, load_examples, split_examples
+from pipeline.core.config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -233,15 +234,21 @@ def _fine_tune(
     return head, encoder
 
 
-def lora_config(task: TaskConfig) -> Any:
-    """peft's LoRA configuration for ``task``."""
+def lora_config(task: TaskConfig, model_type: str = "bert") -> Any:
+    """peft's LoRA configuration for ``task`` over an encoder of ``model_type`` (a
+    transformers ``config.model_type``)."""
     from peft import LoraConfig
 
+    if model_type not in LORA_TARGETS:
+        raise ConfigError(
+            f"task {task.name!r}: method 'lora' has no attention modules known for "
+            f"{model_type!r} encoders (known: {', '.join(sorted(LORA_TARGETS))})"
+        )
     return LoraConfig(
         r=task.lora_rank,
         lora_alpha=task.lora_alpha,
         lora_dropout=0.1,
-        target_modules=list(LORA_TARGETS),
+        target_modules=list(LORA_TARGETS[model_type]),
         bias="none",
     )
 
@@ -255,7 +262,8 @@ def _lora(
     from peft import get_peft_model
 
     def adapt(encoder: Encoder) -> None:
-        encoder.model = get_peft_model(encoder.model, lora_config(task))
+        model_type = encoder.model.config.model_type
+        encoder.model = get_peft_model(encoder.model, lora_config(task, model_type))
 
     encoder, head = _tune_encoder(
         task,
