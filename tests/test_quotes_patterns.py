@@ -494,3 +494,33 @@ def test_elle_after_l_organisation_takes_up_the_body_named_before() -> None:
     )
     (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("Les visites")]
     assert q.speaker == "Cercle d’accueil"
+
+
+def test_a_lede_description_names_the_person_the_next_paragraph_names() -> None:
+    # Codebook section 1: the description resolves to the person the article names after it.
+    text = (
+        "Forty people crossed the border on foot overnight, the town's mayor says.\n\n"
+        "Dana Whitcombe said the shelter in the church basement was full by midnight."
+    )
+    (q,) = [q for q in extract_quotes(text, "en") if q.text.startswith("Forty people")]
+    assert q.speaker == "Dana Whitcombe"
+
+
+def test_a_description_after_a_named_person_is_not_taken_for_the_next_one() -> None:
+    # Somebody is named before the description: the lede rule does not apply.
+    text = (
+        "Dana Whitcombe runs the shelter. Forty people crossed the border on foot overnight, "
+        "the town's mayor says.\n\nMarc Tessier said the church basement was full."
+    )
+    (q,) = [q for q in extract_quotes(text, "en") if q.text.startswith("Forty people")]
+    assert q.speaker != "Marc Tessier"
+
+
+def test_a_demonstrative_body_noun_takes_up_no_person() -> None:
+    # "Ce conseil" is a body ([speakers] bodies): not the last person named.
+    text = (
+        "Le journal a rencontré Lucie Barral, 52 ans, au palais de justice. Ce conseil "
+        "affirme que « les délais sont beaucoup plus longs ici »."
+    )
+    (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("les délais")]
+    assert q.speaker != "Lucie Barral"

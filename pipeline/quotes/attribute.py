@@ -165,6 +165,7 @@ def _named_by(doc: Doc, cands: Candidates, span: tuple[int, int] | None, lex: Le
             lambda: _earlier_named(doc, cands, span),
             lambda: _described_person(doc, cands, span),
             lambda: _demonstrative_person(doc, cands, span, lex),
+            lambda: _lede_person(doc, cands, span, lex),
         )
         e = next((e for e in (rule() for rule in rules) if e is not None), None)
         if e is not None:
@@ -182,14 +183,7 @@ def _demonstrative_person(
         return None
     head = doc[span[0] : span[1]].root
     lemma = head.lemma_.lower()
-    if (
-        head.pos_ != "NOUN"
-        or "Plur" in head.morph.get("Number")
-        or lemma not in lex.speaker_nouns
-        or lemma in lex.group_nouns
-        or lemma in lex.body_nouns
-        or lemma in lex.institution_nouns
-    ):
+    if head.pos_ != "NOUN" or "Plur" in head.morph.get("Number") or not lex.names_one_person(lemma):
         return None
     gender = {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
     return _last_person(doc, span[0], cands, gender)
@@ -525,6 +519,67 @@ def _last_person(doc: Doc, start: int, cands: Candidates, gender: str) -> int | 
         if ent is not None and ent.kind == "person" and ent.gender in {gender, "x"}:
             return e
     return None
+
+
+def _person_description(doc: Doc, span: tuple[int, int], lex: Lexicon) -> str | None:
+    """The gender ("m", "f" or "x") of a definite singular description of one person ("the
+    town's reeve", "The Clacton MP", "Poland's leader", "la ministre"), else None: its head is
+    a noun that names somebody who can speak, not a group, body or institution, and it opens
+    with a definite article or a name's possessive, not a pronoun's ("his lawyer" is somebody
+    else than "he")."""
+    phrase = doc[span[0] : span[1]]
+    head = phrase.root
+    lemma = head.lemma_.lower()
+    if (
+        head.pos_ not in {"NOUN", "PROPN"}  # "The Home Secretary" is often parsed a name
+        or "Plur" in head.morph.get("Number")
+        or not lex.names_one_person(lemma)
+        or any(t.pos_ == "PRON" for t in phrase)
+        or any(t.ent_type_ == "PERSON" or t.ent_type_ == "PER" for t in phrase)
+    ):
+        return None
+    owned = any(t.tag_ == "POS" or t.dep_ in {"poss", "nmod:poss"} for t in phrase)
+    if doc[span[0]].text.lower() not in _DEFINITE and not owned:
+        return None
+    return {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
+
+
+def _next_subject_person(doc: Doc, start: int, cands: Candidates, gender: str) -> int | None:
+    """The first person named as a clause's subject (or in apposition to it) from token
+    ``start`` to the end of the paragraph after, of ``gender`` or of unknown gender: "...,
+    the town's mayor says. / Jane Roe said ..." names the mayor."""
+    paragraphs = 0
+    for tok in doc[start:]:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            paragraphs += 1
+            if paragraphs > 2:
+                return None
+        e = cands.by_token.get(tok.i)
+        if e is None or cands.entities[e].kind != "person":
+            continue
+        if cands.entities[e].gender not in {gender, "x"}:
+            continue
+        head = tok
+        while head.dep_ in {"flat:name", "flat", "compound", "appos"} and head.head.i != head.i:
+            head = head.head
+        if head.dep_ in _SUBJECT:
+            return e
+    return None
+
+
+def _lede_person(doc: Doc, cands: Candidates, span: tuple[int, int], lex: Lexicon) -> int | None:
+    """The person a definite description of one person names when the article names nobody
+    before it: a lede's "..., the town's mayor says." before "Jane Roe said ..." (the
+    first person named as a subject in the description's paragraph or the two after; codebook
+    section 1: a description resolves to the person the article names)."""
+    gender = _person_description(doc, span, lex)
+    if gender is None:
+        return None
+    if any(
+        ent.kind == "person" and any(m[0] < span[0] for m in ent.mentions) for ent in cands.entities
+    ):
+        return None
+    return _next_subject_person(doc, span[1], cands, gender)
 
 
 def _plural_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexicon) -> str | None:

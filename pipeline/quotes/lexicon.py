@@ -53,6 +53,18 @@ class Lexicon:
     demonstrative_determiners: frozenset[str] = frozenset()
     # Demonstratives that take up the person last named, whatever their role ("Celui-ci").
     demonstratives: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Speaker nouns that name a body or a place ("the force", "le conseil").
+    speaker_bodies: frozenset[str] = frozenset()
+
+    def names_one_person(self, lemma: str) -> bool:
+        """Whether a singular noun with this lemma names one person who can speak ("the
+        reeve", "la ministre"), not a group, a body or an institution."""
+        return lemma in self.speaker_nouns and not (
+            lemma in self.group_nouns
+            or lemma in self.body_nouns
+            or lemma in self.institution_nouns
+            or lemma in self.speaker_bodies
+        )
 
     def pronoun(self, word: str) -> tuple[str, str] | None:
         """The gender and number of the pronoun ``word`` (case ignored); None when the lists
@@ -116,6 +128,13 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         titles={k.lower(): v for k, v in titles.items()},
         group_nouns=frozenset(_strings(path, groups, "nouns")),
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
+        speaker_bodies=frozenset(
+            _strings(
+                path,
+                {"speakers.bodies": (data.get("speakers") or {}).get("bodies", [])},
+                "speakers.bodies",
+            )
+        ),
         term_cues=terms,
         portfolio_heads=frozenset(_strings(path, {"p": data.get("portfolio_heads", [])}, "p")),
         name_articles=frozenset(_strings(path, {"p": data.get("name_articles", [])}, "p")),
