@@ -524,3 +524,21 @@ def test_a_demonstrative_body_noun_takes_up_no_person() -> None:
     )
     (q,) = [q for q in extract_quotes(text, "fr") if q.text.startswith("les délais")]
     assert q.speaker != "Lucie Barral"
+
+
+def test_a_name_the_recogniser_cuts_at_a_particle_goes_on_to_the_next_word() -> None:
+    # The recogniser may end a person at "von der" and tag the surname a place.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["Anna", "van", "der", "Meeren", "spoke", "."]
+    pos = ["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]
+    ents = ["B-PERSON", "I-PERSON", "I-PERSON", "B-GPE", "O", "O"]
+    heads, deps = [4, 3, 3, 0, 4, 4], ["nsubj", "compound", "compound", "flat", "ROOT", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, ents=ents, heads=heads, deps=deps)
+    cands = find_candidates(doc, load_lexicon("en"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [("Anna van der Meeren", "person")]

@@ -203,12 +203,14 @@ def _hyphen_part(doc: Doc, hyphen: int, part: int) -> bool:
     return not first.whitespace_ and not second.whitespace_ and doc[part].text[:1].isupper()
 
 
-def _extend_name(doc: Doc, ent: Span) -> Span:
+def _extend_name(doc: Doc, ent: Span, lex: Lexicon) -> Span:
     """A person's name the recogniser cut short ("Amir Khan" of "Amir Khan Muttaqi", "Jeanne
     Carrey" of "Jeanne Carrey-Conte", "Isabelle Roe" of "France-Isabelle Roe"): the
     capitalised proper nouns right after it and the capitalised words a hyphen joins to
     either end belong to it, whatever the recogniser made of a first part (the place
-    "France" of "France-Isabelle") unless it took it for an organisation's name."""
+    "France" of "France-Isabelle") unless it took it for an organisation's name; a name
+    ending in a particle (``name_particles``: "Ursula von der" of "Ursula von der Leyen")
+    takes the capitalised word after it, whatever the recogniser made of that."""
     start = ent.start
     while _hyphen_part(doc, start - 1, start - 2) and doc[start - 2].ent_type_ not in ORG_LABELS:
         start -= 2
@@ -216,6 +218,14 @@ def _extend_name(doc: Doc, ent: Span) -> Span:
         ent = doc[start : ent.end]
     while _hyphen_part(doc, ent.end, ent.end + 1):
         ent = doc[ent.start : ent.end + 2]
+    while (
+        ent.end < len(doc)
+        and len(ent) > 1
+        and ent[-1].text in lex.name_particles
+        and doc[ent.end].text[:1].isupper()
+        and ent[-1].whitespace_ == " "
+    ):
+        ent = doc[ent.start : ent.end + 1]
     end = ent.end
     while end < len(doc) and end - ent.end < 3:
         tok = doc[end]
@@ -248,7 +258,7 @@ def find_candidates(
             continue
         body_noun = _body_before(doc, ent, lex)
         if ent.label_ in PERSON_LABELS or _apposed_misc_name(doc, ent, body_noun):
-            ent = _extend_name(doc, ent)
+            ent = _extend_name(doc, ent, lex)
             toks = _name_tokens(ent, lex)
             words = [t.text for t in toks if t.is_alpha or "-" in t.text or "'" in t.text]
             if not words:

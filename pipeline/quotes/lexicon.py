@@ -46,6 +46,9 @@ class Lexicon:
     # Words right before a name that make it no person's: an article ("au Nieuwsblad") or a
     # noun that introduces a body ("l'association Utopia 56", "the charity Safe Harbour").
     name_articles: frozenset[str] = frozenset()
+    # Lower-case particles inside people's names ("von der", "bin"): a name ending in one
+    # goes on to the next capitalised word.
+    name_particles: frozenset[str] = frozenset()
     body_nouns: frozenset[str] = frozenset()
     # Public bodies a definite phrase names on its own ("la préfecture précise que").
     institution_nouns: frozenset[str] = frozenset()
@@ -138,6 +141,9 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         term_cues=terms,
         portfolio_heads=frozenset(_strings(path, {"p": data.get("portfolio_heads", [])}, "p")),
         name_articles=frozenset(_strings(path, {"p": data.get("name_articles", [])}, "p")),
+        name_particles=frozenset(
+            _strings(path, {"name_particles": data.get("name_particles", [])}, "name_particles")
+        ),
         body_nouns=frozenset(_strings(path, {"p": data.get("body_nouns", [])}, "p")),
         demonstratives=demonstratives,
         demonstrative_determiners=frozenset(
