@@ -545,9 +545,10 @@ def test_hyphenated_name_the_recogniser_cut_is_whole(
     from spacy.vocab import Vocab
 
     from pipeline.quotes.candidates import _extend_name
+    from pipeline.quotes.lexicon import load_lexicon
 
     doc = Doc(Vocab(), words=words, spaces=spaces, ents=ents)
-    assert _extend_name(doc, doc.ents[0]).text == name
+    assert _extend_name(doc, doc.ents[0], load_lexicon("fr")).text == name
 
 
 def test_refugee_board_full_french_name_is_in_the_table() -> None:
