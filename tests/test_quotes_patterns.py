@@ -542,3 +542,26 @@ def test_a_name_the_recogniser_cuts_at_a_particle_goes_on_to_the_next_word() -> 
     doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, ents=ents, heads=heads, deps=deps)
     cands = find_candidates(doc, load_lexicon("en"), default_table())
     assert [(e.name, e.kind) for e in cands.entities] == [("Anna van der Meeren", "person")]
+
+
+def test_a_french_report_closed_by_a_present_tense_verb_the_lemmatizer_leaves() -> None:
+    # The lemmatizer leaves "indique" as it is: verb_endings reads it as "indiquer".
+    text = (
+        "Les arrivées ont doublé depuis juillet, indique la directrice de l'organisme, Marie Roux."
+    )
+    (q,) = extract_quotes(text, "fr")
+    assert (q.text, q.quote_type, q.speaker) == (
+        "Les arrivées ont doublé depuis juillet",
+        "indirect",
+        "Marie Roux",
+    )
+
+
+def test_a_french_report_closed_by_an_inverted_pronoun_incise() -> None:
+    text = "Marie Roux dirige l'organisme. Les arrivées ont doublé depuis juillet, a-t-elle noté."
+    (q,) = extract_quotes(text, "fr")
+    assert (q.text, q.quote_type, q.speaker) == (
+        "Les arrivées ont doublé depuis juillet",
+        "indirect",
+        "Marie Roux",
+    )

@@ -593,7 +593,7 @@ def _plural_antecedent(doc: Doc, quote: FoundQuote, cands: Candidates, lex: Lexi
     for tok in _back_two_paragraphs(doc, min(cued[1], cued[2])):
         if tok.dep_ not in _SUBJECT or tok.pos_ == "PRON":
             continue
-        if tok.head.lemma_.lower() not in lex.speech_verbs:
+        if lex.verb_lemma(tok.head) not in lex.speech_verbs:
             continue  # "refugees have been sent back": not who speaks
         span = phrase_span(doc, tok)
         if any(j in cands.by_token for j in range(*span)):

@@ -424,7 +424,7 @@ def _add_unrecognised_speakers(
     """Proper names the entity recogniser missed that are the subject of a speech verb
     ("Biobaku said", "Saiful Afwadi, a traditional leader, said") become people."""
     for verb in doc:
-        lemma = verb.lemma_.lower()
+        lemma = lex.verb_lemma(verb)
         if lemma not in lex.speech_verbs or lemma in lex.belief_verbs:
             continue
         if any(s <= verb.idx < e for s, e in quoted):

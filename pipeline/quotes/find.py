@@ -65,8 +65,8 @@ def _words(doc: Doc, start: int, end: int) -> int:
 def _is_speech_verb(tok: Token, lex: Lexicon) -> bool:
     return (
         tok.pos_ in {"VERB", "AUX"}
-        and tok.lemma_.lower() in lex.speech_verbs
-        or (tok.lemma_.lower() in lex.speech_verbs and tok.dep_ in {"ROOT", "parataxis", "ccomp"})
+        and lex.verb_lemma(tok) in lex.speech_verbs
+        or (lex.verb_lemma(tok) in lex.speech_verbs and tok.dep_ in {"ROOT", "parataxis", "ccomp"})
     )
 
 
@@ -289,8 +289,8 @@ def _governing_verb(doc: Doc, t0: int, t1: int, lex: Lexicon) -> tuple[Token, bo
             continue
         while head.i not in seen and steps < 60:
             seen.add(head.i)
-            if head.pos_ in {"VERB", "AUX"} or head.lemma_.lower() in lex.speech_verbs:
-                if head.lemma_.lower() in lex.speech_verbs:
+            if head.pos_ in {"VERB", "AUX"} or lex.verb_lemma(head) in lex.speech_verbs:
+                if lex.verb_lemma(head) in lex.speech_verbs:
                     return head, True
                 if first_verb is None:
                     first_verb = head
@@ -590,8 +590,9 @@ def _tail_report(doc: Doc, text: str, verb: Token, lex: Lexicon) -> tuple[int, i
     else:
         # Whatever the parser made of it: "..., avance Islem Bendjaballah." is a comma, the
         # verb (and its auxiliary), the subject after it, then the end of the sentence.
+        # "..., a-t-elle noté.": the auxiliary and the pronoun glued to it come first.
         lo = verb.i
-        while lo > sent.start and doc[lo - 1].pos_ == "AUX":
+        while lo > sent.start and (doc[lo - 1].pos_ == "AUX" or doc[lo - 1].text[:1] == "-"):
             lo -= 1
         if lo <= sent.start or doc[lo - 1].text != "," or any(_is_clause(c) for c in verb.children):
             return None
@@ -599,10 +600,11 @@ def _tail_report(doc: Doc, text: str, verb: Token, lex: Lexicon) -> tuple[int, i
         subject = (
             (subject.i, subject.i + 1) if subject is not None else _inverted_subject(doc, verb, lex)
         )
-        if subject is None or subject[0] < verb.i:
+        if subject is None or subject[0] < lo:
             return None
-        rest = [t for t in doc[subject[1] : sent.end] if not t.is_punct]
-        if rest and doc[subject[1]].text != ",":
+        after = max(subject[1], verb.i + 1)
+        rest = [t for t in doc[after : sent.end] if not t.is_punct]
+        if rest and doc[after].text != ",":
             return None
         first = sent.start
     if subject is None:

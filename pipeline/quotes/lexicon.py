@@ -9,8 +9,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.core.paths import REFERENCE_DIR
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # The word lists: data/quotes/ in a checkout, the installed asylumwatch_data/quotes/ otherwise.
 DATA_DIR = REFERENCE_DIR / "quotes"
@@ -58,6 +62,24 @@ class Lexicon:
     demonstratives: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Speaker nouns that name a body or a place ("the force", "le conseil").
     speaker_bodies: frozenset[str] = frozenset()
+    # Endings of verb forms the lemmatizer leaves unchanged, and the infinitive's ending each
+    # stands for ("indique" -> "indiquer").
+    verb_endings: dict[str, str] = field(default_factory=dict)
+
+    def verb_lemma(self, tok: Token) -> str:
+        """``tok``'s lemma, lower case; for a verb whose lemma is no speech verb, the
+        infinitive its ending stands for when that is one (``verb_endings``: the French
+        lemmatizer leaves "indique", "estiment" as they are)."""
+        lemma = tok.lemma_.lower()
+        if lemma in self.speech_verbs or tok.pos_ != "VERB":
+            return lemma
+        word = tok.text.lower()
+        for ending, infinitive in sorted(self.verb_endings.items(), key=lambda e: -len(e[0])):
+            if word.endswith(ending):
+                repaired = word[: len(word) - len(ending)] + infinitive
+                if repaired in self.speech_verbs:
+                    return repaired
+        return lemma
 
     def names_one_person(self, lemma: str) -> bool:
         """Whether a singular noun with this lemma names one person who can speak ("the
@@ -114,6 +136,9 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
     titles = data.get("titles") or {}
     if not all(isinstance(v, str) for v in titles.values()):
         raise LexiconError(f"{path}: titles values must be strings")
+    endings = data.get("verb_endings") or {}
+    if not isinstance(endings, dict) or not all(isinstance(v, str) for v in endings.values()):
+        raise LexiconError(f"{path}: verb_endings must map endings to infinitive endings")
     groups = data.get("groups") or {}
     terms = _sequences(path, data.get("terms") or {"before": []}, "before")
     return Lexicon(
@@ -131,6 +156,7 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         titles={k.lower(): v for k, v in titles.items()},
         group_nouns=frozenset(_strings(path, groups, "nouns")),
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
+        verb_endings={k.lower(): v.lower() for k, v in endings.items()},
         speaker_bodies=frozenset(
             _strings(
                 path,
