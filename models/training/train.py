@@ -234,7 +234,7 @@ def _fine_tune(
     return head, encoder
 
 
-def lora_config(task: TaskConfig, model_type: str = "bert") -> Any:
+def lora_config(task: TaskConfig, model_type: str) -> Any:
     """peft's LoRA configuration for ``task`` over an encoder of ``model_type`` (a
     transformers ``config.model_type``)."""
     from peft import LoraConfig

@@ -30,9 +30,9 @@ rule is scored beside it on the same articles. ``quote-role`` runs the quote sta
 validation articles and stacks the quote stance model's log-probabilities with the speaker's
 role (the stage's predicted role of the quote found at the gold span, or the annotators' role
 as a ceiling) in a class-balanced logistic regression, scored by five-fold cross-validation
-by outlet on the validation quotes. ``quote-ensemble`` scores quote stance models of the round-one
-comparison alone and averaged in declared ensembles on the validation quotes. None reads the
-devset or the corpus's test part.
+by outlet on the validation quotes. ``quote-ensemble`` scores the quote stance models of the
+encoder comparisons (``compare``) alone and averaged in declared ensembles on the validation
+quotes. None reads the devset or the corpus's test part.
 """
 
 from __future__ import annotations
@@ -552,8 +552,7 @@ def quote_ensemble_check(
     """Each member alone and each declared ensemble (the mean of the probabilities of the
     members that read the quote's language) on the corpus's ``split`` quotes, the classifier
     alone (no off-topic rule), English and French apart. Members missing from the model
-    cache are trained first (``compare``'s settings); a member that cannot be loaded is
-    reported and left out of every ensemble that names it."""
+    cache are trained first (``compare``'s settings)."""
     import numpy as np
 
     from models.inputs import quote_input

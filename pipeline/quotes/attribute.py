@@ -185,8 +185,7 @@ def _demonstrative_person(
     lemma = head.lemma_.lower()
     if head.pos_ != "NOUN" or "Plur" in head.morph.get("Number") or not lex.names_one_person(lemma):
         return None
-    gender = {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
-    return _last_person(doc, span[0], cands, gender)
+    return _last_person(doc, span[0], cands, _noun_gender(head))
 
 
 def _definite_singular_noun(doc: Doc, span: tuple[int, int]) -> Token | None:
@@ -541,6 +540,11 @@ def _person_description(doc: Doc, span: tuple[int, int], lex: Lexicon) -> str | 
     owned = any(t.tag_ == "POS" or t.dep_ in {"poss", "nmod:poss"} for t in phrase)
     if doc[span[0]].text.lower() not in _DEFINITE and not owned:
         return None
+    return _noun_gender(head)
+
+
+def _noun_gender(head: Token) -> str:
+    """A noun's grammatical gender as the person lists write it: "m", "f", or "x" (none)."""
     return {"Fem": "f", "Masc": "m"}.get(next(iter(head.morph.get("Gender")), ""), "x")
 
 

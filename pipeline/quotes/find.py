@@ -63,10 +63,8 @@ def _words(doc: Doc, start: int, end: int) -> int:
 
 
 def _is_speech_verb(tok: Token, lex: Lexicon) -> bool:
-    return (
-        tok.pos_ in {"VERB", "AUX"}
-        and lex.verb_lemma(tok) in lex.speech_verbs
-        or (lex.verb_lemma(tok) in lex.speech_verbs and tok.dep_ in {"ROOT", "parataxis", "ccomp"})
+    return lex.verb_lemma(tok) in lex.speech_verbs and (
+        tok.pos_ in {"VERB", "AUX"} or tok.dep_ in {"ROOT", "parataxis", "ccomp"}
     )
 
 
@@ -289,8 +287,9 @@ def _governing_verb(doc: Doc, t0: int, t1: int, lex: Lexicon) -> tuple[Token, bo
             continue
         while head.i not in seen and steps < 60:
             seen.add(head.i)
-            if head.pos_ in {"VERB", "AUX"} or lex.verb_lemma(head) in lex.speech_verbs:
-                if lex.verb_lemma(head) in lex.speech_verbs:
+            speech = lex.verb_lemma(head) in lex.speech_verbs
+            if head.pos_ in {"VERB", "AUX"} or speech:
+                if speech:
                     return head, True
                 if first_verb is None:
                     first_verb = head
@@ -592,7 +591,9 @@ def _tail_report(doc: Doc, text: str, verb: Token, lex: Lexicon) -> tuple[int, i
         # verb (and its auxiliary), the subject after it, then the end of the sentence.
         # "..., a-t-elle noté.": the auxiliary and the pronoun glued to it come first.
         lo = verb.i
-        while lo > sent.start and (doc[lo - 1].pos_ == "AUX" or doc[lo - 1].text[:1] == "-"):
+        while lo > sent.start and (
+            doc[lo - 1].pos_ == "AUX" or doc[lo - 1].pos_ == "PRON" and doc[lo - 1].text[:1] == "-"
+        ):
             lo -= 1
         if lo <= sent.start or doc[lo - 1].text != "," or any(_is_clause(c) for c in verb.children):
             return None

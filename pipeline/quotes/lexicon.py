@@ -62,9 +62,9 @@ class Lexicon:
     demonstratives: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Speaker nouns that name a body or a place ("the force", "le conseil").
     speaker_bodies: frozenset[str] = frozenset()
-    # Endings of verb forms the lemmatizer leaves unchanged, and the infinitive's ending each
-    # stands for ("indique" -> "indiquer").
-    verb_endings: dict[str, str] = field(default_factory=dict)
+    # Endings of verb forms the lemmatizer leaves unchanged and the infinitive's ending each
+    # stands for ("indique" -> "indiquer"), longest ending first.
+    verb_endings: tuple[tuple[str, str], ...] = ()
 
     def verb_lemma(self, tok: Token) -> str:
         """``tok``'s lemma, lower case; for a verb whose lemma is no speech verb, the
@@ -74,7 +74,7 @@ class Lexicon:
         if lemma in self.speech_verbs or tok.pos_ != "VERB":
             return lemma
         word = tok.text.lower()
-        for ending, infinitive in sorted(self.verb_endings.items(), key=lambda e: -len(e[0])):
+        for ending, infinitive in self.verb_endings:
             if word.endswith(ending):
                 repaired = word[: len(word) - len(ending)] + infinitive
                 if repaired in self.speech_verbs:
@@ -156,7 +156,9 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
         titles={k.lower(): v for k, v in titles.items()},
         group_nouns=frozenset(_strings(path, groups, "nouns")),
         speaker_nouns=frozenset(_strings(path, data.get("speakers") or {}, "nouns")),
-        verb_endings={k.lower(): v.lower() for k, v in endings.items()},
+        verb_endings=tuple(
+            sorted(((k.lower(), v.lower()) for k, v in endings.items()), key=lambda e: -len(e[0]))
+        ),
         speaker_bodies=frozenset(
             _strings(
                 path,
