@@ -212,11 +212,11 @@ def _names_time(tok: Token, lex: Lexicon) -> bool:
 
 
 def _is_listener(tok: Token, lex: Lexicon) -> bool:
-    return tok.head.lemma_.lower() in lex.listener_verbs and tok.dep_ in {"dobj", "iobj", "dative"}
+    return lex.verb_lemma(tok.head) in lex.listener_verbs and tok.dep_ in {"dobj", "iobj", "dative"}
 
 
 def _listener_span(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | None:
-    if verb.lemma_.lower() not in lex.listener_verbs:
+    if lex.verb_lemma(verb) not in lex.listener_verbs:
         return None
     for child in verb.children:
         if child.dep_ in {"dobj", "iobj", "dative", "obl:arg", "obl", "obj"} and child.i > verb.i:
@@ -312,14 +312,14 @@ def _adjacent_verb(
     for tok in doc[t1 : min(t1 + ADJACENT_TOKENS, len(doc))]:
         if not _outside(tok, marked) or "\n" in tok.text:
             break
-        if _is_speech_verb(tok, lex) and tok.lemma_.lower() not in lex.belief_verbs:
+        if _is_speech_verb(tok, lex) and lex.verb_lemma(tok) not in lex.belief_verbs:
             return tok
         if tok.text in _CLOSING:
             break
     for tok in reversed(doc[max(t0 - ADJACENT_TOKENS * 2, 0) : t0]):
         if not _outside(tok, marked) or "\n" in tok.text or tok.text in _CLOSING:
             break
-        if _is_speech_verb(tok, lex) and tok.lemma_.lower() not in lex.belief_verbs:
+        if _is_speech_verb(tok, lex) and lex.verb_lemma(tok) not in lex.belief_verbs:
             return tok
     return None
 
@@ -337,7 +337,7 @@ def _direct_cue(doc: Doc, m: MarkedSpan, marked: list[tuple[int, int]], lex: Lex
     ):
         verb, speech = governing
         # "called the deal “balanced”": a verb that characterises in the speaker's words.
-        speech = speech or verb.lemma_.lower() in lex.characterise_verbs
+        speech = speech or lex.verb_lemma(verb) in lex.characterise_verbs
         kind = "verb" if speech else "governing"
     subject = _subject_span(doc, verb, lex) if verb is not None else None
     if subject is not None and (
@@ -351,7 +351,7 @@ def _direct_cue(doc: Doc, m: MarkedSpan, marked: list[tuple[int, int]], lex: Lex
         verb is None
         or kind == "governing"
         or subject is None
-        or verb.lemma_.lower() in lex.belief_verbs
+        or lex.verb_lemma(verb) in lex.belief_verbs
     ):
         # No speech verb names who speaks: "“...”, d'après le parquet", "selon X, le
         # “seuil ...” a été dépassé" — the according cue of the sentence does.
@@ -428,7 +428,7 @@ def _incise(doc: Doc, m: MarkedSpan, lex: Lexicon) -> tuple[int, int, Cue] | Non
     if span is None:
         return None
     for tok in span[1:-1]:
-        if not _is_speech_verb(tok, lex) or tok.lemma_.lower() in lex.belief_verbs:
+        if not _is_speech_verb(tok, lex) or lex.verb_lemma(tok) in lex.belief_verbs:
             continue
         lo = tok.i
         while (
