@@ -565,3 +565,35 @@ def test_a_french_report_closed_by_an_inverted_pronoun_incise() -> None:
         "indirect",
         "Marie Roux",
     )
+
+
+def test_a_french_date_after_the_verb_is_not_the_inverted_subject() -> None:
+    # The French recogniser tags no dates: "mi-octobre" is a time word (time_nouns).
+    text = "« Il fallait agir vite », a expliqué mi-octobre Lucie Barral."
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker == "Lucie Barral"
+
+
+def test_an_outlets_name_with_a_number_is_the_listener_up_to_the_speakers_name() -> None:
+    # "à France 3 Occitanie": the listener's name runs on over the number and the region.
+    text = (
+        "« Je n'ai plus de papiers », a confié à France 3 Occitanie Awa Sissoko, un sac à la main."
+    )
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker == "Awa Sissoko"
+
+
+def test_a_quoted_word_taken_for_the_subject_leaves_the_inverted_subject() -> None:
+    # The parse makes "ça", inside the quote, the verb's subject: the speaker follows the verb.
+    text = (
+        "« J'ai froid. C'est pour ça que je suis parti », explique une mère au micro de Radio Nord."
+    )
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker is not None and q.speaker.startswith("une mère")
+
+
+def test_a_name_the_recogniser_runs_into_a_portfolio_is_a_person() -> None:
+    # "Transports Paul Garnier" tagged as one entity: the portfolio, then the minister's name.
+    text = "« Nous ferons respecter la loi », a déclaré le ministre des Transports Paul Garnier."
+    (q,) = extract_quotes(text, "fr")
+    assert q.speaker == "Paul Garnier"

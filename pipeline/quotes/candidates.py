@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span
+
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.orgs import Organisation, OrgTable
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
 ORG_LABELS = frozenset({"ORG"})
@@ -190,6 +192,19 @@ def _portfolio(ent: Span, lex: Lexicon) -> bool:
     return _is_portfolio_head(head, lex)
 
 
+def _name_in_portfolio(doc: Doc, ent: Span) -> Span | None:
+    """A person's name the recogniser ran into a portfolio ("le ministre des Transports
+    Clément Beaune": "Transports Clément Beaune" tagged as one organisation): the proper
+    nouns at its end that the parse sets in apposition, two or more, as a person's name."""
+    for tok in ent[1:]:
+        if tok.dep_ == "appos" and tok.pos_ == "PROPN":
+            name = doc[tok.i : ent.end]
+            if len(name) >= 2 and all(t.pos_ == "PROPN" for t in name):
+                return Span(doc, name.start, name.end, label="PER")
+            return None
+    return None
+
+
 def _is_portfolio_head(tok: Token, lex: Lexicon) -> bool:
     return tok.lemma_.lower() in lex.portfolio_heads or tok.text.lower() in lex.portfolio_heads
 
@@ -256,6 +271,13 @@ def find_candidates(
     for ent in doc.ents:
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
+        if ent.label_ not in PERSON_LABELS and _portfolio(ent, lex):
+            # A portfolio (tagged an organisation or a place) is part of a description, not
+            # a body that speaks; a name the recogniser ran into it is a person's.
+            named = _name_in_portfolio(doc, ent)
+            if named is None:
+                continue
+            ent = named
         body_noun = _body_before(doc, ent, lex)
         if ent.label_ in PERSON_LABELS or _apposed_misc_name(doc, ent, body_noun):
             ent = _extend_name(doc, ent, lex)
@@ -276,8 +298,6 @@ def find_candidates(
                     name = _clean(ent, lex, org=True)
                 words = name.split()
         elif ent.label_ in ORG_LABELS:
-            if _portfolio(ent, lex):
-                continue
             name = _clean(ent, lex, org=True)
             words = name.split()
             kind = "org"

@@ -144,9 +144,12 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
     """A subject after its verb that the parser took for an object ("said the minister",
     "a expliqué à TVA Nouvelles Fequière Désir", "confient trois Gambiens"): the first name or
     noun phrase in the verb's clause that is not the listener ("to X", "à X")."""
+    listener_end = 0  # the end of a listener's name ("à France 3 Ile-de-France")
     for tok in doc[verb.i + 1 : min(verb.i + 10, len(doc))]:
         if tok.is_punct or tok.is_quote or tok.text in {"«", "»"}:
             return None
+        if tok.i < listener_end:
+            continue
         if _gerund(doc, tok) or tok.i + 1 < len(doc) and _gerund(doc, doc[tok.i + 1]):
             continue  # "affirme en riant X": the manner, not the clause's end
         if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "mark":
@@ -163,19 +166,31 @@ def _inverted_subject(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | 
             and not _person_apposed_to_other(head)
         ):
             head = head.head
-        if any(c.dep_ == "case" or c.tag_ == "IN" for c in head.children) or head.dep_ in {
-            "pobj",
-            "obl",
-            "obl:arg",
-            "obl:mod",
-            "iobj",
-            "dative",
-        }:
-            continue  # "to reporters", "à TVA Nouvelles": the listener
-        if _is_listener(head, lex):
+        if head.pos_ == "NUM":
+            continue  # a number on its own names nobody
+        if (
+            any(c.dep_ == "case" or c.tag_ == "IN" for c in head.children)
+            or head.dep_ in {"pobj", "obl", "obl:arg", "obl:mod", "iobj", "dative"}
+            or _is_listener(head, lex)
+        ):
+            # "to reporters", "à TVA Nouvelles": the listener, with the rest of its name.
+            listener_end = _name_run_end(doc, tok)
             continue
         return phrase_span(doc, head)
     return None
+
+
+def _name_run_end(doc: Doc, tok: Token) -> int:
+    """The index after the proper nouns and numbers that follow ``tok``, up to a person's
+    name: "à France 3 Ile-de-France Seiku Kanté" is one outlet's name, then the speaker."""
+    end = tok.i + 1
+    while (
+        end < len(doc)
+        and (doc[end].pos_ in {"PROPN", "NUM"} or doc[end].ent_iob_ == "I")
+        and doc[end].ent_type_ not in _PERSON_ENTS
+    ):
+        end += 1
+    return end
 
 
 def _gerund(doc: Doc, tok: Token) -> bool:
@@ -207,8 +222,14 @@ _NP_INNER = frozenset({"compound", "flat:name", "flat", "amod", "det", "nmod", "
 
 
 def _names_time(tok: Token, lex: Lexicon) -> bool:
-    """Whether ``tok`` heads a phrase of time ("Chaque année", "This week"), never a speaker."""
-    return tok.lemma_.lower() in lex.time_nouns or tok.text.lower() in lex.time_nouns
+    """Whether ``tok`` heads a phrase of time ("Chaque année", "This week", "mi-novembre"),
+    never a speaker."""
+    word = tok.text.lower()
+    return (
+        tok.lemma_.lower() in lex.time_nouns
+        or word in lex.time_nouns
+        or word.rpartition("-")[2] in lex.time_nouns
+    )
 
 
 def _is_listener(tok: Token, lex: Lexicon) -> bool:
@@ -220,7 +241,7 @@ def _listener_span(doc: Doc, verb: Token, lex: Lexicon) -> tuple[int, int] | Non
         return None
     for child in verb.children:
         if child.dep_ in {"dobj", "iobj", "dative", "obl:arg", "obl", "obj"} and child.i > verb.i:
-            if child.dep_ in {"obj", "dobj"} and child.pos_ in {"PRON"}:
+            if child.dep_ in {"obj", "dobj"} and child.pos_ in {"PRON"} or _names_time(child, lex):
                 continue
             return phrase_span(doc, child)
     return None
@@ -340,12 +361,18 @@ def _direct_cue(doc: Doc, m: MarkedSpan, marked: list[tuple[int, int]], lex: Lex
         speech = speech or lex.verb_lemma(verb) in lex.characterise_verbs
         kind = "verb" if speech else "governing"
     subject = _subject_span(doc, verb, lex) if verb is not None else None
-    if subject is not None and (
-        subject[0] < t1 and t0 < subject[1] or _inside_marks(doc, subject, marked)
+    if (
+        subject is not None
+        and (subject[0] < t1 and t0 < subject[1] or _inside_marks(doc, subject, marked))
+        or subject is None
+        and verb is not None
+        and _quoted_subject(verb, marked)
     ):
         # The parser took quoted words for the subject ("« ... sa part », a déclaré la
         # ministre", "“Repression” ... “makes it worse,” said a spokesman"): the speaker's
-        # name is never inside quotation marks; the subject is the phrase after the verb.
+        # name is never inside quotation marks; the subject is the phrase after the verb. So
+        # too when the quoted word names nobody ("« C'est pour ça ... », explique une
+        # migrante": "ça" taken for the subject).
         subject = _inverted_subject(doc, verb, lex) if verb is not None else None
     if (
         verb is None
@@ -368,7 +395,15 @@ def _direct_cue(doc: Doc, m: MarkedSpan, marked: list[tuple[int, int]], lex: Lex
         return None
     if subject is None and kind == "governing":
         return None
-    return Cue(kind, verb.i, subject, _listener_span(doc, verb, lex))
+    listener = _listener_span(doc, verb, lex)
+    return Cue(kind, verb.i, subject, None if listener == subject else listener)
+
+
+def _quoted_subject(verb: Token, marked: list[tuple[int, int]]) -> bool:
+    """Whether the parse gives ``verb`` a subject inside quotation marks."""
+    return any(
+        c.dep_ in SUBJECT_DEPS and not _outside(c, marked) for c in verb.children if c.i < verb.i
+    )
 
 
 def _inside_marks(doc: Doc, span: tuple[int, int], marked: list[tuple[int, int]]) -> bool:
