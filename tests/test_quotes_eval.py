@@ -85,6 +85,8 @@ def test_speaker_and_role_scoring() -> None:
         ("Matthew Krupovich", "Krupovich", True),
         ("Lena Metlege Diab", "Lena Diab", True),
         ("Canada Border Services Agency", "CBSA", True),
+        ("l’ASFC", "Agence des services frontaliers du Canada", True),
+        ("l'Ofpra", "Office français de protection des réfugiés et apatrides", True),
         ("Jane Okoye", "John Okoye", False),
         ("unknown", None, True),
         ("Jane Okoye", None, False),

@@ -80,5 +80,6 @@ def same_speaker(gold: str | None, pred: str | None) -> bool:
 def _org_of(name: str) -> Organisation | None:
     table = default_table()
     s = re.sub(r"\s*\([^)]*\)\s*", " ", name).strip()
-    s = re.sub(r"^(?:the|la|le|l['’])\s+", "", s, flags=re.IGNORECASE)
+    # The article: "the CBSA", "la GRC", "l’ASFC" (elided, with no space after it).
+    s = re.sub(r"^(?:(?:the|la|le|les)\s+|l['’]\s*)", "", s, flags=re.IGNORECASE)
     return table.lookup(s)
