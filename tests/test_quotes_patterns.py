@@ -597,3 +597,32 @@ def test_a_name_the_recogniser_runs_into_a_portfolio_is_a_person() -> None:
     text = "« Nous ferons respecter la loi », a déclaré le ministre des Transports Paul Garnier."
     (q,) = extract_quotes(text, "fr")
     assert q.speaker == "Paul Garnier"
+
+
+def test_an_organisation_in_the_table_overrides_the_recognisers_entities() -> None:
+    # The recogniser tags "Immigration" a person inside a name the table knows.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["Immigration", ",", "Refugees", "and", "Citizenship", "Canada", "said", "so", "."]
+    spaces = [False, True, True, True, True, True, True, False, False]
+    ents = ["B-PERSON", "O", "O", "O", "B-ORG", "I-ORG", "O", "O", "O"]
+    pos = ["PROPN", "PUNCT", "PROPN", "CCONJ", "PROPN", "PROPN", "VERB", "ADV", "PUNCT"]
+    heads, deps = [5, 0, 0, 4, 5, 6, 6, 6, 6], ["compound"] * 5 + ["nsubj", "ROOT", "advmod", "p"]
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        spaces=spaces,
+        pos=pos,
+        heads=heads,
+        deps=deps,
+        ents=ents,
+    )
+    cands = find_candidates(doc, load_lexicon("en"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [
+        ("Immigration, Refugees and Citizenship Canada", "org")
+    ]

@@ -268,7 +268,7 @@ def find_candidates(
     by_token: dict[int, int] = {}
     person_index: dict[str, list[int]] = {}  # lower-case name token -> entities using it
     org_index: dict[str, int] = {}
-    for ent in doc.ents:
+    for ent in _entity_spans(doc, table):
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
         if ent.label_ not in PERSON_LABELS and _portfolio(ent, lex):
@@ -370,6 +370,26 @@ def find_candidates(
     _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
+
+
+def _entity_spans(doc: Doc, table: OrgTable) -> list[Span]:
+    """The recogniser's entities, with the organisation table's names in place of those they
+    overlap ("Immigration" tagged a person inside "Immigration, Refugees and Citizenship
+    Canada"): the table is the authority, as spaCy's entity ruler is with ``overwrite_ents``.
+    A name from the table that overlaps no entity is added when it is capitalised; a
+    common-noun alias ("immigration department") only corrects an entity it overlaps."""
+    named: list[Span] = []
+    for m in table.find_all(doc.text):
+        span = doc.char_span(m.start, m.end, label="ORG", alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        if span.text[:1].isupper() or any(doc[i].ent_type_ for i in range(span.start, span.end)):
+            named.append(span)
+    if not named:
+        return list(doc.ents)
+    taken = {i for span in named for i in range(span.start, span.end)}
+    kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+    return sorted([*kept, *named], key=lambda e: e.start)
 
 
 def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: OrgTable) -> None:
