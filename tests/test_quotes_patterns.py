@@ -626,3 +626,13 @@ def test_an_organisation_in_the_table_overrides_the_recognisers_entities() -> No
     assert [(e.name, e.kind) for e in cands.entities] == [
         ("Immigration, Refugees and Citizenship Canada", "org")
     ]
+
+
+def test_a_first_name_with_two_letters_swapped_is_the_same_person() -> None:
+    # The article's typo ("Juline" for "Julien"): same surname, one person, the first spelling.
+    text = (
+        "Julien Marceau runs the shelter in Lacolle.\n\n"
+        '"We are full every night," said Juline Marceau, who has run it since 2019.'
+    )
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Julien Marceau"

@@ -59,6 +59,15 @@ def test_org_matching_is_whole_word_and_case_aware_for_acronyms() -> None:
     assert all(s != "ice" for s, _ in got)
 
 
+def test_a_serial_comma_before_the_last_part_of_a_name_still_matches() -> None:
+    text = "Immigration, Refugees, and Citizenship Canada said so."
+    (m,) = default_table().find_all(text)
+    assert (m.surface, m.org.name) == (
+        "Immigration, Refugees, and Citizenship Canada",
+        "Immigration, Refugees and Citizenship Canada",
+    )
+
+
 def test_bad_role_in_table_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "orgs.toml"
     bad.write_text('[[organisation]]\nname = "X"\nrole = "villain"\n', encoding="utf-8")

@@ -322,6 +322,7 @@ def find_candidates(
                         or other[0] == first
                         or other[0][:1] == first[:1]
                         and (other[0].endswith(".") or first.endswith("."))
+                        or _transposed(other[0], first)
                     ):
                         idx = cand
                         break
@@ -370,6 +371,20 @@ def find_candidates(
     _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Whether two first names differ by two neighbouring letters swapped ("Julien" /
+    "Juline"): the article's typo, one person (same surname)."""
+    if len(a) != len(b) or len(a) < 4 or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 def _entity_spans(doc: Doc, table: OrgTable) -> list[Span]:

@@ -37,6 +37,9 @@ class OrgMatch:
     end: int
 
 
+_SERIAL_COMMA = re.compile(r",( (?:and|et) )")
+
+
 def _case_sensitive(alias: str) -> bool:
     letters = [c for c in alias if c.isalpha()]
     return bool(letters) and (all(c.isupper() for c in letters) or len(alias.split()) == 1)
@@ -61,6 +64,8 @@ class OrgTable:
                     continue
                 surfaces.add(alias)
                 esc = re.escape(alias).replace(r"\ ", r"\s+")
+                # A serial comma before the last part: "Immigration, Refugees, and Citizenship".
+                esc = re.sub(r"\\s\+(and|et)\\s\+", r",?\\s+\1\\s+", esc)
                 # Either apostrophe matches either (one pass: a second replace would rewrite
                 # the class the first one wrote).
                 esc = re.sub("['’]", "['’]", esc)
@@ -111,11 +116,10 @@ class OrgTable:
         end = len(text) if end is None else end
         out = []
         for m in self._re.finditer(text, start, end):
-            org = self.lookup(re.sub(r"\s+", " ", m.group()))
+            name = _SERIAL_COMMA.sub(r"\1", re.sub(r"\s+", " ", m.group()))
+            org = self.lookup(name)
             if org is None:
-                org = self._by_alias.get(
-                    re.sub(r"\s+", " ", m.group()).casefold().replace("’", "'")
-                )
+                org = self._by_alias.get(name.casefold().replace("’", "'"))
             if org is not None:
                 out.append(OrgMatch(org, m.group(), m.start(), m.end()))
         return out
