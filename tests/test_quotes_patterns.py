@@ -636,3 +636,26 @@ def test_a_first_name_with_two_letters_swapped_is_the_same_person() -> None:
     )
     (q,) = extract_quotes(text, "en")
     assert q.speaker == "Julien Marceau"
+
+
+def test_a_name_after_a_title_is_a_person_whatever_the_recogniser_tagged() -> None:
+    # "Reyes" tagged an organisation after "Judge Ana": the name runs back to the title.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["Federal", "Judge", "Ana", "Whitcombe", "blocked", "it", "."]
+    lemmas = ["federal", "judge", "Ana", "Whitcombe", "block", "it", "."]
+    pos = ["ADJ", "PROPN", "PROPN", "PROPN", "VERB", "PRON", "PUNCT"]
+    heads, deps = (
+        [3, 3, 3, 4, 4, 4, 4],
+        ["amod", "compound", "compound", "nsubj", "ROOT", "dobj", "p"],
+    )
+    ents = ["O", "O", "O", "B-ORG", "O", "O", "O"]
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, ents=ents)
+    cands = find_candidates(doc, load_lexicon("en"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [("Ana Whitcombe", "person")]

@@ -271,6 +271,8 @@ def find_candidates(
     for ent in _entity_spans(doc, table):
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
+        if ent.label_ in ORG_LABELS:
+            ent = _titled_person(doc, ent, lex, table) or ent
         if ent.label_ not in PERSON_LABELS and _portfolio(ent, lex):
             # A portfolio (tagged an organisation or a place) is part of a description, not
             # a body that speaks; a name the recogniser ran into it is a person's.
@@ -371,6 +373,28 @@ def find_candidates(
     _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
+
+
+def _titled_person(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span | None:
+    """A person's name the recogniser tagged an organisation, right after a noun that names
+    one person ("Federal Judge Ana Reyes" with "Reyes" tagged an organisation, "secretary
+    Alejandro Mayorkas"): the capitalised proper nouns from the title to the entity's end, two
+    or more, none an acronym, the whole no name in the organisation table."""
+    start = ent.start
+    while start > 0 and _proper(doc[start - 1]) and not doc[start - 1].ent_type_:
+        if lex.names_one_person(doc[start - 1].lower_):
+            break
+        start -= 1
+    name = doc[start : ent.end]
+    if (
+        start == 0
+        or not lex.names_one_person(doc[start - 1].lemma_.lower())
+        or not 2 <= len(name) <= 4
+        or not all(_proper(t) and t.text[:1].isupper() and not is_acronym(t.text) for t in name)
+        or table.lookup(name.text) is not None
+    ):
+        return None
+    return Span(doc, start, ent.end, label="PER")
 
 
 def _transposed(a: str, b: str) -> bool:
