@@ -659,3 +659,13 @@ def test_a_name_after_a_title_is_a_person_whatever_the_recogniser_tagged() -> No
     doc = Doc(vocab, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, ents=ents)
     cands = find_candidates(doc, load_lexicon("en"), default_table())
     assert [(e.name, e.kind) for e in cands.entities] == [("Ana Whitcombe", "person")]
+
+
+def test_a_name_given_an_age_between_commas_is_a_person() -> None:
+    # The recogniser misses "Perminus Kiprotich" (a place, or nothing): ", 47," makes it a person.
+    text = (
+        "Perminus Kiprotich, 47, landed at Pearson eight days ago from Kenya after escaping a "
+        'situation that he said left him "fearing for his life."'
+    )
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Perminus Kiprotich"

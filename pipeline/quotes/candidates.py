@@ -21,6 +21,8 @@ from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.orgs import Organisation, OrgTable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Doc, Token
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
@@ -412,10 +414,11 @@ def _transposed(a: str, b: str) -> bool:
 
 
 def _entity_spans(doc: Doc, table: OrgTable) -> list[Span]:
-    """The recogniser's entities, with the organisation table's names in place of those they
-    overlap ("Immigration" tagged a person inside "Immigration, Refugees and Citizenship
-    Canada"): the table is the authority, as spaCy's entity ruler is with ``overwrite_ents``.
-    A name from the table that overlaps no entity is added when it is capitalised; a
+    """The recogniser's entities, corrected where surer knowledge overlaps them: the
+    organisation table's names ("Immigration" tagged a person inside "Immigration, Refugees
+    and Citizenship Canada"; the table is the authority, as spaCy's entity ruler is with
+    ``overwrite_ents``) and names followed by an age ("Perminus Roe, 47," with "Roe" tagged a
+    place). A name from the table that overlaps no entity is added when it is capitalised; a
     common-noun alias ("immigration department") only corrects an entity it overlaps."""
     named: list[Span] = []
     for m in table.find_all(doc.text):
@@ -424,11 +427,41 @@ def _entity_spans(doc: Doc, table: OrgTable) -> list[Span]:
             continue
         if span.text[:1].isupper() or any(doc[i].ent_type_ for i in range(span.start, span.end)):
             named.append(span)
+    taken = {i for span in named for i in range(span.start, span.end)}
+    for span in _aged_names(doc):
+        if not any(i in taken for i in range(span.start, span.end)):
+            named.append(span)
+            taken.update(range(span.start, span.end))
     if not named:
         return list(doc.ents)
-    taken = {i for span in named for i in range(span.start, span.end)}
     kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
     return sorted([*kept, *named], key=lambda e: e.start)
+
+
+_MAX_AGE = 110
+
+
+def _aged_names(doc: Doc) -> Iterator[Span]:
+    """People named with their age between commas, the news convention ("Perminus Roe, 47,
+    landed"): two to four capitalised proper nouns right before ", <age>,"."""
+    for tok in doc[3:-1]:
+        if not (
+            tok.text.isdigit()
+            and 0 < int(tok.text) <= _MAX_AGE
+            and doc[tok.i - 1].text == ","
+            and doc[tok.i + 1].text == ","
+        ):
+            continue
+        start = end = tok.i - 1
+        while (
+            start > 0
+            and end - start < 4
+            and _proper(doc[start - 1])
+            and doc[start - 1].text[:1].isupper()
+        ):
+            start -= 1
+        if end - start >= 2:
+            yield Span(doc, start, end, label="PER")
 
 
 def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: OrgTable) -> None:
