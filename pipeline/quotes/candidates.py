@@ -15,15 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Span
-
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.orgs import Organisation, OrgTable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
 ORG_LABELS = frozenset({"ORG"})
@@ -202,7 +200,7 @@ def _name_in_portfolio(doc: Doc, ent: Span) -> Span | None:
         if tok.dep_ == "appos" and tok.pos_ == "PROPN":
             name = doc[tok.i : ent.end]
             if len(name) >= 2 and all(t.pos_ == "PROPN" for t in name):
-                return Span(doc, name.start, name.end, label="PER")
+                return _person_span(doc, name.start, name.end)
             return None
     return None
 
@@ -377,6 +375,15 @@ def find_candidates(
     return Candidates(entities, by_token)
 
 
+def _person_span(doc: Doc, start: int, end: int) -> Span:
+    """Tokens ``start:end`` as a span labelled a person: the label is set on the slice, so
+    this module imports nothing of spaCy's at run time (the command line starts without it,
+    ``tests/test_cli_help.py``)."""
+    span = doc[start:end]
+    span.label_ = "PER"
+    return span
+
+
 def _titled_person(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span | None:
     """A person's name the recogniser tagged an organisation, right after a noun that names
     one person ("Federal Judge Ana Reyes" with "Reyes" tagged an organisation, "secretary
@@ -396,7 +403,7 @@ def _titled_person(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span |
         or table.lookup(name.text) is not None
     ):
         return None
-    return Span(doc, start, ent.end, label="PER")
+    return _person_span(doc, start, ent.end)
 
 
 def _transposed(a: str, b: str) -> bool:
@@ -461,7 +468,7 @@ def _aged_names(doc: Doc) -> Iterator[Span]:
         ):
             start -= 1
         if end - start >= 2:
-            yield Span(doc, start, end, label="PER")
+            yield _person_span(doc, start, end)
 
 
 def _merge_surnames(entities: list[Entity], by_token: dict[int, int], table: OrgTable) -> None:
