@@ -669,3 +669,10 @@ def test_a_name_given_an_age_between_commas_is_a_person() -> None:
     )
     (q,) = extract_quotes(text, "en")
     assert q.speaker == "Perminus Kiprotich"
+
+
+def test_a_capitalised_title_before_a_name_is_not_taken_for_a_name() -> None:
+    # "Patrol Agent" ends in a speaker noun: a title, so the name after it speaks.
+    text = "Patrol Agent in Charge Dana Whitcombe said the river was dangerous in winter."
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Dana Whitcombe"

@@ -579,8 +579,8 @@ def _add_unrecognised_speakers(
             span = doc[start:end]
             words = [t.text.strip("()[],.") for t in _name_tokens(span, lex)]
             words = [w for w in words if w]
-            if not words:
-                continue
+            if not words or lex.names_one_person(words[-1].lower()):
+                continue  # a capitalised title ("Deputy Patrol Agent"), not a name
             idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
             if idx is None:
                 kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
