@@ -676,3 +676,14 @@ def test_a_capitalised_title_before_a_name_is_not_taken_for_a_name() -> None:
     text = "Patrol Agent in Charge Dana Whitcombe said the river was dangerous in winter."
     (q,) = extract_quotes(text, "en")
     assert q.speaker == "Dana Whitcombe"
+
+
+def test_a_place_speaking_is_no_person_for_a_later_pronoun() -> None:
+    # "Toronto asks": a place-tagged subject stays a phrase (place_labels), not a person "she"
+    # could take up.
+    text = (
+        "Jennifer Okoye chairs the budget committee. Toronto asks Ottawa for shelter money "
+        'every year.\n\n"That is not sustainable," she said.'
+    )
+    (q,) = extract_quotes(text, "en")
+    assert q.speaker == "Jennifer Okoye"

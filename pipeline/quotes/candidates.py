@@ -553,8 +553,9 @@ def _add_unrecognised_speakers(
                 subj.dep_ not in {"nsubj", "nsubj:pass", "obl:agent"}
                 or not _proper(subj)
                 or subj.i in by_token
+                or subj.ent_type_.lower() in lex.place_labels
             ):
-                continue
+                continue  # "Toronto asks": a place stays its own phrase, no person
             if _is_dateline(doc, doc[subj.i : subj.i + 1]):
                 continue
             misc = _misc_name(doc, subj)

@@ -65,6 +65,9 @@ class Lexicon:
     # Endings of verb forms the lemmatizer leaves unchanged and the infinitive's ending each
     # stands for ("indique" -> "indiquer"), longest ending first.
     verb_endings: tuple[tuple[str, str], ...] = ()
+    # Entity labels (lower case) of places: a proper-noun subject the recogniser tags so is no
+    # person it missed ("Toronto asks ...").
+    place_labels: frozenset[str] = frozenset()
 
     def verb_lemma(self, tok: Token) -> str:
         """``tok``'s lemma, lower case; for a verb whose lemma is no speech verb, the
@@ -178,4 +181,7 @@ def load_lexicon(language: str, data_dir: Path = DATA_DIR) -> Lexicon:
             _strings(path, {"p": data.get("demonstrative_determiners", [])}, "p")
         ),
         institution_nouns=frozenset(_strings(path, {"p": data.get("institution_nouns", [])}, "p")),
+        place_labels=frozenset(
+            _strings(path, {"place_labels": data.get("place_labels", [])}, "place_labels")
+        ),
     )
