@@ -687,3 +687,22 @@ def test_a_place_speaking_is_no_person_for_a_later_pronoun() -> None:
     )
     (q,) = extract_quotes(text, "en")
     assert q.speaker == "Jennifer Okoye"
+
+
+def test_a_title_the_recogniser_tags_a_person_is_nobodys_name() -> None:
+    # "Deputy Patrol Agent" tagged a person: its last word names one person's post, a title.
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    words = ["Deputy", "Patrol", "Agent", "in", "Charge", "Dana", "Whitcombe", "spoke", "."]
+    pos = ["PROPN", "PROPN", "PROPN", "ADP", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]
+    heads = [2, 2, 6, 4, 2, 6, 7, 7, 7]
+    deps = ["compound", "compound", "compound", "prep", "pobj", "compound", "nsubj", "ROOT", "p"]
+    ents = ["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, heads=heads, deps=deps, ents=ents)
+    cands = find_candidates(doc, load_lexicon("en"), default_table())
+    assert [(e.name, e.kind) for e in cands.entities] == [("Dana Whitcombe", "person")]

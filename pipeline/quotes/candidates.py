@@ -289,6 +289,8 @@ def find_candidates(
                 continue
             if words[-1].lower() in lex.time_nouns:
                 continue  # "Lundi", "St Patrick's Day": a date, nobody
+            if len(words) > 1 and lex.names_one_person(words[-1].lower()):
+                continue  # "Deputy Patrol Agent": a title, nobody's name
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
             if body_noun:
