@@ -706,3 +706,15 @@ def test_a_title_the_recogniser_tags_a_person_is_nobodys_name() -> None:
     doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, heads=heads, deps=deps, ents=ents)
     cands = find_candidates(doc, load_lexicon("en"), default_table())
     assert [(e.name, e.kind) for e in cands.entities] == [("Dana Whitcombe", "person")]
+
+
+def test_an_acronym_in_brackets_with_a_stray_comma_names_the_same_body() -> None:
+    text = (
+        "The boat carried 47 people, said Aegean Rescue Watch (ARW,) on Monday. ARW said the "
+        "boat was stopped off Lesbos by the coast guard."
+    )
+    q = extract_quotes(text, "en")[-1]
+    assert (q.text, q.speaker) == (
+        "the boat was stopped off Lesbos by the coast guard",
+        "Aegean Rescue Watch",
+    )

@@ -352,10 +352,9 @@ def find_candidates(
                 idx = len(entities) - 1
                 org_index[key] = idx
             # "Canada Border Services Agency (CBSA)": the acronym names the same body.
-            after = doc[ent.end : ent.end + 3]
-            bracketed = len(after) == 3 and after[0].text == "(" and after[2].text == ")"
-            if bracketed and is_acronym(after[1].text):
-                org_index.setdefault(_org_key(after[1].text, table)[0], idx)
+            acronym = _bracketed_acronym(doc, ent.end)
+            if acronym is not None:
+                org_index.setdefault(_org_key(acronym, table)[0], idx)
             ent_obj = entities[idx]
         ent_obj.mentions.append((ent.start, ent.end))
         for i in range(ent.start, ent.end):
@@ -375,6 +374,16 @@ def find_candidates(
     _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
+
+
+def _bracketed_acronym(doc: Doc, i: int) -> str | None:
+    """The acronym in brackets at token ``i`` ("(CBSA)", and "(ABR,)" with a stray comma)."""
+    after = [t.text for t in doc[i : i + 4]]
+    if len(after) < 3 or after[0] != "(" or not is_acronym(after[1]):
+        return None
+    if after[2] == ")" or after[2] in {",", ";"} and after[3:4] == [")"]:
+        return after[1]
+    return None
 
 
 def _person_span(doc: Doc, start: int, end: int) -> Span:
