@@ -68,6 +68,21 @@ def test_a_serial_comma_before_the_last_part_of_a_name_still_matches() -> None:
     )
 
 
+def test_the_word_start_filter_finds_what_the_whole_pattern_finds() -> None:
+    # find_all tries its alternation only where a word starts with a name's first letters:
+    # the matches must be those of the pattern tried everywhere.
+    table = default_table()
+    names = [a for org in table.organisations for a in (org.name, *org.aliases)]
+    text = " ".join(
+        f"({name.replace(' ', chr(10) + '  ')}), the {name.upper()}'s x-{name} {name}."
+        for name in names
+    )
+    found = [(m.start, m.end) for m in table.find_all(text)]
+    assert table._re is not None
+    assert found == [(m.start(), m.end()) for m in table._re.finditer(text)]
+    assert len(found) > len(names)
+
+
 def test_bad_role_in_table_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "orgs.toml"
     bad.write_text('[[organisation]]\nname = "X"\nrole = "villain"\n', encoding="utf-8")

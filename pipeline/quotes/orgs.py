@@ -7,9 +7,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.core.config import DEFAULT_ORGANISATIONS
 from pipeline.core.records import SPEAKER_ROLES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # The table used when none is named (--organisations, ASYLUMWATCH_ORGANISATIONS and the
 # project file name another: pipeline/core/settings.py).
@@ -73,6 +77,12 @@ class OrgTable:
         parts.sort(key=lambda p: len(p[0]), reverse=True)
         alternation = "|".join(p[1] for p in parts)
         self._re = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])") if parts else None
+        # The first letters of every name (up to four, in its first word): the long
+        # alternation is tried only where a word starts with them, which finds the same
+        # matches without trying every character.
+        self._prefixes: frozenset[str] | None = frozenset(_prefix(a.split()[0]) for a in surfaces)
+        if any(not re.match(r"\w", a) for a in surfaces):
+            self._prefixes = None  # a name that starts with no letter: try every position
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> OrgTable:
@@ -115,7 +125,7 @@ class OrgTable:
             return []
         end = len(text) if end is None else end
         out = []
-        for m in self._re.finditer(text, start, end):
+        for m in _matches(self._re, self._prefixes, text, start, end):
             name = _SERIAL_COMMA.sub(r"\1", re.sub(r"\s+", " ", m.group()))
             org = self.lookup(name)
             if org is None:
@@ -123,6 +133,38 @@ class OrgTable:
             if org is not None:
                 out.append(OrgMatch(org, m.group(), m.start(), m.end()))
         return out
+
+
+_PREFIX = 4
+
+
+def _prefix(text: str) -> str:
+    """The first characters of a name's first word, lower case, either apostrophe one."""
+    return text[:_PREFIX].lower().replace("’", "'")
+
+
+_WORD_START = re.compile(r"(?<![\w\-])\w")
+
+
+def _matches(
+    pattern: re.Pattern[str], prefixes: frozenset[str] | None, text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer`` finds in ``text[start:end]``, tried only at the starts of
+    words whose first letters begin a name (``prefixes``; None: at every position)."""
+    if prefixes is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    after = start  # matches do not overlap
+    for word in _WORD_START.finditer(text, start, end):
+        pos = word.start()
+        if pos < after:
+            continue
+        if not any(_prefix(text[pos : pos + n]) in prefixes for n in range(_PREFIX, 0, -1)):
+            continue
+        m = pattern.match(text, pos, end)
+        if m is not None:
+            after = m.end()
+            yield m
 
 
 @lru_cache(maxsize=4)
