@@ -718,3 +718,9 @@ def test_an_acronym_in_brackets_with_a_stray_comma_names_the_same_body() -> None
         "the boat was stopped off Lesbos by the coast guard",
         "Aegean Rescue Watch",
     )
+
+
+def test_a_digit_int_refuses_between_commas_costs_no_quote() -> None:
+    # "²" is a digit to str.isdigit but not to int(): the age rule must not fail the article.
+    text = 'Dana Whitcombe, ², said "the queue is endless at the border."'
+    assert [q.speaker for q in extract_quotes(text, "en")] == ["Dana Whitcombe"]

@@ -464,7 +464,8 @@ def _aged_names(doc: Doc) -> Iterator[Span]:
     landed"): two to four capitalised proper nouns right before ", <age>,"."""
     for tok in doc[3:-1]:
         if not (
-            tok.text.isdigit()
+            len(tok.text) <= 3
+            and tok.text.isdecimal()  # "²" is a digit int() refuses
             and 0 < int(tok.text) <= _MAX_AGE
             and doc[tok.i - 1].text == ","
             and doc[tok.i + 1].text == ","
