@@ -6,6 +6,8 @@ devset) and the speaker the codebook gives its quote.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipeline.quotes import extract_quotes
@@ -341,6 +343,21 @@ def _candidates(
     return [(e.name, e.kind, e.titles) for e in cands.entities if e.mentions]
 
 
+def _parsed_entities(lang: str, words: list[str], **parse: Any) -> list[tuple[str, str]]:
+    """(name, kind) of the entities ``find_candidates`` makes of ``words`` with a parse given
+    by hand (``parse``: the annotations spaCy's ``Doc`` takes: heads, deps, pos, ents...)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.quotes.candidates import find_candidates
+    from pipeline.quotes.lexicon import load_lexicon
+    from pipeline.quotes.orgs import default_table
+
+    doc = Doc(spacy.blank(lang).vocab, words=words, **parse)
+    cands = find_candidates(doc, load_lexicon(lang), default_table())
+    return [(e.name, e.kind) for e in cands.entities]
+
+
 def test_a_day_the_recogniser_tags_as_a_person_is_nobody() -> None:
     words = ["Mardi", ",", "Paule", "Brossard", "a", "répondu"]
     ents = ["B-PER", "O", "B-PER", "I-PER", "O", "O"]
@@ -528,20 +545,12 @@ def test_a_demonstrative_body_noun_takes_up_no_person() -> None:
 
 def test_a_name_the_recogniser_cuts_at_a_particle_goes_on_to_the_next_word() -> None:
     # The recogniser may end a person at "von der" and tag the surname a place.
-    import spacy
-    from spacy.tokens import Doc
-
-    from pipeline.quotes.candidates import find_candidates
-    from pipeline.quotes.lexicon import load_lexicon
-    from pipeline.quotes.orgs import default_table
-
     words = ["Anna", "van", "der", "Meeren", "spoke", "."]
     pos = ["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]
     ents = ["B-PERSON", "I-PERSON", "I-PERSON", "B-GPE", "O", "O"]
     heads, deps = [4, 3, 3, 0, 4, 4], ["nsubj", "compound", "compound", "flat", "ROOT", "punct"]
-    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, ents=ents, heads=heads, deps=deps)
-    cands = find_candidates(doc, load_lexicon("en"), default_table())
-    assert [(e.name, e.kind) for e in cands.entities] == [("Anna van der Meeren", "person")]
+    found = _parsed_entities("en", words, pos=pos, ents=ents, heads=heads, deps=deps)
+    assert found == [("Anna van der Meeren", "person")]
 
 
 def test_a_french_report_closed_by_a_present_tense_verb_the_lemmatizer_leaves() -> None:
@@ -601,31 +610,13 @@ def test_a_name_the_recogniser_runs_into_a_portfolio_is_a_person() -> None:
 
 def test_an_organisation_in_the_table_overrides_the_recognisers_entities() -> None:
     # The recogniser tags "Immigration" a person inside a name the table knows.
-    import spacy
-    from spacy.tokens import Doc
-
-    from pipeline.quotes.candidates import find_candidates
-    from pipeline.quotes.lexicon import load_lexicon
-    from pipeline.quotes.orgs import default_table
-
     words = ["Immigration", ",", "Refugees", "and", "Citizenship", "Canada", "said", "so", "."]
     spaces = [False, True, True, True, True, True, True, False, False]
     ents = ["B-PERSON", "O", "O", "O", "B-ORG", "I-ORG", "O", "O", "O"]
     pos = ["PROPN", "PUNCT", "PROPN", "CCONJ", "PROPN", "PROPN", "VERB", "ADV", "PUNCT"]
     heads, deps = [5, 0, 0, 4, 5, 6, 6, 6, 6], ["compound"] * 5 + ["nsubj", "ROOT", "advmod", "p"]
-    doc = Doc(
-        spacy.blank("en").vocab,
-        words=words,
-        spaces=spaces,
-        pos=pos,
-        heads=heads,
-        deps=deps,
-        ents=ents,
-    )
-    cands = find_candidates(doc, load_lexicon("en"), default_table())
-    assert [(e.name, e.kind) for e in cands.entities] == [
-        ("Immigration, Refugees and Citizenship Canada", "org")
-    ]
+    found = _parsed_entities("en", words, spaces=spaces, pos=pos, heads=heads, deps=deps, ents=ents)
+    assert found == [("Immigration, Refugees and Citizenship Canada", "org")]
 
 
 def test_a_first_name_with_two_letters_swapped_is_the_same_person() -> None:
@@ -640,25 +631,14 @@ def test_a_first_name_with_two_letters_swapped_is_the_same_person() -> None:
 
 def test_a_name_after_a_title_is_a_person_whatever_the_recogniser_tagged() -> None:
     # "Reyes" tagged an organisation after "Judge Ana": the name runs back to the title.
-    import spacy
-    from spacy.tokens import Doc
-
-    from pipeline.quotes.candidates import find_candidates
-    from pipeline.quotes.lexicon import load_lexicon
-    from pipeline.quotes.orgs import default_table
-
     words = ["Federal", "Judge", "Ana", "Whitcombe", "blocked", "it", "."]
     lemmas = ["federal", "judge", "Ana", "Whitcombe", "block", "it", "."]
     pos = ["ADJ", "PROPN", "PROPN", "PROPN", "VERB", "PRON", "PUNCT"]
-    heads, deps = (
-        [3, 3, 3, 4, 4, 4, 4],
-        ["amod", "compound", "compound", "nsubj", "ROOT", "dobj", "p"],
-    )
+    heads = [3, 3, 3, 4, 4, 4, 4]
+    deps = ["amod", "compound", "compound", "nsubj", "ROOT", "dobj", "p"]
     ents = ["O", "O", "O", "B-ORG", "O", "O", "O"]
-    vocab = spacy.blank("en").vocab
-    doc = Doc(vocab, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, ents=ents)
-    cands = find_candidates(doc, load_lexicon("en"), default_table())
-    assert [(e.name, e.kind) for e in cands.entities] == [("Ana Whitcombe", "person")]
+    found = _parsed_entities("en", words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, ents=ents)
+    assert found == [("Ana Whitcombe", "person")]
 
 
 def test_a_name_given_an_age_between_commas_is_a_person() -> None:
@@ -691,21 +671,13 @@ def test_a_place_speaking_is_no_person_for_a_later_pronoun() -> None:
 
 def test_a_title_the_recogniser_tags_a_person_is_nobodys_name() -> None:
     # "Deputy Patrol Agent" tagged a person: its last word names one person's post, a title.
-    import spacy
-    from spacy.tokens import Doc
-
-    from pipeline.quotes.candidates import find_candidates
-    from pipeline.quotes.lexicon import load_lexicon
-    from pipeline.quotes.orgs import default_table
-
     words = ["Deputy", "Patrol", "Agent", "in", "Charge", "Dana", "Whitcombe", "spoke", "."]
     pos = ["PROPN", "PROPN", "PROPN", "ADP", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]
     heads = [2, 2, 6, 4, 2, 6, 7, 7, 7]
     deps = ["compound", "compound", "compound", "prep", "pobj", "compound", "nsubj", "ROOT", "p"]
     ents = ["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O"]
-    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, heads=heads, deps=deps, ents=ents)
-    cands = find_candidates(doc, load_lexicon("en"), default_table())
-    assert [(e.name, e.kind) for e in cands.entities] == [("Dana Whitcombe", "person")]
+    found = _parsed_entities("en", words, pos=pos, heads=heads, deps=deps, ents=ents)
+    assert found == [("Dana Whitcombe", "person")]
 
 
 def test_an_acronym_in_brackets_with_a_stray_comma_names_the_same_body() -> None:
