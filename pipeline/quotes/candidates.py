@@ -271,15 +271,10 @@ def find_candidates(
     for ent in _entity_spans(doc, table):
         if _is_dateline(doc, ent) or any(s <= ent.start_char < e for s, e in quoted):
             continue
-        if ent.label_ in ORG_LABELS:
-            ent = _titled_person(doc, ent, lex, table) or ent
-        if ent.label_ not in PERSON_LABELS and _portfolio(ent, lex):
-            # A portfolio (tagged an organisation or a place) is part of a description, not
-            # a body that speaks; a name the recogniser ran into it is a person's.
-            named = _name_in_portfolio(doc, ent)
-            if named is None:
-                continue
-            ent = named
+        corrected = _corrected(doc, ent, lex, table)
+        if corrected is None:
+            continue
+        ent = corrected
         body_noun = _body_before(doc, ent, lex)
         if ent.label_ in PERSON_LABELS or _apposed_misc_name(doc, ent, body_noun):
             ent = _extend_name(doc, ent, lex)
@@ -374,6 +369,18 @@ def find_candidates(
     _merge_titles(entities, by_token)
     _learn_genders(doc, entities, by_token, lex)
     return Candidates(entities, by_token)
+
+
+def _corrected(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span | None:
+    """``ent`` as the candidates read it: a name tagged an organisation after a one-person
+    title is a person's (:func:`_titled_person`); a portfolio, tagged an organisation or a
+    place, is part of a description, no body that speaks (None), unless the recogniser ran a
+    person's name into it (:func:`_name_in_portfolio`)."""
+    if ent.label_ in ORG_LABELS:
+        ent = _titled_person(doc, ent, lex, table) or ent
+    if ent.label_ not in PERSON_LABELS and _portfolio(ent, lex):
+        return _name_in_portfolio(doc, ent)
+    return ent
 
 
 def _bracketed_acronym(doc: Doc, i: int) -> str | None:
