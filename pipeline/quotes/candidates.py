@@ -284,8 +284,8 @@ def find_candidates(
                 continue
             if words[-1].lower() in lex.time_nouns:
                 continue  # "Lundi", "St Patrick's Day": a date, nobody
-            if len(words) > 1 and lex.names_one_person(words[-1].lower()):
-                continue  # "Deputy Patrol Agent": a title, nobody's name
+            if _ends_in_post(words, lex):
+                continue
             name = _clean(ent, lex)
             kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"
             if body_noun:
@@ -371,6 +371,12 @@ def find_candidates(
     return Candidates(entities, by_token)
 
 
+def _ends_in_post(words: list[str], lex: Lexicon) -> bool:
+    """Whether capitalised words end in a noun that names one person's post ("Deputy Patrol
+    Agent", "Prime Minister"): a title, nobody's name."""
+    return lex.names_one_person(words[-1].lower())
+
+
 def _corrected(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span | None:
     """``ent`` as the candidates read it: a name tagged an organisation after a one-person
     title is a person's (:func:`_titled_person`); a portfolio, tagged an organisation or a
@@ -409,8 +415,8 @@ def _titled_person(doc: Doc, ent: Span, lex: Lexicon, table: OrgTable) -> Span |
     or more, none an acronym, the whole no name in the organisation table."""
     start = ent.start
     while start > 0 and _proper(doc[start - 1]) and not doc[start - 1].ent_type_:
-        if lex.names_one_person(doc[start - 1].lower_):
-            break
+        if lex.names_one_person(doc[start - 1].lemma_.lower()):
+            break  # the title
         start -= 1
     name = doc[start : ent.end]
     if (
@@ -599,8 +605,8 @@ def _add_unrecognised_speakers(
             span = doc[start:end]
             words = [t.text.strip("()[],.") for t in _name_tokens(span, lex)]
             words = [w for w in words if w]
-            if not words or lex.names_one_person(words[-1].lower()):
-                continue  # a capitalised title ("Deputy Patrol Agent"), not a name
+            if not words or _ends_in_post(words, lex):
+                continue
             idx = next(iter(reversed(person_index.get(words[-1].lower(), []))), None)
             if idx is None:
                 kind = "org" if len(words) == 1 and is_acronym(words[0]) else "person"

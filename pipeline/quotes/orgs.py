@@ -126,10 +126,7 @@ class OrgTable:
         end = len(text) if end is None else end
         out = []
         for m in _matches(self._re, self._prefixes, text, start, end):
-            name = _SERIAL_COMMA.sub(r"\1", re.sub(r"\s+", " ", m.group()))
-            org = self.lookup(name)
-            if org is None:
-                org = self._by_alias.get(name.casefold().replace("’", "'"))
+            org = self.lookup(_SERIAL_COMMA.sub(r"\1", re.sub(r"\s+", " ", m.group())))
             if org is not None:
                 out.append(OrgMatch(org, m.group(), m.start(), m.end()))
         return out
